@@ -1,0 +1,83 @@
+// Package apperr defines the errors the service layer returns to clients:
+// each carries one of the contract's error codes and, for bad input, the
+// input field at fault. The GraphQL layer turns them into
+// errors[].extensions; anything that is not an *Error is INTERNAL.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a contract error code (errors[].extensions.code).
+type Code string
+
+// The contract's error codes.
+const (
+	BadUserInput        Code = "BAD_USER_INPUT"
+	Unauthenticated     Code = "UNAUTHENTICATED"
+	Forbidden           Code = "FORBIDDEN"
+	NotFound            Code = "NOT_FOUND"
+	QueryTooComplex     Code = "QUERY_TOO_COMPLEX"
+	RateLimited         Code = "RATE_LIMITED"
+	DatabaseUnavailable Code = "DATABASE_UNAVAILABLE"
+	Internal            Code = "INTERNAL"
+)
+
+// Error is a client-facing error.
+type Error struct {
+	Code    Code
+	Field   string // input field at fault, for BAD_USER_INPUT and NOT_FOUND of an input id
+	Message string
+	Err     error // cause, never shown to clients
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Invalid reports bad input in field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: BadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Missing reports that the object an input field refers to does not exist.
+func Missing(field, format string, args ...any) *Error {
+	return &Error{Code: NotFound, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Sentinel errors the store returns and services translate or pass on.
+var (
+	// ErrNotFound means the addressed object does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a uniqueness or state rule of the graph refused the write.
+	ErrConflict = errors.New("conflict")
+	// ErrUnavailable means Neo4j could not be reached or answered in time.
+	ErrUnavailable = errors.New("database unavailable")
+)
+
+// As returns the *Error in err's chain, if any.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// CodeOf classifies any error into a contract code.
+func CodeOf(err error) Code {
+	if e, ok := As(err); ok {
+		return e.Code
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return NotFound
+	case errors.Is(err, ErrUnavailable):
+		return DatabaseUnavailable
+	}
+	return Internal
+}

@@ -1,0 +1,61 @@
+// Package gid encodes and decodes chainmatch's global, opaque node ids.
+//
+// An id is base64url("<Type>:<key>") where key is the node's natural key
+// (USCC, product code, chain code, segment code, park code, incentive code).
+// Natural keys are immutable, so ids are stable and refetchable, and writes
+// can MERGE on the key without generating ids inside retried transactions.
+package gid
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"chainmatch/internal/apperr"
+)
+
+// Type names a Node type.
+type Type string
+
+// The node types with global ids.
+const (
+	Enterprise Type = "Enterprise"
+	Product    Type = "Product"
+	Chain      Type = "IndustrialChain"
+	Segment    Type = "ChainSegment"
+	Park       Type = "Park"
+	Incentive  Type = "Incentive"
+)
+
+var known = map[Type]bool{Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true}
+
+// Encode returns the global id of the node of type t with natural key key.
+func Encode(t Type, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(t) + ":" + key))
+}
+
+// Decode splits a global id into its type and key. It fails on anything
+// that Encode could not have produced.
+func Decode(id string) (Type, string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil {
+		return "", "", false
+	}
+	t, key, ok := strings.Cut(string(raw), ":")
+	if !ok || key == "" || !known[Type(t)] {
+		return "", "", false
+	}
+	return Type(t), key, true
+}
+
+// Key decodes an id that must be of type want; field names the input for the
+// BAD_USER_INPUT error otherwise.
+func Key(id string, want Type, field string) (string, error) {
+	t, key, ok := Decode(id)
+	if !ok {
+		return "", apperr.Invalid(field, "not a valid id")
+	}
+	if t != want {
+		return "", apperr.Invalid(field, "expected an id of a %s, got one of a %s", want, t)
+	}
+	return key, nil
+}

@@ -1,0 +1,143 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// migration is one versioned schema step. Statements must be idempotent
+// (IF NOT EXISTS): a crash between applying and recording is then harmless.
+type migration struct {
+	version    int
+	name       string
+	statements []string
+}
+
+// migrations is append-only: never edit a released step, add a new one.
+var migrations = []migration{
+	{1, "natural keys", []string{
+		`CREATE CONSTRAINT migration_version IF NOT EXISTS FOR (m:Migration) REQUIRE m.version IS UNIQUE`,
+		`CREATE CONSTRAINT enterprise_uscc IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.uscc IS UNIQUE`,
+		`CREATE CONSTRAINT product_code IF NOT EXISTS FOR (p:Product) REQUIRE p.code IS UNIQUE`,
+		`CREATE CONSTRAINT chain_code IF NOT EXISTS FOR (c:IndustrialChain) REQUIRE c.code IS UNIQUE`,
+		`CREATE CONSTRAINT segment_code IF NOT EXISTS FOR (s:ChainSegment) REQUIRE s.code IS UNIQUE`,
+		`CREATE CONSTRAINT district_code IF NOT EXISTS FOR (d:District) REQUIRE d.code IS UNIQUE`,
+		`CREATE CONSTRAINT park_code IF NOT EXISTS FOR (p:Park) REQUIRE p.code IS UNIQUE`,
+		`CREATE CONSTRAINT incentive_code IF NOT EXISTS FOR (i:Incentive) REQUIRE i.code IS UNIQUE`,
+		`CREATE CONSTRAINT designation_code IF NOT EXISTS FOR (d:Designation) REQUIRE d.code IS UNIQUE`,
+	}},
+	{2, "browse and search indexes", []string{
+		`CREATE INDEX enterprise_name IF NOT EXISTS FOR (e:Enterprise) ON (e.name)`,
+		`CREATE INDEX enterprise_is_local IF NOT EXISTS FOR (e:Enterprise) ON (e.isLocal)`,
+		`CREATE INDEX enterprise_founded IF NOT EXISTS FOR (e:Enterprise) ON (e.founded)`,
+		`CREATE INDEX enterprise_data_source IF NOT EXISTS FOR (e:Enterprise) ON (e.dataSource)`,
+		`CREATE POINT INDEX enterprise_location IF NOT EXISTS FOR (e:Enterprise) ON (e.location)`,
+		`CREATE FULLTEXT INDEX name_search IF NOT EXISTS
+		   FOR (n:Enterprise|Product|IndustrialChain) ON EACH [n.name, n.nameEn, n.uscc]
+		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk'}}`,
+	}},
+}
+
+// LatestMigration is the schema version this build needs.
+func LatestMigration() int { return migrations[len(migrations)-1].version }
+
+const (
+	qAppliedVersions = `MATCH (m:Migration) RETURN m.version AS version`
+	qRecordMigration = `MERGE (m:Migration {version: $version})
+		ON CREATE SET m.name = $name, m.appliedAt = datetime($at)`
+)
+
+// Migrate applies every migration not yet recorded in the graph, in order,
+// and records each. Safe to run concurrently from several replicas: every
+// statement is idempotent and the record is a MERGE on a unique version.
+func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
+	done := map[int]bool{}
+	// Before migration 1 there is no constraint; reading is still fine.
+	versions, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]int, error) {
+		recs, err := run(ctx, tx, qAppliedVersions, nil)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]int, 0, len(recs))
+		for _, r := range recs {
+			v, _, err := neo4j.GetRecordValue[int64](r, "version")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, int(v))
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	for _, v := range versions {
+		done[v] = true
+	}
+	for _, m := range migrations {
+		if done[m.version] {
+			continue
+		}
+		// Schema statements cannot share a transaction with data writes,
+		// so each runs in its own and the record comes last.
+		for _, stmt := range m.statements {
+			if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+				_, err := run(ctx, tx, stmt, nil)
+				return struct{}{}, err
+			}); err != nil {
+				return applied, fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+			}
+		}
+		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+			_, err := run(ctx, tx, qRecordMigration, map[string]any{
+				"version": m.version, "name": m.name, "at": time.Now().UTC().Format(time.RFC3339),
+			})
+			return struct{}{}, err
+		}); err != nil {
+			return applied, fmt.Errorf("record migration %d: %w", m.version, err)
+		}
+		applied = append(applied, m.version)
+	}
+	if err := s.awaitIndexes(ctx); err != nil {
+		return applied, err
+	}
+	s.migrated.Store(true)
+	return applied, nil
+}
+
+// awaitIndexes waits until freshly created indexes are online, so that the
+// first queries after a migration use them.
+func (s *Store) awaitIndexes(ctx context.Context) error {
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, `CALL db.awaitIndexes(60)`, nil)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("await indexes: %w", err)
+	}
+	return nil
+}
+
+// CheckMigrated marks the store ready when the graph already records every
+// migration of this build (used by replicas that do not migrate themselves).
+func (s *Store) CheckMigrated(ctx context.Context) error {
+	latest, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+		rec, err := single(ctx, tx, `MATCH (m:Migration) RETURN coalesce(max(m.version), 0) AS v`, nil)
+		if err != nil || rec == nil {
+			return 0, err
+		}
+		v, _, err := neo4j.GetRecordValue[int64](rec, "v")
+		return v, err
+	})
+	if err != nil {
+		return err
+	}
+	if int(latest) < LatestMigration() {
+		return fmt.Errorf("graph is at schema version %d, this build needs %d: run `chainmatch migrate`", latest, LatestMigration())
+	}
+	s.migrated.Store(true)
+	return nil
+}
