@@ -5,6 +5,16 @@ package graph
 
 //go:generate go run github.com/99designs/gqlgen generate
 
+import (
+	"chainmatch/internal/chain"
+	"chainmatch/internal/enterprise"
+	"chainmatch/internal/match"
+)
+
 // Resolver holds the services the resolvers call. It is wired by hand in
 // cmd/chainmatch and never regenerated.
-type Resolver struct{}
+type Resolver struct {
+	Enterprises *enterprise.Service
+	Catalog     *chain.Service
+	Matches     *match.Service
+}

@@ -29,7 +29,10 @@ type Error struct {
 	Code    Code
 	Field   string // input field at fault, for BAD_USER_INPUT and NOT_FOUND of an input id
 	Message string
-	Err     error // cause, never shown to clients
+	// Extensions are extra, client-safe entries for errors[].extensions
+	// (e.g. the limit a too-complex query hit).
+	Extensions map[string]any
+	Err        error // cause, never shown to clients
 }
 
 func (e *Error) Error() string {

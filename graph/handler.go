@@ -1,0 +1,136 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"chainmatch/graph/generated"
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/auth"
+)
+
+// Options tune the GraphQL handler.
+type Options struct {
+	// Introspection allows schema introspection (development, or callers the
+	// access layer lets through).
+	Introspection bool
+	Log           *slog.Logger
+}
+
+// NewHandler builds the GraphQL handler: explicit POST and GET (queries
+// only) transports, the @requires directive, and an error presenter that
+// shows clients only contract codes and safe messages.
+func NewHandler(r *Resolver, opt Options) *handler.Server {
+	cfg := generated.Config{Resolvers: r}
+	cfg.Directives.Requires = requires
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	if opt.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	log := opt.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, log, err)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", RequestID(ctx))
+		return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
+	})
+	return srv
+}
+
+// requires implements @requires(role:): anonymous callers below the role get
+// UNAUTHENTICATED, signed-in ones FORBIDDEN.
+func requires(ctx context.Context, _ any, next graphql.Resolver, role auth.Role) (any, error) {
+	p := auth.FromContext(ctx)
+	if p.Role.AtLeast(role) {
+		return next(ctx)
+	}
+	if p.Role == auth.Anonymous {
+		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in with an API key or token (role " + string(role) + " required)"}
+	}
+	return nil, &apperr.Error{Code: apperr.Forbidden, Message: "role " + string(role) + " required"}
+}
+
+// presentError maps any resolver error to a client-safe GraphQL error.
+// Errors the services classified keep their message; everything else is
+// logged with the request id and shown as INTERNAL with that id.
+func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var inner error = err
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && ge.Err != nil {
+		inner = ge.Err
+	}
+	if ge != nil && ge.Err == nil {
+		// Parse and validation errors from gqlgen itself: already safe.
+		if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
+			if gerr.Extensions == nil {
+				gerr.Extensions = map[string]any{}
+			}
+			gerr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+		}
+		return gerr
+	}
+	if gerr.Extensions == nil {
+		gerr.Extensions = map[string]any{}
+	}
+	code := apperr.CodeOf(inner)
+	gerr.Extensions["code"] = string(code)
+	switch code {
+	case apperr.Internal:
+		id := RequestID(ctx)
+		log.ErrorContext(ctx, "internal error", "err", inner, "request_id", id, "path", gerr.Path.String())
+		gerr.Message = "internal error (request id " + id + ")"
+		gerr.Extensions["requestId"] = id
+	case apperr.DatabaseUnavailable:
+		log.WarnContext(ctx, "database unavailable", "err", inner, "request_id", RequestID(ctx))
+		gerr.Message = "the database is unavailable; try again shortly"
+	case apperr.NotFound:
+		if ae, ok := apperr.As(inner); ok {
+			gerr.Message = ae.Message
+			if ae.Field != "" {
+				gerr.Extensions["field"] = ae.Field
+			}
+		} else {
+			gerr.Message = "not found"
+		}
+	default:
+		if ae, ok := apperr.As(inner); ok {
+			gerr.Message = ae.Message
+			if ae.Field != "" {
+				gerr.Extensions["field"] = ae.Field
+			}
+			for k, v := range ae.Extensions {
+				gerr.Extensions[k] = v
+			}
+		}
+	}
+	return gerr
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the request id that errors and logs cite.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the request id set by the HTTP layer, or "-".
+func RequestID(ctx context.Context) string {
+	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+		return id
+	}
+	return "-"
+}

@@ -1,0 +1,4 @@
+package chain
+
+// Service is the chain business layer; see the package comment.
+type Service struct{}

@@ -1,0 +1,4 @@
+package match
+
+// Service is the match business layer; see the package comment.
+type Service struct{}
