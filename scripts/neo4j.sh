@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Local Neo4j Community 5.26 LTS without Docker.
 #
-#   scripts/neo4j.sh start|stop|restart|status|install
+#   scripts/neo4j.sh start|stop|restart|status|install|ensure
+#
+# `ensure` is what `make run` and `make test` call: when NEO4J_URI (default
+# bolt://127.0.0.1:7687) answers it does nothing; when it points at this
+# machine and nothing answers it starts the local server on that port;
+# otherwise it fails with one line.
 #
 # Maven Central does not carry Neo4j's server tarball, so this fetches the
 # embeddable database (org.neo4j:neo4j + org.neo4j:neo4j-bolt, see
@@ -115,11 +120,29 @@ status() {
 	fi
 }
 
+ensure() {
+	local uri=${NEO4J_URI:-bolt://127.0.0.1:7687}
+	local hostport=${uri#*://}
+	hostport=${hostport%%/*}
+	hostport=${hostport##*@}
+	local host=${hostport%:*} p=7687
+	[ "$host" != "$hostport" ] && p=${hostport##*:}
+	if (exec 3<>"/dev/tcp/$host/$p") 2>/dev/null; then
+		echo "neo4j.sh: Neo4j answers at $uri"
+		return 0
+	fi
+	case "$host" in
+	127.0.0.1 | localhost | "[::1]") port=$p; data=${NEO4J_DATA_DIR:-$root/.neo4j/$port}; pidfile=$data/neo4j.pid; logfile=$data/neo4j.log; start ;;
+	*) die "nothing answers at $uri and it is not on this machine; start that server or unset NEO4J_URI to use a local one." ;;
+	esac
+}
+
 case "${1:-}" in
+ensure) ensure ;;
 start) start ;;
 stop) stop ;;
 restart) stop; start ;;
 status) status ;;
 install) install ;;
-*) echo "usage: $0 start|stop|restart|status|install" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|restart|status|install|ensure" >&2; exit 2 ;;
 esac

@@ -1,0 +1,76 @@
+# chainmatch — the two commands are `make run` and `make test`.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+BIN       := bin/chainmatch
+GOTESTFLAGS ?=
+export NEO4J_URI      ?= bolt://127.0.0.1:7687
+export NEO4J_PASSWORD ?= chainmatch-dev
+
+.PHONY: help run test build generate check-generate vet fmt-check go-test web web-test e2e \
+        neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL on the demo data (:8080)
+	$(BIN) migrate
+	$(BIN) demo --if-empty
+	$(BIN) serve
+
+test: neo4j-ensure vet fmt-check check-generate go-test web-test e2e ## every check and test, against a real Neo4j
+
+build: ## build bin/chainmatch (embeds the explorer when built)
+	$(GO) build -o $(BIN) ./cmd/chainmatch
+
+generate: ## regenerate gqlgen output from graph/*.graphqls
+	$(GO) generate ./...
+
+check-generate: ## fail when `go generate ./...` changes committed files
+	$(GO) generate ./...
+	@if ! git diff --quiet -- graph; then \
+		echo "go generate changed graph/ — run 'make generate' and commit:"; git diff --stat -- graph; exit 1; fi
+
+vet: ## go vet
+	$(GO) vet ./...
+
+fmt-check: ## gofmt check
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+go-test: neo4j-ensure ## go test -race (integration tests use the real Neo4j)
+	$(GO) test -race -count=1 -timeout 15m $(GOTESTFLAGS) ./...
+
+web: ## build the explorer into the Go binary's embedded assets
+	@if [ -x scripts/web.sh ]; then scripts/web.sh build; else echo "explorer: no web build script yet"; fi
+
+web-test: ## Vitest unit tests of the explorer
+	@if [ -x scripts/web.sh ]; then scripts/web.sh test; fi
+
+e2e: ## browser tests of the explorer against a real server on the demo data
+	@if [ -x scripts/e2e.sh ]; then scripts/e2e.sh; fi
+
+neo4j-ensure: ## start the local Neo4j unless NEO4J_URI already answers
+	@scripts/neo4j.sh ensure
+
+neo4j-start: ## start the local Neo4j (Bolt on 127.0.0.1:7687)
+	@scripts/neo4j.sh start
+
+neo4j-stop: ## stop the local Neo4j
+	@scripts/neo4j.sh stop
+
+neo4j-status: ## is the local Neo4j running?
+	@scripts/neo4j.sh status
+
+migrate: neo4j-ensure build ## apply schema migrations
+	$(BIN) migrate
+
+demo: neo4j-ensure build ## (re)load the Jiaxing demo graph
+	$(BIN) demo --reset
+
+bench: neo4j-ensure build ## side-by-side benchmarks (tens of minutes; not part of make test)
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else $(GO) test -run '^$$' -bench . -benchmem ./...; fi
+
+clean: ## remove build output (keeps the Neo4j data)
+	rm -rf bin

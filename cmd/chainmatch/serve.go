@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"chainmatch/graph"
+	"chainmatch/internal/config"
+	"chainmatch/internal/httpserver"
+	neo4jstore "chainmatch/internal/store/neo4j"
+)
+
+// serve runs the API until ctx is cancelled (SIGINT/SIGTERM), then drains
+// in-flight requests for up to CHAINMATCH_SHUTDOWN_TIMEOUT.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	log.Info("starting chainmatch", "config", cfg.String())
+	st, err := openStore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+
+	// Neo4j may be down at start: serve anyway (readyz says 503, queries
+	// say DATABASE_UNAVAILABLE) and keep trying to migrate in the background.
+	go prepareSchema(ctx, cfg, st, log)
+
+	h := newHandler(cfg, st, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", cfg.Dev())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// newHandler wires services, GraphQL and the HTTP layer by hand.
+func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.Handler {
+	resolver := newResolver(cfg, st, log)
+	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log})
+	return httpserver.New(httpserver.Options{
+		GraphQL:        graphQLMiddleware(resolver, gql),
+		Explorer:       explorerHandler(),
+		Ready:          st,
+		Log:            log,
+		CORSOrigins:    cfg.CORSOrigins,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		RequestTimeout: cfg.RequestTimeout,
+		GraphiQL:       cfg.Dev(),
+	})
+}
+
+// prepareSchema migrates (or, for replicas with CHAINMATCH_MIGRATE=false,
+// waits for the schema) with capped exponential back-off until it succeeds
+// or the server stops.
+func prepareSchema(ctx context.Context, cfg config.Config, st *neo4jstore.Store, log *slog.Logger) {
+	wait := 500 * time.Millisecond
+	for {
+		var err error
+		if cfg.Migrate {
+			var applied []int
+			applied, err = st.Migrate(ctx)
+			if err == nil {
+				log.Info("schema ready", "applied", applied, "schema_version", neo4jstore.LatestMigration())
+			}
+		} else {
+			err = st.CheckMigrated(ctx)
+		}
+		if err == nil {
+			return
+		}
+		log.Warn("schema not ready; retrying", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 10*time.Second)
+	}
+}

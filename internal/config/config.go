@@ -1,0 +1,149 @@
+// Package config reads chainmatch's configuration from the environment: one
+// struct, documented defaults, secrets masked when printed. The README's
+// configuration table is generated from the same list (see Vars).
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	Addr            string
+	Mode            string // "dev" or "prod"
+	LogLevel        string
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	Neo4jRetry      time.Duration
+	CORSOrigins     []string
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	MaxBodyBytes    int64
+	Migrate         bool
+	AdminKey        string
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name    string
+	Default string
+	Secret  bool
+	Doc     string
+}
+
+// Vars lists every variable chainmatch reads, with its default.
+var Vars = []Var{
+	{"CHAINMATCH_ADDR", ":8080", false, "HTTP listen address"},
+	{"CHAINMATCH_MODE", "dev", false, "`dev` (GraphiQL, introspection, detailed logs) or `prod`"},
+	{"CHAINMATCH_LOG_LEVEL", "info", false, "debug, info, warn or error (JSON logs on stderr)"},
+	{"NEO4J_URI", "bolt://127.0.0.1:7687", false, "bolt://, neo4j:// (cluster routing) or their +s/+ssc TLS forms (Aura)"},
+	{"NEO4J_USER", "neo4j", false, "Neo4j user"},
+	{"NEO4J_PASSWORD", "chainmatch-dev", true, "Neo4j password (the local dev server's default shown)"},
+	{"NEO4J_DATABASE", "neo4j", false, "database name"},
+	{"NEO4J_MAX_RETRY", "3s", false, "how long the driver retries a transaction before DATABASE_UNAVAILABLE"},
+	{"CHAINMATCH_CORS_ORIGINS", "http://localhost:5173,http://127.0.0.1:5173", false, "comma-separated browser origins allowed by CORS (`*` for any, without credentials)"},
+	{"CHAINMATCH_READ_TIMEOUT", "10s", false, "HTTP read timeout"},
+	{"CHAINMATCH_WRITE_TIMEOUT", "35s", false, "HTTP write timeout"},
+	{"CHAINMATCH_IDLE_TIMEOUT", "120s", false, "HTTP keep-alive idle timeout"},
+	{"CHAINMATCH_REQUEST_TIMEOUT", "30s", false, "deadline of one GraphQL request, passed on to Neo4j transaction timeouts"},
+	{"CHAINMATCH_SHUTDOWN_TIMEOUT", "20s", false, "how long graceful shutdown waits for in-flight requests"},
+	{"CHAINMATCH_MAX_BODY_BYTES", "1048576", false, "largest accepted request body"},
+	{"CHAINMATCH_MIGRATE", "true", false, "apply schema migrations at `serve` start (replicas may set false and run `chainmatch migrate` once)"},
+	{"CHAINMATCH_ADMIN_KEY", "", true, "bootstrap admin API key (optional)"},
+}
+
+// Load reads the environment, applying defaults, and validates the result.
+func Load() (Config, error) {
+	return load(os.Getenv)
+}
+
+func load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		panic("config: undeclared variable " + name)
+	}
+	var errs []string
+	dur := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("%s: want a positive duration like 10s, got %q", name, get(name)))
+		}
+		return d
+	}
+	c := Config{
+		Addr:            get("CHAINMATCH_ADDR"),
+		Mode:            get("CHAINMATCH_MODE"),
+		LogLevel:        get("CHAINMATCH_LOG_LEVEL"),
+		Neo4jURI:        get("NEO4J_URI"),
+		Neo4jUser:       get("NEO4J_USER"),
+		Neo4jPassword:   get("NEO4J_PASSWORD"),
+		Neo4jDatabase:   get("NEO4J_DATABASE"),
+		Neo4jRetry:      dur("NEO4J_MAX_RETRY"),
+		ReadTimeout:     dur("CHAINMATCH_READ_TIMEOUT"),
+		WriteTimeout:    dur("CHAINMATCH_WRITE_TIMEOUT"),
+		IdleTimeout:     dur("CHAINMATCH_IDLE_TIMEOUT"),
+		RequestTimeout:  dur("CHAINMATCH_REQUEST_TIMEOUT"),
+		ShutdownTimeout: dur("CHAINMATCH_SHUTDOWN_TIMEOUT"),
+		AdminKey:        getenv("CHAINMATCH_ADMIN_KEY"),
+	}
+	for _, o := range strings.Split(get("CHAINMATCH_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	n, err := strconv.ParseInt(get("CHAINMATCH_MAX_BODY_BYTES"), 10, 64)
+	if err != nil || n < 1024 {
+		errs = append(errs, "CHAINMATCH_MAX_BODY_BYTES: want an integer >= 1024")
+	}
+	c.MaxBodyBytes = n
+	c.Migrate, err = strconv.ParseBool(get("CHAINMATCH_MIGRATE"))
+	if err != nil {
+		errs = append(errs, "CHAINMATCH_MIGRATE: want true or false")
+	}
+	if c.Mode != "dev" && c.Mode != "prod" {
+		errs = append(errs, fmt.Sprintf("CHAINMATCH_MODE: want dev or prod, got %q", c.Mode))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Sprintf("CHAINMATCH_LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	if c.RequestTimeout >= c.WriteTimeout && len(errs) == 0 {
+		errs = append(errs, "CHAINMATCH_REQUEST_TIMEOUT must be shorter than CHAINMATCH_WRITE_TIMEOUT")
+	}
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// Dev reports development mode.
+func (c Config) Dev() bool { return c.Mode == "dev" }
+
+// String prints the configuration with secrets masked.
+func (c Config) String() string {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "****"
+	}
+	return fmt.Sprintf("addr=%s mode=%s neo4j=%s user=%s password=%s db=%s cors=%v admin_key=%s",
+		c.Addr, c.Mode, c.Neo4jURI, c.Neo4jUser, mask(c.Neo4jPassword), c.Neo4jDatabase, c.CORSOrigins, mask(c.AdminKey))
+}

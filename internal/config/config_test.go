@@ -1,0 +1,59 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.Neo4jURI != "bolt://127.0.0.1:7687" || c.RequestTimeout != 30*time.Second || !c.Migrate || !c.Dev() {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if len(c.CORSOrigins) != 2 {
+		t.Fatalf("cors origins %v", c.CORSOrigins)
+	}
+}
+
+func TestLoadRejectsBadValuesTogether(t *testing.T) {
+	env := map[string]string{"CHAINMATCH_MODE": "staging", "CHAINMATCH_READ_TIMEOUT": "soon", "CHAINMATCH_MAX_BODY_BYTES": "12"}
+	_, err := load(func(k string) string { return env[k] })
+	if err == nil {
+		t.Fatal("want error")
+	}
+	for _, want := range []string{"CHAINMATCH_MODE", "CHAINMATCH_READ_TIMEOUT", "CHAINMATCH_MAX_BODY_BYTES"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestStringMasksSecrets(t *testing.T) {
+	env := map[string]string{"NEO4J_PASSWORD": "hunter2", "CHAINMATCH_ADMIN_KEY": "cm_secret"}
+	c, err := load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.String()
+	if strings.Contains(s, "hunter2") || strings.Contains(s, "cm_secret") {
+		t.Fatalf("secret leaked: %s", s)
+	}
+}
+
+func TestClusterURIsPassThroughUnchanged(t *testing.T) {
+	for _, uri := range []string{"neo4j://core1:7687", "neo4j+s://abcd.databases.neo4j.io"} {
+		c, err := load(func(k string) string {
+			if k == "NEO4J_URI" {
+				return uri
+			}
+			return ""
+		})
+		if err != nil || c.Neo4jURI != uri {
+			t.Fatalf("uri %q -> %q, %v", uri, c.Neo4jURI, err)
+		}
+	}
+}
