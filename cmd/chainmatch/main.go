@@ -4,6 +4,7 @@
 //	chainmatch migrate          apply schema migrations and exit
 //	chainmatch demo [flags]     load the Jiaxing demo graph (see -h)
 //	chainmatch import FILE      import enterprises from .csv or .jsonl
+//	chainmatch healthcheck      exit 0 when the local server's /healthz answers (for containers)
 //
 // Configuration comes from the environment; see the README.
 package main
@@ -41,6 +42,7 @@ commands:
   migrate   apply schema migrations (constraints and indexes) and exit
   demo      load the deterministic Jiaxing demo graph
   import    import enterprises from a .csv or .jsonl file
+  healthcheck  probe the local server's /healthz (for container health checks)
 `
 
 func run(ctx context.Context, args []string) error {
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string) error {
 		return demoCmd(ctx, cfg, log, args[1:])
 	case "import":
 		return importCmd(ctx, cfg, log, args[1:])
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return nil
