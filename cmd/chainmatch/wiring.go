@@ -8,6 +8,7 @@ import (
 
 	"chainmatch/graph"
 	"chainmatch/internal/config"
+	"chainmatch/internal/httpserver/explorer"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
@@ -21,7 +22,9 @@ func graphQLMiddleware(r *graph.Resolver, next http.Handler) http.Handler {
 	return next
 }
 
-func explorerHandler() http.Handler { return nil }
+// explorerHandler serves the embedded staff explorer (or a page saying how
+// to build it when the binary was built without it).
+func explorerHandler() http.Handler { return explorer.Handler() }
 
 func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	return fmt.Errorf("demo: not wired yet")
