@@ -8,8 +8,11 @@ BIN       := bin/chainmatch
 GOTESTFLAGS ?=
 export NEO4J_URI      ?= bolt://127.0.0.1:7687
 export NEO4J_PASSWORD ?= chainmatch-dev
+# make test uses a Neo4j of its own, so tests never wipe the database that
+# make run serves.
+TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test build generate check-generate vet fmt-check go-test web web-test e2e \
+.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -20,7 +23,10 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 	$(BIN) demo --if-empty
 	$(BIN) serve
 
-test: neo4j-ensure vet fmt-check check-generate go-test web-test e2e ## every check and test, against a real Neo4j
+test: ## every check and test, against a real Neo4j (its own, on port 7688)
+	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
+
+test-all: neo4j-ensure vet fmt-check check-generate go-test web-test e2e
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
