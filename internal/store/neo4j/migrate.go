@@ -39,6 +39,11 @@ var migrations = []migration{
 		   FOR (n:Enterprise|Product|IndustrialChain) ON EACH [n.name, n.nameEn, n.uscc]
 		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk'}}`,
 	}},
+	{3, "api keys and audit trail", []string{
+		`CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE`,
+		`CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.id IS UNIQUE`,
+		`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at)`,
+	}},
 }
 
 // LatestMigration is the schema version this build needs.
