@@ -73,3 +73,56 @@ type Incentive struct {
 	LocalOnly   bool
 	MinYear     *int
 }
+
+// ProductRecord is a validated product write. Inputs nil keeps the stored
+// INPUT_OF relations; non-nil replaces them.
+type ProductRecord struct {
+	Product    Product
+	InputCodes []string
+}
+
+// ChainRecord is a validated chain write. Segments nil keeps the stored
+// segments; non-nil replaces them (positions follow the slice order).
+type ChainRecord struct {
+	Chain    IndustrialChain
+	Segments []ChainSegment
+}
+
+// ParkRecord is a park with the chains it focuses on.
+type ParkRecord struct {
+	Park            Park
+	FocusChainCodes []string
+}
+
+// HitKind says what a search hit is.
+type HitKind string
+
+// The kinds of search hits.
+const (
+	HitEnterprise HitKind = "Enterprise"
+	HitProduct    HitKind = "Product"
+	HitChain      HitKind = "IndustrialChain"
+)
+
+// Hit is one search result: the kind and natural key of the object found.
+type Hit struct {
+	Kind  HitKind
+	Key   string
+	Score float64
+}
+
+// ProductPage is one page of the product catalogue.
+type ProductPage struct {
+	Products    []Product
+	Cursors     []string
+	HasNext     bool
+	HasPrevious bool
+	Total       int
+}
+
+// SegmentUse is how many products a segment holds.
+type SegmentUse struct {
+	Code      string
+	ChainCode string
+	Products  int
+}

@@ -1,4 +1,509 @@
 package enterprise
 
-// Service is the enterprise business layer; see the package comment.
-type Service struct{}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/auth"
+	"chainmatch/internal/gid"
+	"chainmatch/internal/uscc"
+)
+
+// Storer is what the enterprise service needs from the graph. Batch reads
+// take keys and return one entry per key, in key order (nil or empty for
+// keys that do not exist).
+type Storer interface {
+	EnterprisesByUSCC(ctx context.Context, usccs []string) ([]*Enterprise, error)
+	ListEnterprises(ctx context.Context, q ListQuery) (ListResult, error)
+	DesignationsOf(ctx context.Context, usccs []string) ([][]DesignationGrant, error)
+	OffersOf(ctx context.Context, usccs []string) ([][]ProductOffer, error)
+	NeedsOf(ctx context.Context, usccs []string) ([][]ProductNeed, error)
+	ContactsOf(ctx context.Context, usccs []string) ([]*Contact, error)
+	SupplyRelations(ctx context.Context, q SupplyQuery) (rels []SupplyRelation, total int, err error)
+	References(ctx context.Context, r References) (Existing, error)
+	UpsertEnterprises(ctx context.Context, rows []Record) error
+	DeleteEnterprise(ctx context.Context, uscc string) (bool, error)
+	AddSupplyRelation(ctx context.Context, rel SupplyRelation) error
+	RemoveSupplyRelation(ctx context.Context, supplier, customer string, product *string) (bool, error)
+}
+
+// Service is the enterprise business layer: reads, validated writes and
+// the authorization decisions about them.
+type Service struct {
+	store Storer
+	now   func() time.Time
+}
+
+// NewService returns a Service over store.
+func NewService(store Storer) *Service {
+	return &Service{store: store, now: time.Now}
+}
+
+// ByUSCC returns the enterprises with these USCCs in key order, nil where
+// none exists. It backs the per-request enterprise loader.
+func (s *Service) ByUSCC(ctx context.Context, usccs []string) ([]*Enterprise, error) {
+	return s.store.EnterprisesByUSCC(ctx, usccs)
+}
+
+// Get returns the enterprise with exactly one of id (a global id) or code
+// (a USCC); nil without error when none exists.
+func (s *Service) Get(ctx context.Context, id, code *string) (*Enterprise, error) {
+	var key string
+	switch {
+	case (id == nil) == (code == nil):
+		return nil, apperr.Invalid("id", "give exactly one of id and uscc")
+	case id != nil:
+		k, err := gid.Key(*id, gid.Enterprise, "id")
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	default:
+		key = uscc.Normalize(*code)
+	}
+	es, err := s.store.EnterprisesByUSCC(ctx, []string{key})
+	if err != nil {
+		return nil, err
+	}
+	return es[0], nil
+}
+
+// DesignationsOf returns each enterprise's designations, newest first.
+func (s *Service) DesignationsOf(ctx context.Context, usccs []string) ([][]DesignationGrant, error) {
+	return s.store.DesignationsOf(ctx, usccs)
+}
+
+// OffersOf returns what each enterprise makes, in product-code order.
+func (s *Service) OffersOf(ctx context.Context, usccs []string) ([][]ProductOffer, error) {
+	return s.store.OffersOf(ctx, usccs)
+}
+
+// NeedsOf returns what each enterprise needs, in product-code order.
+func (s *Service) NeedsOf(ctx context.Context, usccs []string) ([][]ProductNeed, error) {
+	return s.store.NeedsOf(ctx, usccs)
+}
+
+// ContactsOf returns each enterprise's contact details to staff and
+// admins; for anyone else every entry is nil.
+func (s *Service) ContactsOf(ctx context.Context, usccs []string) ([]*Contact, error) {
+	if !auth.FromContext(ctx).Role.AtLeast(auth.Staff) {
+		return make([]*Contact, len(usccs)), nil
+	}
+	return s.store.ContactsOf(ctx, usccs)
+}
+
+// List returns one page of the enterprises matching f, sorted by o, with
+// keyset cursors: a cursor names a position (sort key, USCC), not an
+// offset, so pages stay stable when enterprises are added or removed.
+func (s *Service) List(ctx context.Context, f Filter, o Order, args PageArgs) (Page, error) {
+	crit, err := criteria(f)
+	if err != nil {
+		return Page{}, err
+	}
+	if o.Field == "" {
+		o.Field = OrderByUSCC
+	}
+	if o.Field != OrderByName && o.Field != OrderByUSCC && o.Field != OrderByFounded {
+		return Page{}, apperr.Invalid("orderBy.field", "unknown order field %q", o.Field)
+	}
+	size, backward, cursor, err := pageWindow(args)
+	if err != nil {
+		return Page{}, err
+	}
+	q := ListQuery{Criteria: crit, Order: o, Backward: backward, Limit: size + 1}
+	if cursor != nil {
+		field := "after"
+		if backward {
+			field = "before"
+		}
+		k, err := decodeCursor(*cursor, o, field)
+		if err != nil {
+			return Page{}, err
+		}
+		q.After = &k
+	}
+	res, err := s.store.ListEnterprises(ctx, q)
+	if err != nil {
+		return Page{}, err
+	}
+	more := len(res.Enterprises) > size
+	rows := res.Enterprises
+	if more {
+		rows = rows[:size]
+	}
+	if backward {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	p := Page{Enterprises: rows, Total: res.Total, Cursors: make([]string, len(rows))}
+	for i, e := range rows {
+		p.Cursors[i] = encodeCursor(o, SortKey(e, o), e.USCC)
+	}
+	if backward {
+		p.HasPrevious, p.HasNext = more, res.Passed > 0
+	} else {
+		p.HasNext, p.HasPrevious = more, res.Passed > 0
+	}
+	return p, nil
+}
+
+// pageWindow checks Relay arguments: first/after or last/before, sizes in
+// 1..100, default 20 forwards.
+func pageWindow(args PageArgs) (size int, backward bool, cursor *string, err error) {
+	if args.First != nil && args.Last != nil {
+		return 0, false, nil, apperr.Invalid("last", "give either first or last, not both")
+	}
+	if args.Last != nil || (args.Before != nil && args.First == nil) {
+		if args.After != nil {
+			return 0, false, nil, apperr.Invalid("after", "after pages forwards; use it with first")
+		}
+		size, err = pageSize(args.Last, "last")
+		return size, true, args.Before, err
+	}
+	if args.Before != nil {
+		return 0, false, nil, apperr.Invalid("before", "before pages backwards; use it with last")
+	}
+	size, err = pageSize(args.First, "first")
+	return size, false, args.After, err
+}
+
+// pageSize checks a first/last argument.
+func pageSize(n *int, field string) (int, error) {
+	if n == nil {
+		return defaultPageSize, nil
+	}
+	if *n < 0 || *n > maxPageSize {
+		return 0, apperr.Invalid(field, "must be between 0 and %d", maxPageSize)
+	}
+	return *n, nil
+}
+
+// PageSize checks a connection's `first` argument (0..100, default 20); it
+// is exported for the other connections of the API.
+func PageSize(first *int) (int, error) { return pageSize(first, "first") }
+
+// criteria decodes a Filter's ids into natural keys.
+func criteria(f Filter) (Criteria, error) {
+	c := Criteria{DistrictCode: f.DistrictCode, Designations: f.Designations, IsLocal: f.IsLocal,
+		NameContains: f.NameContains, DataSource: f.DataSource}
+	for _, id := range []struct {
+		in    *string
+		t     gid.Type
+		field string
+		out   **string
+	}{
+		{f.ParkID, gid.Park, "filter.parkId", &c.ParkCode},
+		{f.ChainID, gid.Chain, "filter.chainId", &c.ChainCode},
+		{f.SegmentID, gid.Segment, "filter.segmentId", &c.SegmentCode},
+		{f.MakesProductID, gid.Product, "filter.makesProductId", &c.MakesProductCode},
+		{f.NeedsProductID, gid.Product, "filter.needsProductId", &c.NeedsProductCode},
+	} {
+		if id.in == nil {
+			continue
+		}
+		k, err := gid.Key(*id.in, id.t, id.field)
+		if err != nil {
+			return Criteria{}, err
+		}
+		*id.out = &k
+	}
+	for i, d := range f.Designations {
+		if !d.IsValid() {
+			return Criteria{}, apperr.Invalid(fmt.Sprintf("filter.designations[%d]", i), "unknown designation %q", d)
+		}
+	}
+	if w := f.Within; w != nil {
+		if err := w.Center.Validate(); err != nil {
+			return Criteria{}, apperr.Invalid("filter.within", "latitude must be in [-90, 90] and longitude in [-180, 180]")
+		}
+		if !(w.RadiusKm > 0) || w.RadiusKm > 500 {
+			return Criteria{}, apperr.Invalid("filter.within.radiusKm", "must be greater than 0 and at most 500")
+		}
+	}
+	if f.NameContains != nil && *f.NameContains == "" {
+		c.NameContains = nil
+	}
+	return c, nil
+}
+
+// Suppliers returns a page of the firms that supply the enterprise, newest
+// relation first.
+func (s *Service) Suppliers(ctx context.Context, usccCode string, first *int, after *string) (SupplyPage, error) {
+	return s.supply(ctx, usccCode, Suppliers, first, after)
+}
+
+// Customers returns a page of the firms the enterprise supplies, newest
+// relation first.
+func (s *Service) Customers(ctx context.Context, usccCode string, first *int, after *string) (SupplyPage, error) {
+	return s.supply(ctx, usccCode, Customers, first, after)
+}
+
+func (s *Service) supply(ctx context.Context, code string, side Side, first *int, after *string) (SupplyPage, error) {
+	size, err := PageSize(first)
+	if err != nil {
+		return SupplyPage{}, err
+	}
+	q := SupplyQuery{USCC: code, Side: side, Limit: size + 1}
+	if after != nil {
+		k, err := decodeSupplyCursor(*after)
+		if err != nil {
+			return SupplyPage{}, err
+		}
+		q.After = &k
+	}
+	rels, total, err := s.store.SupplyRelations(ctx, q)
+	if err != nil {
+		return SupplyPage{}, err
+	}
+	p := SupplyPage{Total: total, HasPrevious: after != nil}
+	if len(rels) > size {
+		rels, p.HasNext = rels[:size], true
+	}
+	p.Relations = rels
+	for _, r := range rels {
+		p.Cursors = append(p.Cursors, encodeSupplyCursor(supplyKey(r, side)))
+	}
+	return p, nil
+}
+
+// Upsert creates or updates one enterprise and returns it as stored.
+// Concurrent upserts of one USCC yield one enterprise (the store MERGEs on
+// the unique USCC).
+func (s *Service) Upsert(ctx context.Context, in Input) (*Enterprise, error) {
+	res, err := s.write(ctx, []Input{in})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Errors) > 0 {
+		return nil, errorOf(res.Errors[0].Problem, "input.")
+	}
+	code := uscc.Normalize(in.USCC)
+	es, err := s.store.EnterprisesByUSCC(ctx, []string{code})
+	if err != nil {
+		return nil, err
+	}
+	if es[0] == nil {
+		return nil, fmt.Errorf("enterprise %s vanished after upsert: %w", code, apperr.ErrNotFound)
+	}
+	return es[0], nil
+}
+
+// Import upserts up to MaxImportRows enterprises in one transaction: every
+// row is validated first and, when any row has a problem, nothing is
+// written and every problem is reported by row. Two rows with one USCC are
+// a problem.
+func (s *Service) Import(ctx context.Context, rows []Input) (ImportResult, error) {
+	if len(rows) > MaxImportRows {
+		return ImportResult{}, apperr.Invalid("input", "at most %d rows per import, got %d", MaxImportRows, len(rows))
+	}
+	return s.write(ctx, rows)
+}
+
+// UpsertMany is Import without the row limit, for the CLI's bulk loads:
+// all rows are validated first (nothing is written if any fails), then
+// they are written in transactions of MaxImportRows rows each, so a crash
+// midway leaves whole batches; re-running is harmless because upserts are
+// idempotent.
+func (s *Service) UpsertMany(ctx context.Context, rows []Input) (ImportResult, error) {
+	return s.write(ctx, rows)
+}
+
+// write validates rows, authorizes them and writes them in batches.
+func (s *Service) write(ctx context.Context, rows []Input) (ImportResult, error) {
+	now := s.now()
+	drafts := make([]draft, len(rows))
+	var res ImportResult
+	var refs References
+	seen := map[string]int{}
+	for i, in := range rows {
+		d, probs := check(in, now)
+		if prev, dup := seen[d.rec.Enterprise.USCC]; dup && d.rec.Enterprise.USCC != "" {
+			probs = append(probs, Problem{Field: "uscc", Code: apperr.BadUserInput,
+				Message: fmt.Sprintf("USCC already given in row %d of this import", prev)})
+		} else {
+			seen[d.rec.Enterprise.USCC] = i
+		}
+		for _, p := range probs {
+			res.Errors = append(res.Errors, RowError{Row: i, Problem: p})
+		}
+		d.references(&refs)
+		drafts[i] = d
+	}
+	if len(res.Errors) > 0 {
+		return res, nil
+	}
+	if len(rows) == 0 {
+		res.OK = true
+		return res, nil
+	}
+	ex, err := s.store.References(ctx, refs)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	usccs := make([]string, len(drafts))
+	for i, d := range drafts {
+		for _, p := range d.resolve(ex) {
+			res.Errors = append(res.Errors, RowError{Row: i, Problem: p})
+		}
+		usccs[i] = d.rec.Enterprise.USCC
+	}
+	existing, err := s.store.EnterprisesByUSCC(ctx, usccs)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	p := auth.FromContext(ctx)
+	records := make([]Record, len(drafts))
+	for i, d := range drafts {
+		if err := authorizeWrite(ctx, existing[i]); err != nil {
+			res.Errors = append(res.Errors, RowError{Row: i, Problem: problemOf(err)})
+		}
+		r := d.rec
+		r.Enterprise.DataSource = dataSource(rows[i], p)
+		if existing[i] != nil {
+			// The owner is the creator and never changes on update.
+			r.Enterprise.Owner = existing[i].Owner
+			res.Updated++
+		} else {
+			r.Enterprise.Owner = p.ID
+			res.Created++
+		}
+		records[i] = r
+	}
+	if len(res.Errors) > 0 {
+		return ImportResult{Errors: res.Errors}, nil
+	}
+	for start := 0; start < len(records); start += MaxImportRows {
+		end := min(start+MaxImportRows, len(records))
+		if err := s.store.UpsertEnterprises(ctx, records[start:end]); err != nil {
+			return ImportResult{}, fmt.Errorf("upsert enterprises %d..%d: %w", start, end-1, err)
+		}
+	}
+	res.OK = true
+	return res, nil
+}
+
+// dataSource labels a written record: the row's own label when given (the
+// CLI sets "demo"), else the submitting credential ("api:<key id>"), else "api".
+func dataSource(in Input, p auth.Principal) *string {
+	ds := in.DataSource
+	switch {
+	case ds != "":
+	case p.ID != "":
+		ds = "api:" + p.ID
+	default:
+		ds = "api"
+	}
+	return &ds
+}
+
+// authorizeWrite is the single place that decides whether the caller may
+// change existing (nil when the write creates the enterprise). Today every
+// PARTNER or higher may write any enterprise; partner ownership
+// (Enterprise.Owner) is recorded for the access-control rules to come.
+func authorizeWrite(ctx context.Context, existing *Enterprise) error {
+	p := auth.FromContext(ctx)
+	if !p.Role.AtLeast(auth.Partner) {
+		if p.Role == auth.Anonymous {
+			return &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in to change enterprises"}
+		}
+		return &apperr.Error{Code: apperr.Forbidden, Message: "role PARTNER required"}
+	}
+	_ = existing
+	return nil
+}
+
+// Delete removes the enterprise with this global id and all of its
+// relationships; false when it did not exist.
+func (s *Service) Delete(ctx context.Context, id string) (bool, error) {
+	code, err := gid.Key(id, gid.Enterprise, "id")
+	if err != nil {
+		return false, err
+	}
+	es, err := s.store.EnterprisesByUSCC(ctx, []string{code})
+	if err != nil {
+		return false, err
+	}
+	if es[0] == nil {
+		return false, nil
+	}
+	if err := authorizeWrite(ctx, es[0]); err != nil {
+		return false, err
+	}
+	return s.store.DeleteEnterprise(ctx, code)
+}
+
+// AddSupply records that the supplier supplies the customer (for a
+// product, when given). Idempotent: one relation per (supplier, customer,
+// product); a repeated call updates `since`.
+func (s *Service) AddSupply(ctx context.Context, in SupplyInput) (*SupplyRelation, error) {
+	rel, err := checkSupply(in, s.now())
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.store.EnterprisesByUSCC(ctx, []string{rel.SupplierUSCC, rel.CustomerUSCC})
+	if err != nil {
+		return nil, err
+	}
+	if es[0] == nil {
+		return nil, apperr.Missing("input.supplierId", "no enterprise with this id")
+	}
+	if es[1] == nil {
+		return nil, apperr.Missing("input.customerId", "no enterprise with this id")
+	}
+	if rel.ProductCode != nil {
+		ex, err := s.store.References(ctx, References{ProductCodes: []string{*rel.ProductCode}})
+		if err != nil {
+			return nil, err
+		}
+		if !ex.Products[*rel.ProductCode] {
+			return nil, apperr.Missing("input.productId", "no product with this id")
+		}
+	}
+	if err := authorizeWrite(ctx, es[0]); err != nil {
+		return nil, err
+	}
+	if err := s.store.AddSupplyRelation(ctx, rel); err != nil {
+		return nil, err
+	}
+	return &rel, nil
+}
+
+// RemoveSupply removes the supplier -> customer relation for the product,
+// or every relation between the two when productID is nil. False when
+// there was none.
+func (s *Service) RemoveSupply(ctx context.Context, supplierID, customerID string, productID *string) (bool, error) {
+	sup, err := gid.Key(supplierID, gid.Enterprise, "supplierId")
+	if err != nil {
+		return false, err
+	}
+	cus, err := gid.Key(customerID, gid.Enterprise, "customerId")
+	if err != nil {
+		return false, err
+	}
+	var product *string
+	if productID != nil {
+		p, err := gid.Key(*productID, gid.Product, "productId")
+		if err != nil {
+			return false, err
+		}
+		product = &p
+	}
+	es, err := s.store.EnterprisesByUSCC(ctx, []string{sup})
+	if err != nil {
+		return false, err
+	}
+	if es[0] == nil {
+		return false, nil
+	}
+	if err := authorizeWrite(ctx, es[0]); err != nil {
+		return false, err
+	}
+	return s.store.RemoveSupplyRelation(ctx, sup, cus, product)
+}
+
+// errInvalidCursor is the cause of every bad cursor.
+var errInvalidCursor = errors.New("invalid cursor")

@@ -1,0 +1,271 @@
+package enterprise
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/gid"
+	"chainmatch/internal/uscc"
+)
+
+// Limits of the enterprise input, as documented in the schema.
+const (
+	MaxNameLen      = 200
+	MaxHomeCityLen  = 50
+	MaxUnitLen      = 20
+	MaxContactLen   = 100
+	MinFounded      = 1900
+	MinGrantYear    = 1990
+	MinSupplySince  = 1950
+	MaxImportRows   = 1000
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// draft is an Input after the checks that need no database: natural keys
+// decoded, lengths and ranges checked. References are checked against the
+// graph afterwards (see resolve).
+type draft struct {
+	rec       Record
+	parkField string
+	// productFields[code] and needFields[code] name the first input field
+	// that referred to the code, for NOT_FOUND errors.
+	products []ref
+	needs    []ref
+}
+
+type ref struct {
+	field string
+	code  string
+}
+
+// Validate checks everything about in that can be checked without the
+// graph and returns the problems (field paths relative to the input row).
+// It is pure: the current year comes from now.
+func Validate(in Input, now time.Time) []Problem {
+	_, probs := check(in, now)
+	return probs
+}
+
+// check validates in and builds its draft.
+func check(in Input, now time.Time) (draft, []Problem) {
+	var probs []Problem
+	bad := func(field, format string, args ...any) {
+		probs = append(probs, Problem{Field: field, Message: fmt.Sprintf(format, args...), Code: apperr.BadUserInput})
+	}
+	year := now.Year()
+	code := uscc.Normalize(in.USCC)
+	if err := uscc.Validate(code); err != nil {
+		bad("uscc", "%s", err.Error())
+	}
+	e := Enterprise{USCC: code, Name: in.Name, NameEn: in.NameEn, IsLocal: in.IsLocal,
+		HomeCity: in.HomeCity, Location: in.Location, Founded: in.Founded}
+	if n := utf8.RuneCountInString(in.Name); n < 1 || n > MaxNameLen || !utf8.ValidString(in.Name) {
+		bad("name", "must be 1 to %d characters, got %d", MaxNameLen, n)
+	}
+	if in.NameEn != nil && utf8.RuneCountInString(*in.NameEn) > MaxNameLen {
+		bad("nameEn", "must be at most %d characters", MaxNameLen)
+	}
+	if in.HomeCity != nil && utf8.RuneCountInString(*in.HomeCity) > MaxHomeCityLen {
+		bad("homeCity", "must be at most %d characters", MaxHomeCityLen)
+	}
+	d := draft{}
+	if in.IsLocal {
+		if in.DistrictCode == nil || *in.DistrictCode == "" {
+			bad("districtCode", "is required for a local (Jiaxing) enterprise")
+		} else {
+			e.DistrictCode = in.DistrictCode
+		}
+	} else {
+		if in.DistrictCode != nil && *in.DistrictCode != "" {
+			bad("districtCode", "must be empty for a non-local enterprise (set isLocal to true for a Jiaxing firm)")
+		}
+		if in.ParkID != nil {
+			bad("parkId", "must be empty for a non-local enterprise (parks are in Jiaxing)")
+		}
+	}
+	if in.ParkID != nil && in.IsLocal {
+		key, err := gid.Key(*in.ParkID, gid.Park, "parkId")
+		if err != nil {
+			probs = append(probs, problemOf(err))
+		} else {
+			e.ParkCode = &key
+			d.parkField = "parkId"
+		}
+	}
+	if in.Location != nil {
+		if err := in.Location.Validate(); err != nil {
+			bad("location", "latitude must be in [-90, 90] and longitude in [-180, 180]")
+		}
+	}
+	if in.Founded != nil && (*in.Founded < MinFounded || *in.Founded > year) {
+		bad("founded", "must be between %d and %d", MinFounded, year)
+	}
+	if in.Designations != nil {
+		seen := map[Designation]bool{}
+		d.rec.Designations = []DesignationGrant{}
+		for i, g := range in.Designations {
+			f := fmt.Sprintf("designations[%d]", i)
+			switch {
+			case !g.Designation.IsValid():
+				bad(f+".designation", "unknown designation %q", g.Designation)
+			case seen[g.Designation]:
+				bad(f+".designation", "%s is listed twice", g.Designation)
+			}
+			seen[g.Designation] = true
+			if g.Year < MinGrantYear || g.Year > year {
+				bad(f+".year", "must be between %d and %d", MinGrantYear, year)
+			}
+			d.rec.Designations = append(d.rec.Designations, g)
+		}
+	}
+	if in.Products != nil {
+		d.rec.Products = []ProductOffer{}
+		seen := map[string]bool{}
+		for i, o := range in.Products {
+			f := fmt.Sprintf("products[%d]", i)
+			key, err := gid.Key(o.ProductID, gid.Product, f+".productId")
+			if err != nil {
+				probs = append(probs, problemOf(err))
+				continue
+			}
+			if seen[key] {
+				bad(f+".productId", "product is listed twice")
+			}
+			seen[key] = true
+			if o.AnnualCapacity != nil && !(*o.AnnualCapacity > 0) {
+				bad(f+".annualCapacity", "must be greater than 0")
+			}
+			if o.Unit != nil && utf8.RuneCountInString(*o.Unit) > MaxUnitLen {
+				bad(f+".unit", "must be at most %d characters", MaxUnitLen)
+			}
+			d.products = append(d.products, ref{f + ".productId", key})
+			d.rec.Products = append(d.rec.Products, ProductOffer{ProductCode: key, AnnualCapacity: o.AnnualCapacity, Unit: o.Unit})
+		}
+	}
+	if in.Needs != nil {
+		d.rec.Needs = []ProductNeed{}
+		seen := map[string]bool{}
+		for i, n := range in.Needs {
+			f := fmt.Sprintf("needs[%d]", i)
+			key, err := gid.Key(n.ProductID, gid.Product, f+".productId")
+			if err != nil {
+				probs = append(probs, problemOf(err))
+				continue
+			}
+			if seen[key] {
+				bad(f+".productId", "product is listed twice")
+			}
+			seen[key] = true
+			if n.AnnualVolume != nil && !(*n.AnnualVolume > 0) {
+				bad(f+".annualVolume", "must be greater than 0")
+			}
+			if n.Unit != nil && utf8.RuneCountInString(*n.Unit) > MaxUnitLen {
+				bad(f+".unit", "must be at most %d characters", MaxUnitLen)
+			}
+			d.needs = append(d.needs, ref{f + ".productId", key})
+			d.rec.Needs = append(d.rec.Needs, ProductNeed{ProductCode: key, AnnualVolume: n.AnnualVolume, Unit: n.Unit})
+		}
+	}
+	if c := in.Contact; c != nil {
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{{"contact.person", c.Person}, {"contact.phone", c.Phone}, {"contact.email", c.Email}} {
+			if f.v != nil && utf8.RuneCountInString(*f.v) > MaxContactLen {
+				bad(f.name, "must be at most %d characters", MaxContactLen)
+			}
+		}
+		cc := *c
+		d.rec.Contact = &cc
+	}
+	d.rec.Enterprise = e
+	return d, probs
+}
+
+// resolve checks d's references against what exists in the graph.
+func (d draft) resolve(ex Existing) []Problem {
+	var probs []Problem
+	e := d.rec.Enterprise
+	if e.DistrictCode != nil && !ex.Districts[*e.DistrictCode] {
+		probs = append(probs, Problem{Field: "districtCode", Code: apperr.NotFound,
+			Message: fmt.Sprintf("no district with code %q", *e.DistrictCode)})
+	}
+	if e.ParkCode != nil {
+		pd, ok := ex.ParkDistrict[*e.ParkCode]
+		switch {
+		case !ok:
+			probs = append(probs, Problem{Field: d.parkField, Code: apperr.NotFound, Message: "no park with this id"})
+		case e.DistrictCode != nil && pd != *e.DistrictCode:
+			probs = append(probs, Problem{Field: d.parkField, Code: apperr.BadUserInput,
+				Message: fmt.Sprintf("the park lies in district %s, not %s", pd, *e.DistrictCode)})
+		}
+	}
+	for _, r := range append(append([]ref{}, d.products...), d.needs...) {
+		if !ex.Products[r.code] {
+			probs = append(probs, Problem{Field: r.field, Code: apperr.NotFound,
+				Message: fmt.Sprintf("no product with code %q", r.code)})
+		}
+	}
+	return probs
+}
+
+// references lists what d refers to.
+func (d draft) references(into *References) {
+	e := d.rec.Enterprise
+	if e.DistrictCode != nil {
+		into.DistrictCodes = append(into.DistrictCodes, *e.DistrictCode)
+	}
+	if e.ParkCode != nil {
+		into.ParkCodes = append(into.ParkCodes, *e.ParkCode)
+	}
+	for _, r := range d.products {
+		into.ProductCodes = append(into.ProductCodes, r.code)
+	}
+	for _, r := range d.needs {
+		into.ProductCodes = append(into.ProductCodes, r.code)
+	}
+}
+
+// problemOf turns an *apperr.Error about a field into a Problem.
+func problemOf(err error) Problem {
+	if ae, ok := apperr.As(err); ok {
+		return Problem{Field: ae.Field, Message: ae.Message, Code: ae.Code}
+	}
+	return Problem{Message: err.Error(), Code: apperr.Internal}
+}
+
+// errorOf turns a row's first problem into the error of a single-row
+// mutation, with the field path under prefix (e.g. "input.").
+func errorOf(p Problem, prefix string) *apperr.Error {
+	return &apperr.Error{Code: p.Code, Field: prefix + p.Field, Message: p.Message}
+}
+
+// checkSupply validates a SupplyInput without the graph.
+func checkSupply(in SupplyInput, now time.Time) (SupplyRelation, error) {
+	sup, err := gid.Key(in.SupplierID, gid.Enterprise, "input.supplierId")
+	if err != nil {
+		return SupplyRelation{}, err
+	}
+	cus, err := gid.Key(in.CustomerID, gid.Enterprise, "input.customerId")
+	if err != nil {
+		return SupplyRelation{}, err
+	}
+	if sup == cus {
+		return SupplyRelation{}, apperr.Invalid("input.customerId", "an enterprise cannot supply itself")
+	}
+	rel := SupplyRelation{SupplierUSCC: sup, CustomerUSCC: cus, Since: in.Since}
+	if in.ProductID != nil {
+		p, err := gid.Key(*in.ProductID, gid.Product, "input.productId")
+		if err != nil {
+			return SupplyRelation{}, err
+		}
+		rel.ProductCode = &p
+	}
+	if in.Since != nil && (*in.Since < MinSupplySince || *in.Since > now.Year()) {
+		return SupplyRelation{}, apperr.Invalid("input.since", "must be between %d and %d", MinSupplySince, now.Year())
+	}
+	return rel, nil
+}
