@@ -6,6 +6,7 @@ package graph
 //go:generate go run github.com/99designs/gqlgen generate
 
 import (
+	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
@@ -17,4 +18,6 @@ type Resolver struct {
 	Enterprises *enterprise.Service
 	Catalog     *chain.Service
 	Matches     *match.Service
+	// Access manages API keys and the audit trail.
+	Access *auth.Service
 }

@@ -47,6 +47,40 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ApiKey struct {
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Prefix     func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		ActorID       func(childComplexity int) int
+		ActorRole     func(childComplexity int) int
+		ArgumentIds   func(childComplexity int) int
+		At            func(childComplexity int) int
+		ErrorCode     func(childComplexity int) int
+		Field         func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Ok            func(childComplexity int) int
+		OperationName func(childComplexity int) int
+		RequestID     func(childComplexity int) int
+		ResultIds     func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ChainGap struct {
 		Candidates  func(childComplexity int, first *int) int
 		LocalDemand func(childComplexity int) int
@@ -71,6 +105,11 @@ type ComplexityRoot struct {
 		Email  func(childComplexity int) int
 		Person func(childComplexity int) int
 		Phone  func(childComplexity int) int
+	}
+
+	CreatedApiKey struct {
+		APIKey func(childComplexity int) int
+		Secret func(childComplexity int) int
 	}
 
 	CultivationProgress struct {
@@ -189,11 +228,13 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddSupplyRelation    func(childComplexity int, input model.SupplyRelationInput) int
+		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
 		DeleteChain          func(childComplexity int, id string) int
 		DeleteEnterprise     func(childComplexity int, id string) int
 		DeleteProduct        func(childComplexity int, id string) int
 		ImportEnterprises    func(childComplexity int, input []model.EnterpriseInput) int
 		RemoveSupplyRelation func(childComplexity int, supplierID string, customerID string, productID *string) int
+		RevokeAPIKey         func(childComplexity int, id string) int
 		UpsertChain          func(childComplexity int, input model.ChainInput) int
 		UpsertEnterprise     func(childComplexity int, input model.EnterpriseInput) int
 		UpsertProduct        func(childComplexity int, input model.ProductInput) int
@@ -251,6 +292,8 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		APIKeys             func(childComplexity int) int
+		AuditLog            func(childComplexity int, first *int, after *string) int
 		Chain               func(childComplexity int, id *string, code *string) int
 		ChainGaps           func(childComplexity int, chainID string, first *int) int
 		Chains              func(childComplexity int) int
@@ -270,6 +313,7 @@ type ComplexityRoot struct {
 		SettlementOptions   func(childComplexity int, enterpriseID string, first *int) int
 		SupplierMatches     func(childComplexity int, input model.MatchInput) int
 		SupplyPaths         func(childComplexity int, fromID string, toID string, maxHops *int, first *int) int
+		Viewer              func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -315,6 +359,12 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	Viewer struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+		Role func(childComplexity int) int
+	}
 }
 
 type executableSchema graphql.ExecutableSchemaState[ResolverRoot, DirectiveRoot, ComplexityRoot]
@@ -330,6 +380,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ApiKey.createdAt":
+		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.CreatedAt(childComplexity), true
+	case "ApiKey.id":
+		if e.ComplexityRoot.ApiKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.lastUsedAt":
+		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.LastUsedAt(childComplexity), true
+	case "ApiKey.name":
+		if e.ComplexityRoot.ApiKey.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Name(childComplexity), true
+	case "ApiKey.prefix":
+		if e.ComplexityRoot.ApiKey.Prefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Prefix(childComplexity), true
+	case "ApiKey.revokedAt":
+		if e.ComplexityRoot.ApiKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RevokedAt(childComplexity), true
+	case "ApiKey.role":
+		if e.ComplexityRoot.ApiKey.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Role(childComplexity), true
+
+	case "AuditEntry.actorId":
+		if e.ComplexityRoot.AuditEntry.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorID(childComplexity), true
+	case "AuditEntry.actorRole":
+		if e.ComplexityRoot.AuditEntry.ActorRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorRole(childComplexity), true
+	case "AuditEntry.argumentIds":
+		if e.ComplexityRoot.AuditEntry.ArgumentIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ArgumentIds(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.errorCode":
+		if e.ComplexityRoot.AuditEntry.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ErrorCode(childComplexity), true
+	case "AuditEntry.field":
+		if e.ComplexityRoot.AuditEntry.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Field(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.ok":
+		if e.ComplexityRoot.AuditEntry.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Ok(childComplexity), true
+	case "AuditEntry.operationName":
+		if e.ComplexityRoot.AuditEntry.OperationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.OperationName(childComplexity), true
+	case "AuditEntry.requestId":
+		if e.ComplexityRoot.AuditEntry.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+	case "AuditEntry.resultIds":
+		if e.ComplexityRoot.AuditEntry.ResultIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ResultIds(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
 	case "ChainGap.candidates":
 		if e.ComplexityRoot.ChainGap.Candidates == nil {
@@ -440,6 +626,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Phone(childComplexity), true
+
+	case "CreatedApiKey.apiKey":
+		if e.ComplexityRoot.CreatedApiKey.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedApiKey.APIKey(childComplexity), true
+	case "CreatedApiKey.secret":
+		if e.ComplexityRoot.CreatedApiKey.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedApiKey.Secret(childComplexity), true
 
 	case "CultivationProgress.byDistrict":
 		if e.ComplexityRoot.CultivationProgress.ByDistrict == nil {
@@ -908,6 +1107,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddSupplyRelation(childComplexity, args["input"].(model.SupplyRelationInput)), true
+	case "Mutation.createApiKey":
+		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
 	case "Mutation.deleteChain":
 		if e.ComplexityRoot.Mutation.DeleteChain == nil {
 			break
@@ -963,6 +1173,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveSupplyRelation(childComplexity, args["supplierId"].(string), args["customerId"].(string), args["productId"].(*string)), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
 	case "Mutation.upsertChain":
 		if e.ComplexityRoot.Mutation.UpsertChain == nil {
 			break
@@ -1189,6 +1410,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductOffer.Unit(childComplexity), true
 
+	case "Query.apiKeys":
+		if e.ComplexityRoot.Query.APIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.chain":
 		if e.ComplexityRoot.Query.Chain == nil {
 			break
@@ -1374,6 +1612,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SupplyPaths(childComplexity, args["fromId"].(string), args["toId"].(string), args["maxHops"].(*int), args["first"].(*int)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "ScoreComponent.name":
 		if e.ComplexityRoot.ScoreComponent.Name == nil {
@@ -1520,6 +1764,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SupplyRelationEdge.Node(childComplexity), true
 
+	case "Viewer.id":
+		if e.ComplexityRoot.Viewer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ID(childComplexity), true
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1532,6 +1795,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChainInput", ec.unmarshalInputChainInput),
 			graphql.NewInputUnmarshaler("ChainSegmentInput", ec.unmarshalInputChainSegmentInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("DesignationGrantInput", ec.unmarshalInputDesignationGrantInput),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("EnterpriseInput", ec.unmarshalInputEnterpriseInput),
@@ -1619,6 +1883,92 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../auth.graphqls", Input: `"The caller as the server sees it."
+type Viewer {
+  "API key id, ` + "`" + `jwt:<subject>` + "`" + `, or null for anonymous callers."
+  id: String
+  name: String
+  role: Role!
+}
+
+"An API key. The secret is shown once, by ` + "`" + `createApiKey` + "`" + `; only a salted hash is stored."
+type ApiKey {
+  "Key id, also embedded in the key itself (` + "`" + `cm_<id>_...` + "`" + `)."
+  id: ID!
+  name: String!
+  role: Role!
+  "The non-secret start of the key, ` + "`" + `cm_<id>` + "`" + `, to recognise it."
+  prefix: String!
+  "RFC 3339."
+  createdAt: String!
+  "RFC 3339; updated at most once a minute."
+  lastUsedAt: String
+  "RFC 3339; null while the key is valid."
+  revokedAt: String
+}
+
+"A new API key and its secret, which is never shown again."
+type CreatedApiKey {
+  apiKey: ApiKey!
+  "The bearer credential: ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
+  secret: String!
+}
+
+input CreateApiKeyInput {
+  "1..100 characters, e.g. the partner platform's name."
+  name: String!
+  "PARTNER, STAFF or ADMIN."
+  role: Role!
+}
+
+"One attempted write (mutation field), successful or not."
+type AuditEntry {
+  id: ID!
+  "RFC 3339."
+  at: String!
+  "Key id or ` + "`" + `jwt:<subject>` + "`" + ` of the caller; empty for anonymous callers."
+  actorId: String!
+  actorRole: Role!
+  operationName: String
+  "The mutation field, e.g. ` + "`" + `upsertEnterprise` + "`" + `."
+  field: String!
+  "Ids and natural keys (USCC, codes) named in the arguments."
+  argumentIds: [String!]!
+  "Ids found in the result."
+  resultIds: [String!]!
+  ok: Boolean!
+  "The first error's code when not ok."
+  errorCode: String
+  requestId: String
+}
+
+type AuditEntryEdge {
+  cursor: String!
+  node: AuditEntry!
+}
+
+"The audit trail, newest first."
+type AuditEntryConnection {
+  edges: [AuditEntryEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  "Who the server thinks the caller is."
+  viewer: Viewer!
+  "Every API key, newest first."
+  apiKeys: [ApiKey!]! @requires(role: ADMIN)
+  "The audit trail of writes, newest first (` + "`" + `first` + "`" + ` 1..100, default 20)."
+  auditLog(first: Int = 20, after: String): AuditEntryConnection! @requires(role: ADMIN)
+}
+
+extend type Mutation {
+  "Creates an API key; the secret is in the answer and nowhere else."
+  createApiKey(input: CreateApiKeyInput!): CreatedApiKey! @requires(role: ADMIN)
+  "Revokes a key at once on this replica, within the key cache TTL (30 s) on others."
+  revokeApiKey(id: ID!): ApiKey! @requires(role: ADMIN)
+}
+`, BuiltIn: false},
 	{Name: "../chain.graphqls", Input: `"Where a segment sits in its chain."
 enum ChainStage {
   UPSTREAM
@@ -2255,6 +2605,74 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ApiKey_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ApiKey_name(ctx, field)
+	case "role":
+		return ec.fieldContext_ApiKey_role(ctx, field)
+	case "prefix":
+		return ec.fieldContext_ApiKey_prefix(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ApiKey_createdAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ApiKey_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actorId":
+		return ec.fieldContext_AuditEntry_actorId(ctx, field)
+	case "actorRole":
+		return ec.fieldContext_AuditEntry_actorRole(ctx, field)
+	case "operationName":
+		return ec.fieldContext_AuditEntry_operationName(ctx, field)
+	case "field":
+		return ec.fieldContext_AuditEntry_field(ctx, field)
+	case "argumentIds":
+		return ec.fieldContext_AuditEntry_argumentIds(ctx, field)
+	case "resultIds":
+		return ec.fieldContext_AuditEntry_resultIds(ctx, field)
+	case "ok":
+		return ec.fieldContext_AuditEntry_ok(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_AuditEntry_errorCode(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEntry_requestId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ChainGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "segment":
@@ -2305,6 +2723,16 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
+}
+
+func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_CreatedApiKey_apiKey(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreatedApiKey_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
 func (ec *executionContext) childFields_CultivationProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2723,6 +3151,18 @@ func (ec *executionContext) childFields_SupplyRelationEdge(ctx context.Context, 
 		return ec.fieldContext_SupplyRelationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupplyRelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Viewer_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

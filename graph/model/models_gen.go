@@ -4,12 +4,61 @@ package model
 
 import (
 	"bytes"
+	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"fmt"
 	"io"
 	"strconv"
 )
+
+// An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored.
+type APIKey struct {
+	// Key id, also embedded in the key itself (`cm_<id>_...`).
+	ID   string    `json:"id"`
+	Name string    `json:"name"`
+	Role auth.Role `json:"role"`
+	// The non-secret start of the key, `cm_<id>`, to recognise it.
+	Prefix string `json:"prefix"`
+	// RFC 3339.
+	CreatedAt string `json:"createdAt"`
+	// RFC 3339; updated at most once a minute.
+	LastUsedAt *string `json:"lastUsedAt,omitempty"`
+	// RFC 3339; null while the key is valid.
+	RevokedAt *string `json:"revokedAt,omitempty"`
+}
+
+// One attempted write (mutation field), successful or not.
+type AuditEntry struct {
+	ID string `json:"id"`
+	// RFC 3339.
+	At string `json:"at"`
+	// Key id or `jwt:<subject>` of the caller; empty for anonymous callers.
+	ActorID       string    `json:"actorId"`
+	ActorRole     auth.Role `json:"actorRole"`
+	OperationName *string   `json:"operationName,omitempty"`
+	// The mutation field, e.g. `upsertEnterprise`.
+	Field string `json:"field"`
+	// Ids and natural keys (USCC, codes) named in the arguments.
+	ArgumentIds []string `json:"argumentIds"`
+	// Ids found in the result.
+	ResultIds []string `json:"resultIds"`
+	Ok        bool     `json:"ok"`
+	// The first error's code when not ok.
+	ErrorCode *string `json:"errorCode,omitempty"`
+	RequestID *string `json:"requestId,omitempty"`
+}
+
+// The audit trail, newest first.
+type AuditEntryConnection struct {
+	Edges    []AuditEntryEdge `json:"edges"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
 
 type ChainInput struct {
 	// 2..40 characters of A-Z, 0-9 and '-'.
@@ -32,6 +81,20 @@ type ContactInput struct {
 	Person *string `json:"person,omitempty"`
 	Phone  *string `json:"phone,omitempty"`
 	Email  *string `json:"email,omitempty"`
+}
+
+type CreateAPIKeyInput struct {
+	// 1..100 characters, e.g. the partner platform's name.
+	Name string `json:"name"`
+	// PARTNER, STAFF or ADMIN.
+	Role auth.Role `json:"role"`
+}
+
+// A new API key and its secret, which is never shown again.
+type CreatedAPIKey struct {
+	APIKey *APIKey `json:"apiKey"`
+	// The bearer credential: `Authorization: Bearer <secret>`.
+	Secret string `json:"secret"`
 }
 
 type DesignationGrantInput struct {
@@ -232,6 +295,14 @@ type SupplyRelationInput struct {
 	ProductID  *string `json:"productId,omitempty"`
 	// 1950 up to the current year.
 	Since *int `json:"since,omitempty"`
+}
+
+// The caller as the server sees it.
+type Viewer struct {
+	// API key id, `jwt:<subject>`, or null for anonymous callers.
+	ID   *string   `json:"id,omitempty"`
+	Name *string   `json:"name,omitempty"`
+	Role auth.Role `json:"role"`
 }
 
 type EnterpriseOrderField string
