@@ -33,6 +33,9 @@ type ChainGap struct {
 	LocalDemand int
 	LocalSupply int
 	Severity    float64
+
+	product   ProductRef
+	prospects []Match // ranked candidates gathered by Service.ChainGaps
 }
 
 // SettlementOption is a park a firm could settle in.

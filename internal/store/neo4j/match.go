@@ -1,0 +1,335 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/geo"
+	"chainmatch/internal/match"
+)
+
+// The match store: one statement for the asker, one for all candidates of
+// a match request (see docs/matching.md for the round-trip budget).
+
+const qMatchAsker = `
+MATCH (a:Enterprise {uscc: $uscc})
+RETURN a.uscc AS uscc, coalesce(a.isLocal, false) AS isLocal, a.location AS location,
+  [(a)-[:IN_PARK]->(pk:Park) | pk.code][0] AS park,
+  [(a)-[r:NEEDS]->(p:Product) | {code: p.code, name: p.name, nameEn: p.nameEn, amount: r.annualVolume, unit: r.unit}] AS needs,
+  [(a)-[r:MAKES]->(p:Product) | {code: p.code, name: p.name, nameEn: p.nameEn, amount: r.annualCapacity, unit: r.unit}] AS makes,
+  COLLECT { MATCH (a)-[:MAKES]->(:Product)-[:IN_SEGMENT]->(s:ChainSegment) RETURN DISTINCT s.code } AS segments,
+  COLLECT { UNWIND $codes AS code MATCH (p:Product {code: code}) RETURN {code: p.code, name: p.name, nameEn: p.nameEn} } AS requested`
+
+// MatchAsker implements match.Storer.
+func (s *Store) MatchAsker(ctx context.Context, uscc string, productCodes []string) (match.Asker, error) {
+	if productCodes == nil {
+		productCodes = []string{}
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (match.Asker, error) {
+		rec, err := single(ctx, tx, qMatchAsker, map[string]any{"uscc": uscc, "codes": productCodes})
+		if err != nil {
+			return match.Asker{}, err
+		}
+		if rec == nil {
+			return match.Asker{}, fmt.Errorf("enterprise %s: %w", uscc, apperr.ErrNotFound)
+		}
+		a := match.Asker{USCC: uscc}
+		if a.IsLocal, _, err = neo4j.GetRecordValue[bool](rec, "isLocal"); err != nil {
+			return a, err
+		}
+		if a.Location, err = recordPoint(rec, "location"); err != nil {
+			return a, err
+		}
+		if a.ParkCode, err = recordString(rec, "park"); err != nil {
+			return a, err
+		}
+		if a.Needs, err = recordHoldings(rec, "needs"); err != nil {
+			return a, err
+		}
+		if a.Makes, err = recordHoldings(rec, "makes"); err != nil {
+			return a, err
+		}
+		if a.Segments, err = recordStrings(rec, "segments"); err != nil {
+			return a, err
+		}
+		reqs, _, err := neo4j.GetRecordValue[[]any](rec, "requested")
+		if err != nil {
+			return a, err
+		}
+		for _, r := range reqs {
+			a.Requested = append(a.Requested, productRef(r))
+		}
+		return a, nil
+	})
+}
+
+// candidateFilter keeps candidates that pass the request's filters; c is
+// the candidate, a the asker.
+const candidateFilter = `c <> a
+      AND ($localOnly = false OR c.isLocal = true)
+      AND ($maxMeters IS NULL OR point.distance(c.location, a.location) <= $maxMeters)
+      AND (size($designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d:Designation) WHERE d.code IN $designations })
+      AND NOT ($excludeTrading AND EXISTS { MATCH (c)-[:SUPPLIES]-(a) })`
+
+// candidateBranch gathers candidates through relationship rel (MAKES or
+// NEEDS, from the allow-list below) for one fit; pattern binds via.
+func candidateBranch(rel, pattern, extra, via, fit string) string {
+	return fmt.Sprintf(`
+    MATCH %s
+    WHERE %s%s
+    WITH a, c, r, %s ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+    RETURN c, r, via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
+}
+
+// candidateQuery builds the candidate statement for relationship rel.
+// Every branch is capped at $perKind rows (nearest first) before anything
+// else is computed, so the cost is bounded by products x fits x $perKind.
+func candidateQuery(rel string, peers, existing string) string {
+	return `
+MATCH (a:Enterprise {uscc: $uscc})
+CALL (a) {
+  UNWIND $codes AS code
+  MATCH (want:Product {code: code})
+  CALL (a, want) {` +
+		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want AS via", string(match.FitProduct)) + `
+    UNION` +
+		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND via <> want", "via", string(match.FitSegment)) + `
+    UNION` +
+		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(s:ChainSegment)-[:PART_OF]->(:IndustrialChain)<-[:PART_OF]-(s2:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND abs(s2.position - s.position) = 1", "via", string(match.FitAdjacent)) + `
+  }
+  RETURN c, r, want, via, fit
+  UNION
+  MATCH (a)-[:SUPPLIES]->(:Enterprise)<-[:SUPPLIES]-(c:Enterprise)
+  WHERE $sharedPartners AND ` + candidateFilter + `
+  WITH DISTINCT a, c ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+  RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit
+  UNION
+  MATCH (a)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(c:Enterprise)
+  WHERE $sharedPartners AND ` + candidateFilter + `
+  WITH DISTINCT a, c ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+  RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit
+}
+WITH a, c, collect({fit: fit,
+  wanted: want.code, wantedName: want.name, wantedNameEn: want.nameEn,
+  via: via.code, viaName: via.name, viaNameEn: via.nameEn,
+  amount: coalesce(r.annualCapacity, r.annualVolume), unit: r.unit}) AS hits
+RETURN c.uscc AS uscc, coalesce(c.isLocal, false) AS isLocal,
+  point.distance(c.location, a.location) / 1000.0 AS distanceKm,
+  [(c)-[:IN_PARK]->(pk:Park) | pk.code][0] AS park,
+  [(c)-[:HOLDS]->(d:Designation) | d.code] AS designations,
+  hits,
+  ` + peers + ` AS peers,
+  COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)<-[:SUPPLIES]-(a) RETURN DISTINCT x }
+    + COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)-[:SUPPLIES]->(a) RETURN DISTINCT x } AS shared,
+  ` + existing + ` AS existing`
+}
+
+// peersSupplied counts firms in the asker's segments the candidate supplies;
+// peersSupplying those it buys from.
+const (
+	peersSupplied = `COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)
+    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.code IN $askerSegments }
+    RETURN DISTINCT x }`
+	peersSupplying = `COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)
+    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.code IN $askerSegments }
+    RETURN DISTINCT x }`
+)
+
+// The candidate statements per kind of match. Relationship types come from
+// this fixed table, never from input.
+var (
+	qSupplierCandidates = candidateQuery("MAKES", peersSupplied, `EXISTS { MATCH (c)-[:SUPPLIES]->(a) }`)
+	qCustomerCandidates = candidateQuery("NEEDS", peersSupplying, `EXISTS { MATCH (a)-[:SUPPLIES]->(c) }`)
+	qPartnerCandidates  = candidateQuery("MAKES", peersSupplied, `false`)
+)
+
+// MatchCandidates implements match.Storer.
+func (s *Store) MatchCandidates(ctx context.Context, q match.CandidateQuery) ([]match.Candidate, error) {
+	query := qSupplierCandidates
+	switch q.Kind {
+	case match.Customers:
+		query = qCustomerCandidates
+	case match.Partners:
+		query = qPartnerCandidates
+	}
+	var maxMeters any
+	if q.MaxDistanceKm != nil {
+		maxMeters = *q.MaxDistanceKm * 1000
+	}
+	params := map[string]any{
+		"uscc":           q.AskerUSCC,
+		"codes":          nonNil(q.ProductCodes),
+		"localOnly":      q.LocalOnly,
+		"maxMeters":      maxMeters,
+		"designations":   nonNil(q.Designations),
+		"excludeTrading": q.Kind == match.Partners,
+		"sharedPartners": q.Kind == match.Partners,
+		"askerSegments":  nonNil(q.AskerSegments),
+		"perKind":        q.PerKind,
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]match.Candidate, error) {
+		recs, err := run(ctx, tx, query, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]match.Candidate, 0, len(recs))
+		for _, rec := range recs {
+			c, err := candidate(rec)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	})
+}
+
+func candidate(rec *neo4j.Record) (match.Candidate, error) {
+	var c match.Candidate
+	var err error
+	if c.USCC, _, err = neo4j.GetRecordValue[string](rec, "uscc"); err != nil {
+		return c, err
+	}
+	if c.IsLocal, _, err = neo4j.GetRecordValue[bool](rec, "isLocal"); err != nil {
+		return c, err
+	}
+	if c.DistanceKm, err = recordFloat(rec, "distanceKm"); err != nil {
+		return c, err
+	}
+	if c.ParkCode, err = recordString(rec, "park"); err != nil {
+		return c, err
+	}
+	if c.Designations, err = recordStrings(rec, "designations"); err != nil {
+		return c, err
+	}
+	peers, _, err := neo4j.GetRecordValue[int64](rec, "peers")
+	if err != nil {
+		return c, err
+	}
+	shared, _, err := neo4j.GetRecordValue[int64](rec, "shared")
+	if err != nil {
+		return c, err
+	}
+	c.Peers, c.Shared = int(peers), int(shared)
+	if c.Existing, _, err = neo4j.GetRecordValue[bool](rec, "existing"); err != nil {
+		return c, err
+	}
+	hits, _, err := neo4j.GetRecordValue[[]any](rec, "hits")
+	if err != nil {
+		return c, err
+	}
+	for _, h := range hits {
+		m, _ := h.(map[string]any)
+		fit, _ := mapEntry[string](m, "fit")
+		hit := match.Hit{Fit: match.Fit(fit)}
+		hit.Wanted.Code, _ = mapEntry[string](m, "wanted")
+		hit.Wanted.Name, _ = mapEntry[string](m, "wantedName")
+		hit.Wanted.NameEn = mapString(m, "wantedNameEn")
+		hit.Via.Code, _ = mapEntry[string](m, "via")
+		hit.Via.Name, _ = mapEntry[string](m, "viaName")
+		hit.Via.NameEn = mapString(m, "viaNameEn")
+		hit.Amount = number(m["amount"])
+		hit.Unit = mapString(m, "unit")
+		c.Hits = append(c.Hits, hit)
+	}
+	return c, nil
+}
+
+// Record and map readers shared by the match and analytics statements.
+
+func recordString(rec *neo4j.Record, key string) (*string, error) {
+	v, isNil, err := neo4j.GetRecordValue[string](rec, key)
+	if err != nil || isNil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func recordFloat(rec *neo4j.Record, key string) (*float64, error) {
+	v, ok := rec.Get(key)
+	if !ok {
+		return nil, fmt.Errorf("record has no %q", key)
+	}
+	return number(v), nil
+}
+
+func recordStrings(rec *neo4j.Record, key string) ([]string, error) {
+	vs, _, err := neo4j.GetRecordValue[[]any](rec, key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func recordPoint(rec *neo4j.Record, key string) (*geo.Point, error) {
+	v, isNil, err := neo4j.GetRecordValue[neo4j.Point2D](rec, key)
+	if err != nil || isNil {
+		return nil, err
+	}
+	return &geo.Point{Latitude: v.Y, Longitude: v.X}, nil
+}
+
+func recordHoldings(rec *neo4j.Record, key string) ([]match.Holding, error) {
+	vs, _, err := neo4j.GetRecordValue[[]any](rec, key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]match.Holding, 0, len(vs))
+	for _, v := range vs {
+		m, _ := v.(map[string]any)
+		out = append(out, match.Holding{Product: productRef(v), Amount: number(m["amount"]), Unit: mapString(m, "unit")})
+	}
+	return out, nil
+}
+
+// productRef reads a {code, name, nameEn} map.
+func productRef(v any) match.ProductRef {
+	m, _ := v.(map[string]any)
+	var p match.ProductRef
+	p.Code, _ = mapEntry[string](m, "code")
+	p.Name, _ = mapEntry[string](m, "name")
+	p.NameEn = mapString(m, "nameEn")
+	return p
+}
+
+// mapEntry reads a typed entry of a map returned by Cypher.
+func mapEntry[T any](m map[string]any, key string) (T, bool) {
+	v, ok := m[key].(T)
+	return v, ok
+}
+
+func mapString(m map[string]any, key string) *string {
+	if v, ok := m[key].(string); ok {
+		return &v
+	}
+	return nil
+}
+
+// number reads a Cypher number (integer or float) as a float, nil for null.
+func number(v any) *float64 {
+	switch n := v.(type) {
+	case float64:
+		return &n
+	case int64:
+		f := float64(n)
+		return &f
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+var _ match.Storer = (*Store)(nil)
