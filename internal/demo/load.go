@@ -1,0 +1,60 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	neo4jstore "chainmatch/internal/store/neo4j"
+)
+
+// Loader is what Load needs from the store (*neo4jstore.Store has it).
+type Loader interface {
+	LoadGraph(ctx context.Context, g *neo4jstore.BulkGraph, progress func(done, total int)) (neo4jstore.BulkStats, error)
+	DeleteAllData(ctx context.Context) error
+}
+
+// Load generates the demo graph for opts and writes it through l, after
+// emptying the graph when opts.Reset is set. Loading twice without Reset
+// is harmless: every write merges on natural keys.
+func Load(ctx context.Context, l Loader, opts Options) (neo4jstore.BulkStats, error) {
+	if opts.Reset {
+		if err := l.DeleteAllData(ctx); err != nil {
+			return neo4jstore.BulkStats{}, fmt.Errorf("reset before demo load: %w", err)
+		}
+	}
+	g := Generate(opts)
+	g.BatchSize = opts.BatchSize
+	stats, err := l.LoadGraph(ctx, &g.BulkGraph, opts.Progress)
+	if err != nil {
+		return stats, fmt.Errorf("load demo graph: %w", err)
+	}
+	return stats, nil
+}
+
+// ProgressBar returns a progress callback that draws a bar on w when w is
+// a terminal, and nil (no progress output) otherwise, so that logs and CI
+// output stay clean.
+func ProgressBar(w io.Writer, description string) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(description),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
+			)
+		}
+		_ = bar.Set(done)
+	}
+}

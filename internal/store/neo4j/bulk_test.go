@@ -1,0 +1,112 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/store/neo4j/neo4jtest"
+)
+
+// bulkFixture is a tiny but complete graph: a two-segment chain, products
+// with an input, a district with a park, two firms (one visitor) that make,
+// need and supply, a designation and an incentive.
+func bulkFixture() *neo4jstore.BulkGraph {
+	return &neo4jstore.BulkGraph{
+		Chains: []neo4jstore.BulkChain{{Code: "PV", Name: "光伏", NameEn: "Photovoltaics"}},
+		Segments: []neo4jstore.BulkSegment{
+			{Code: "PV-S1", Name: "硅片", NameEn: "Wafers", Stage: "UPSTREAM", Position: 1, ChainCode: "PV"},
+			{Code: "PV-S2", Name: "电池片", NameEn: "Cells", Stage: "MIDSTREAM", Position: 2, ChainCode: "PV"},
+		},
+		Products: []neo4jstore.BulkProduct{
+			{Code: "PV-WAFER", Name: "光伏硅片", NameEn: "Solar wafer", SegmentCode: "PV-S1"},
+			{Code: "PV-CELL", Name: "电池片", NameEn: "Cell", SegmentCode: "PV-S2", Inputs: []string{"PV-WAFER"}},
+		},
+		Districts:    []neo4jstore.BulkDistrict{{Code: "330411", Name: "秀洲区", NameEn: "Xiuzhou", Lat: 30.76, Lon: 120.71}},
+		Parks:        []neo4jstore.BulkPark{{Code: "XZ-HTZ", Name: "秀洲高新区", NameEn: "Xiuzhou High-tech Zone", DistrictCode: "330411", Lat: 30.79, Lon: 120.69, FocusChains: []string{"PV"}}},
+		Designations: []string{"NATIONAL_LITTLE_GIANT"},
+		Incentives:   []neo4jstore.BulkIncentive{{Code: "JX-LG", Name: "小巨人奖励", NameEn: "Little giant award", AmountYuan: 1_500_000, Designation: "NATIONAL_LITTLE_GIANT", LocalOnly: true}},
+		Enterprises: []neo4jstore.BulkEnterprise{
+			{USCC: "91330411000000010X", Name: "嘉兴甲光伏有限公司", IsLocal: true, DistrictCode: "330411", ParkCode: "XZ-HTZ", HasLocation: true, Lat: 30.79, Lon: 120.69, Founded: 2010, DataSource: "demo"},
+			{USCC: "915101000000000206", Name: "成都乙硅片有限公司", HomeCity: "成都", HasLocation: true, Lat: 30.66, Lon: 104.07, Founded: 2005, DataSource: "demo"},
+		},
+		Grants:   []neo4jstore.BulkGrant{{USCC: "915101000000000206", Designation: "NATIONAL_LITTLE_GIANT", Year: 2022}},
+		Makes:    []neo4jstore.BulkOffer{{USCC: "91330411000000010X", ProductCode: "PV-CELL", AnnualCapacity: 500, Unit: "MW"}, {USCC: "915101000000000206", ProductCode: "PV-WAFER", AnnualCapacity: 20, Unit: "M pcs"}},
+		Needs:    []neo4jstore.BulkNeed{{USCC: "91330411000000010X", ProductCode: "PV-WAFER", AnnualVolume: 5, Unit: "M pcs"}},
+		Supplies: []neo4jstore.BulkSupply{{SupplierUSCC: "915101000000000206", CustomerUSCC: "91330411000000010X", ProductCode: "PV-WAFER", Since: 2019}},
+	}
+}
+
+func TestLoadGraphWritesEverythingAndIsIdempotent(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	empty, err := s.IsEmpty(ctx)
+	if err != nil || !empty {
+		t.Fatalf("IsEmpty on a wiped graph = %v, %v", empty, err)
+	}
+
+	g := bulkFixture()
+	g.BatchSize = 1 // one statement per row: exercises the batching
+	var trips atomic.Int64
+	var progress [][2]int
+	stats, err := s.LoadGraph(neo4jstore.WithRoundTripCounter(ctx, &trips), g, func(d, tot int) { progress = append(progress, [2]int{d, tot}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Counted by hand: 11 node rows, 9 relationship rows (PART_OF,
+	// IN_SEGMENT and IN_DISTRICT are written with their nodes).
+	if stats.NodeRows != 1+2+2+1+1+1+1+2 || stats.RelationshipRows != 1+1+1+1+1+2+1+1 {
+		t.Errorf("stats %+v", stats)
+	}
+	if int64(stats.Statements) != trips.Load() || stats.Statements != stats.NodeRows+stats.RelationshipRows {
+		t.Errorf("%d statements, %d round trips, want one per row", stats.Statements, trips.Load())
+	}
+	if len(progress) != stats.Statements || progress[len(progress)-1][0] != progress[len(progress)-1][1] {
+		t.Errorf("progress calls %v", progress)
+	}
+
+	counts, err := s.CountGraph(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNodes := map[string]int64{"Enterprise": 2, "Product": 2, "ChainSegment": 2, "IndustrialChain": 1,
+		"District": 1, "Park": 1, "Incentive": 1, "Designation": 1}
+	wantRels := map[string]int64{"MAKES": 2, "NEEDS": 1, "SUPPLIES": 1, "INPUT_OF": 1, "IN_SEGMENT": 2, "PART_OF": 2,
+		"LOCATED_IN": 1, "IN_PARK": 1, "IN_DISTRICT": 1, "FOCUSES_ON": 1, "HOLDS": 1}
+	if !reflect.DeepEqual(counts.Nodes, wantNodes) || !reflect.DeepEqual(counts.Relationships, wantRels) {
+		t.Fatalf("counts\n got %v %v\nwant %v %v", counts.Nodes, counts.Relationships, wantNodes, wantRels)
+	}
+	if counts.TotalNodes() != 11 || counts.TotalRelationships() != 14 {
+		t.Errorf("totals %d nodes, %d relationships", counts.TotalNodes(), counts.TotalRelationships())
+	}
+	if empty, err := s.IsEmpty(ctx); err != nil || empty {
+		t.Errorf("IsEmpty after load = %v, %v", empty, err)
+	}
+
+	// A second load, now in one batch per kind, leaves the same graph.
+	g.BatchSize = 0
+	if _, err := s.LoadGraph(ctx, g, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.CountGraph(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(counts, again) {
+		t.Errorf("second load changed the graph:\n%v\n%v", counts, again)
+	}
+}
+
+func TestLoadGraphFailsOnCancelledContext(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.LoadGraph(ctx, bulkFixture(), nil); err == nil {
+		t.Fatal("LoadGraph with a cancelled context succeeded")
+	}
+}
