@@ -9,114 +9,123 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
 	"chainmatch/internal/chain"
+	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
+	"chainmatch/internal/gid"
 	"context"
-	"fmt"
 )
 
 // ID is the resolver for the id field.
 func (r *chainSegmentResolver) ID(ctx context.Context, obj *chain.ChainSegment) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Segment, obj.Code), nil
 }
 
 // Chain is the resolver for the chain field.
 func (r *chainSegmentResolver) Chain(ctx context.Context, obj *chain.ChainSegment) (*chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: Chain - chain"))
+	c, err := r.loaders(ctx).Chain.Load(ctx, obj.ChainCode)
+	return required(c, err, "chain", obj.ChainCode)
 }
 
 // Products is the resolver for the products field.
 func (r *chainSegmentResolver) Products(ctx context.Context, obj *chain.ChainSegment) ([]chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Products - products"))
+	return r.loaders(ctx).SegmentOf.Load(ctx, obj.Code)
 }
 
 // Location is the resolver for the location field.
 func (r *districtResolver) Location(ctx context.Context, obj *chain.District) (*geo.Point, error) {
-	panic(fmt.Errorf("not implemented: Location - location"))
+	return obj.Location, nil
 }
 
 // Parks is the resolver for the parks field.
 func (r *districtResolver) Parks(ctx context.Context, obj *chain.District) ([]chain.Park, error) {
-	panic(fmt.Errorf("not implemented: Parks - parks"))
+	return r.loaders(ctx).Parks.Load(ctx, obj.Code)
 }
 
 // ID is the resolver for the id field.
 func (r *incentiveResolver) ID(ctx context.Context, obj *chain.Incentive) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Incentive, obj.Code), nil
 }
 
 // ID is the resolver for the id field.
 func (r *industrialChainResolver) ID(ctx context.Context, obj *chain.IndustrialChain) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Chain, obj.Code), nil
 }
 
 // Segments is the resolver for the segments field.
 func (r *industrialChainResolver) Segments(ctx context.Context, obj *chain.IndustrialChain) ([]chain.ChainSegment, error) {
-	panic(fmt.Errorf("not implemented: Segments - segments"))
+	return r.loaders(ctx).Segments.Load(ctx, obj.Code)
 }
 
 // UpsertProduct is the resolver for the upsertProduct field.
 func (r *mutationResolver) UpsertProduct(ctx context.Context, input model.ProductInput) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: UpsertProduct - upsertProduct"))
+	return r.Catalog.UpsertProduct(ctx, productOf(input), input.SegmentID, input.InputIds)
 }
 
 // DeleteProduct is the resolver for the deleteProduct field.
 func (r *mutationResolver) DeleteProduct(ctx context.Context, id string) (bool, error) {
-	panic(fmt.Errorf("not implemented: DeleteProduct - deleteProduct"))
+	return r.Catalog.DeleteProduct(ctx, id)
 }
 
 // UpsertChain is the resolver for the upsertChain field.
 func (r *mutationResolver) UpsertChain(ctx context.Context, input model.ChainInput) (*chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: UpsertChain - upsertChain"))
+	return r.Catalog.UpsertChain(ctx, chainRecord(input))
 }
 
 // DeleteChain is the resolver for the deleteChain field.
 func (r *mutationResolver) DeleteChain(ctx context.Context, id string) (bool, error) {
-	panic(fmt.Errorf("not implemented: DeleteChain - deleteChain"))
+	return r.Catalog.DeleteChain(ctx, id)
 }
 
 // ID is the resolver for the id field.
 func (r *parkResolver) ID(ctx context.Context, obj *chain.Park) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Park, obj.Code), nil
 }
 
 // District is the resolver for the district field.
 func (r *parkResolver) District(ctx context.Context, obj *chain.Park) (*chain.District, error) {
-	panic(fmt.Errorf("not implemented: District - district"))
+	d, err := r.loaders(ctx).District.Load(ctx, obj.DistrictCode)
+	return required(d, err, "district", obj.DistrictCode)
 }
 
 // Location is the resolver for the location field.
 func (r *parkResolver) Location(ctx context.Context, obj *chain.Park) (*geo.Point, error) {
-	panic(fmt.Errorf("not implemented: Location - location"))
+	return obj.Location, nil
 }
 
 // FocusChains is the resolver for the focusChains field.
 func (r *parkResolver) FocusChains(ctx context.Context, obj *chain.Park) ([]chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: FocusChains - focusChains"))
+	return r.loaders(ctx).FocusChain.Load(ctx, obj.Code)
 }
 
 // ID is the resolver for the id field.
 func (r *productResolver) ID(ctx context.Context, obj *chain.Product) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Product, obj.Code), nil
 }
 
 // Segment is the resolver for the segment field.
 func (r *productResolver) Segment(ctx context.Context, obj *chain.Product) (*chain.ChainSegment, error) {
-	panic(fmt.Errorf("not implemented: Segment - segment"))
+	return loadOptional(ctx, r.loaders(ctx).Segment, obj.SegmentCode)
 }
 
 // Inputs is the resolver for the inputs field.
 func (r *productResolver) Inputs(ctx context.Context, obj *chain.Product) ([]chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Inputs - inputs"))
+	return r.loaders(ctx).Inputs.Load(ctx, obj.Code)
 }
 
 // UsedIn is the resolver for the usedIn field.
 func (r *productResolver) UsedIn(ctx context.Context, obj *chain.Product) ([]chain.Product, error) {
-	panic(fmt.Errorf("not implemented: UsedIn - usedIn"))
+	return r.loaders(ctx).UsedIn.Load(ctx, obj.Code)
 }
 
 // Producers is the resolver for the producers field.
 func (r *productResolver) Producers(ctx context.Context, obj *chain.Product, first *int, after *string) (*model.EnterpriseConnection, error) {
-	panic(fmt.Errorf("not implemented: Producers - producers"))
+	id := gid.Encode(gid.Product, obj.Code)
+	p, err := r.Enterprises.List(ctx, enterprise.Filter{MakesProductID: &id},
+		enterprise.Order{Field: enterprise.OrderByUSCC}, enterprise.PageArgs{First: first, After: after})
+	if err != nil {
+		return nil, err
+	}
+	return enterpriseConnection(p), nil
 }
 
 // ChainSegment returns generated.ChainSegmentResolver implementation.

@@ -11,113 +11,129 @@ import (
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
+	"chainmatch/internal/gid"
 	"context"
-	"fmt"
 )
 
 // ID is the resolver for the id field.
 func (r *enterpriseResolver) ID(ctx context.Context, obj *enterprise.Enterprise) (string, error) {
-	panic(fmt.Errorf("not implemented: ID - id"))
+	return gid.Encode(gid.Enterprise, obj.USCC), nil
 }
 
 // District is the resolver for the district field.
 func (r *enterpriseResolver) District(ctx context.Context, obj *enterprise.Enterprise) (*chain.District, error) {
-	panic(fmt.Errorf("not implemented: District - district"))
+	return loadOptional(ctx, r.loaders(ctx).District, obj.DistrictCode)
 }
 
 // Park is the resolver for the park field.
 func (r *enterpriseResolver) Park(ctx context.Context, obj *enterprise.Enterprise) (*chain.Park, error) {
-	panic(fmt.Errorf("not implemented: Park - park"))
+	return loadOptional(ctx, r.loaders(ctx).Park, obj.ParkCode)
 }
 
 // Location is the resolver for the location field.
 func (r *enterpriseResolver) Location(ctx context.Context, obj *enterprise.Enterprise) (*geo.Point, error) {
-	panic(fmt.Errorf("not implemented: Location - location"))
+	return obj.Location, nil
 }
 
 // Designations is the resolver for the designations field.
 func (r *enterpriseResolver) Designations(ctx context.Context, obj *enterprise.Enterprise) ([]enterprise.DesignationGrant, error) {
-	panic(fmt.Errorf("not implemented: Designations - designations"))
+	return r.loaders(ctx).Designations.Load(ctx, obj.USCC)
 }
 
 // Products is the resolver for the products field.
 func (r *enterpriseResolver) Products(ctx context.Context, obj *enterprise.Enterprise) ([]enterprise.ProductOffer, error) {
-	panic(fmt.Errorf("not implemented: Products - products"))
+	return r.loaders(ctx).Offers.Load(ctx, obj.USCC)
 }
 
 // Needs is the resolver for the needs field.
 func (r *enterpriseResolver) Needs(ctx context.Context, obj *enterprise.Enterprise) ([]enterprise.ProductNeed, error) {
-	panic(fmt.Errorf("not implemented: Needs - needs"))
+	return r.loaders(ctx).Needs.Load(ctx, obj.USCC)
 }
 
 // Suppliers is the resolver for the suppliers field.
 func (r *enterpriseResolver) Suppliers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error) {
-	panic(fmt.Errorf("not implemented: Suppliers - suppliers"))
+	p, err := r.Enterprises.Suppliers(ctx, obj.USCC, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return supplyConnection(p), nil
 }
 
 // Customers is the resolver for the customers field.
 func (r *enterpriseResolver) Customers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error) {
-	panic(fmt.Errorf("not implemented: Customers - customers"))
+	p, err := r.Enterprises.Customers(ctx, obj.USCC, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return supplyConnection(p), nil
 }
 
 // Chains is the resolver for the chains field.
 func (r *enterpriseResolver) Chains(ctx context.Context, obj *enterprise.Enterprise) ([]chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: Chains - chains"))
+	return r.loaders(ctx).ChainsOf.Load(ctx, obj.USCC)
 }
 
 // Contact is the resolver for the contact field.
 func (r *enterpriseResolver) Contact(ctx context.Context, obj *enterprise.Enterprise) (*enterprise.Contact, error) {
-	panic(fmt.Errorf("not implemented: Contact - contact"))
+	return r.loaders(ctx).Contact.Load(ctx, obj.USCC)
 }
 
 // UpsertEnterprise is the resolver for the upsertEnterprise field.
 func (r *mutationResolver) UpsertEnterprise(ctx context.Context, input model.EnterpriseInput) (*enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: UpsertEnterprise - upsertEnterprise"))
+	return r.Enterprises.Upsert(ctx, enterpriseInput(input))
 }
 
 // DeleteEnterprise is the resolver for the deleteEnterprise field.
 func (r *mutationResolver) DeleteEnterprise(ctx context.Context, id string) (bool, error) {
-	panic(fmt.Errorf("not implemented: DeleteEnterprise - deleteEnterprise"))
+	return r.Enterprises.Delete(ctx, id)
 }
 
 // AddSupplyRelation is the resolver for the addSupplyRelation field.
 func (r *mutationResolver) AddSupplyRelation(ctx context.Context, input model.SupplyRelationInput) (*enterprise.SupplyRelation, error) {
-	panic(fmt.Errorf("not implemented: AddSupplyRelation - addSupplyRelation"))
+	return r.Enterprises.AddSupply(ctx, supplyInput(input))
 }
 
 // RemoveSupplyRelation is the resolver for the removeSupplyRelation field.
 func (r *mutationResolver) RemoveSupplyRelation(ctx context.Context, supplierID string, customerID string, productID *string) (bool, error) {
-	panic(fmt.Errorf("not implemented: RemoveSupplyRelation - removeSupplyRelation"))
+	return r.Enterprises.RemoveSupply(ctx, supplierID, customerID, productID)
 }
 
 // ImportEnterprises is the resolver for the importEnterprises field.
 func (r *mutationResolver) ImportEnterprises(ctx context.Context, input []model.EnterpriseInput) (*model.ImportResult, error) {
-	panic(fmt.Errorf("not implemented: ImportEnterprises - importEnterprises"))
+	res, err := r.Enterprises.Import(ctx, enterpriseInputs(input))
+	if err != nil {
+		return nil, err
+	}
+	return importResult(res), nil
 }
 
 // Product is the resolver for the product field.
 func (r *productNeedResolver) Product(ctx context.Context, obj *enterprise.ProductNeed) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	p, err := r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
+	return required(p, err, "product", obj.ProductCode)
 }
 
 // Product is the resolver for the product field.
 func (r *productOfferResolver) Product(ctx context.Context, obj *enterprise.ProductOffer) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	p, err := r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
+	return required(p, err, "product", obj.ProductCode)
 }
 
 // Supplier is the resolver for the supplier field.
 func (r *supplyRelationResolver) Supplier(ctx context.Context, obj *enterprise.SupplyRelation) (*enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: Supplier - supplier"))
+	e, err := r.loaders(ctx).Enterprise.Load(ctx, obj.SupplierUSCC)
+	return required(e, err, "enterprise", obj.SupplierUSCC)
 }
 
 // Customer is the resolver for the customer field.
 func (r *supplyRelationResolver) Customer(ctx context.Context, obj *enterprise.SupplyRelation) (*enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: Customer - customer"))
+	e, err := r.loaders(ctx).Enterprise.Load(ctx, obj.CustomerUSCC)
+	return required(e, err, "enterprise", obj.CustomerUSCC)
 }
 
 // Product is the resolver for the product field.
 func (r *supplyRelationResolver) Product(ctx context.Context, obj *enterprise.SupplyRelation) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)
 }
 
 // Enterprise returns generated.EnterpriseResolver implementation.

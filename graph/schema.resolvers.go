@@ -8,65 +8,83 @@ package graph
 import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
+	"chainmatch/internal/apperr"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/gid"
 	"context"
-	"fmt"
 )
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	t, key, ok := gid.Decode(id)
+	if !ok {
+		return nil, apperr.Invalid("id", "not a valid id")
+	}
+	return r.loadNode(ctx, t, key)
 }
 
 // Enterprise is the resolver for the enterprise field.
 func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string) (*enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: Enterprise - enterprise"))
+	return r.Resolver.Enterprises.Get(ctx, id, uscc)
 }
 
 // Enterprises is the resolver for the enterprises field.
 func (r *queryResolver) Enterprises(ctx context.Context, filter *model.EnterpriseFilter, orderBy *model.EnterpriseOrder, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error) {
-	panic(fmt.Errorf("not implemented: Enterprises - enterprises"))
+	p, err := r.Resolver.Enterprises.List(ctx, enterpriseFilter(filter), enterpriseOrder(orderBy),
+		enterprise.PageArgs{First: first, After: after, Last: last, Before: before})
+	if err != nil {
+		return nil, err
+	}
+	return enterpriseConnection(p), nil
 }
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]model.SearchHit, error) {
-	panic(fmt.Errorf("not implemented: Search - search"))
+	hits, err := r.Catalog.Search(ctx, text, first)
+	if err != nil {
+		return nil, err
+	}
+	return r.searchHits(ctx, hits)
 }
 
 // Products is the resolver for the products field.
 func (r *queryResolver) Products(ctx context.Context, first *int, after *string) (*model.ProductConnection, error) {
-	panic(fmt.Errorf("not implemented: Products - products"))
+	p, err := r.Catalog.Products(ctx, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return productConnection(p), nil
 }
 
 // Product is the resolver for the product field.
 func (r *queryResolver) Product(ctx context.Context, id *string, code *string) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	return r.Catalog.Product(ctx, id, code)
 }
 
 // Chains is the resolver for the chains field.
 func (r *queryResolver) Chains(ctx context.Context) ([]chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: Chains - chains"))
+	return r.Catalog.Chains(ctx)
 }
 
 // Chain is the resolver for the chain field.
 func (r *queryResolver) Chain(ctx context.Context, id *string, code *string) (*chain.IndustrialChain, error) {
-	panic(fmt.Errorf("not implemented: Chain - chain"))
+	return r.Catalog.Chain(ctx, id, code)
 }
 
 // Districts is the resolver for the districts field.
 func (r *queryResolver) Districts(ctx context.Context) ([]chain.District, error) {
-	panic(fmt.Errorf("not implemented: Districts - districts"))
+	return r.Catalog.Districts(ctx)
 }
 
 // Parks is the resolver for the parks field.
 func (r *queryResolver) Parks(ctx context.Context) ([]chain.Park, error) {
-	panic(fmt.Errorf("not implemented: Parks - parks"))
+	return r.Catalog.Parks(ctx)
 }
 
 // Incentives is the resolver for the incentives field.
 func (r *queryResolver) Incentives(ctx context.Context) ([]chain.Incentive, error) {
-	panic(fmt.Errorf("not implemented: Incentives - incentives"))
+	return r.Catalog.Incentives(ctx)
 }
 
 // Mutation returns generated.MutationResolver implementation.

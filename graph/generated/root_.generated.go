@@ -2140,7 +2140,7 @@ type Enterprise implements Node {
   location: GeoPoint
   "Year the firm was founded."
   founded: Int
-  "Where the record came from: \"demo\" for the synthetic demo graph, otherwise the submitting source."
+  "Where the record came from: \"demo\" for the synthetic demo graph, \"api:<key id>\" for records written through the API."
   dataSource: String
   "Designations held, newest first."
   designations: [DesignationGrant!]!
@@ -2298,8 +2298,11 @@ input ContactInput {
 }
 
 """
-An enterprise to create or update, keyed by USCC. Lists given here replace
-the stored ones; lists left out (null) keep what is stored.
+An enterprise to create or update, keyed by USCC (upper-cased and trimmed
+before it is checked). Scalar fields replace the stored ones (null clears
+them); lists and ` + "`" + `contact` + "`" + ` given here replace the stored ones, while lists
+and ` + "`" + `contact` + "`" + ` left out (null) keep what is stored. Text is stored
+literally.
 """
 input EnterpriseInput {
   "18 characters, GB 32100-2015 check digit."
@@ -2309,23 +2312,30 @@ input EnterpriseInput {
   "At most 200 characters."
   nameEn: String
   isLocal: Boolean!
-  "Required for local firms; must be empty for non-local ones."
+  "Required for local firms and must name an existing district; must be empty for non-local ones."
   districtCode: String
-  "Must lie in ` + "`" + `districtCode` + "`" + `."
+  "Local firms only; must exist and lie in ` + "`" + `districtCode` + "`" + `."
   parkId: ID
-  "At most 50 characters."
+  "Where the firm is based; at most 50 characters. Optional for local firms too (e.g. 嘉兴)."
   homeCity: String
   location: GeoPointInput
+  "1900 up to the current year."
   founded: Int
+  "Each designation at most once."
   designations: [DesignationGrantInput!]
+  "Products it makes; each must exist (NOT_FOUND otherwise) and appear at most once."
   products: [ProductOfferInput!]
+  "Products it needs; each must exist (NOT_FOUND otherwise) and appear at most once."
   needs: [ProductNeedInput!]
+  "Each part at most 100 characters. Readable by staff and admins only."
   contact: ContactInput
 }
 
+"Supplier and customer must exist and differ."
 input SupplyRelationInput {
   supplierId: ID!
   customerId: ID!
+  "The product supplied; it must exist."
   productId: ID
   "1950 up to the current year."
   since: Int
@@ -2358,9 +2368,14 @@ extend type Mutation {
   deleteEnterprise(id: ID!): Boolean! @requires(role: PARTNER)
   "Records that the supplier supplies the customer (for a product, if given). Idempotent."
   addSupplyRelation(input: SupplyRelationInput!): SupplyRelation! @requires(role: PARTNER)
-  "Removes the relation (for that product only, when given). False when none existed."
+  "Removes the relation for that product only when ` + "`" + `productId` + "`" + ` is given, else every relation between the two. False when none existed."
   removeSupplyRelation(supplierId: ID!, customerId: ID!, productId: ID): Boolean! @requires(role: PARTNER)
-  "Upserts up to 1,000 enterprises in one transaction: all or nothing, row-level errors."
+  """
+  Upserts up to 1,000 enterprises in one transaction (more is BAD_USER_INPUT
+  on ` + "`" + `input` + "`" + `; the ` + "`" + `chainmatch import` + "`" + ` CLI has no limit). Every row is
+  validated first; one USCC twice in a call is an error. When any row has a
+  problem nothing is written and ` + "`" + `errors` + "`" + ` lists every problem by row.
+  """
   importEnterprises(input: [EnterpriseInput!]!): ImportResult! @requires(role: PARTNER)
 }
 `, BuiltIn: false},
@@ -2557,7 +2572,10 @@ type Query {
   """
   Enterprises matching ` + "`" + `filter` + "`" + `, as a Relay connection with keyset cursors
   (stable under inserts). Page forwards with ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` or backwards with
-  ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + ` are at most 100 (default 20).
+  ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; ` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + ` are at most 100 (default 20). Sorted by
+  ` + "`" + `orderBy` + "`" + ` (default USCC ascending), ties broken by USCC; a cursor is only
+  valid with the ` + "`" + `orderBy` + "`" + ` it was issued for. ` + "`" + `hasPreviousPage` + "`" + ` and
+  ` + "`" + `hasNextPage` + "`" + ` are exact in both directions.
   """
   enterprises(
     filter: EnterpriseFilter

@@ -139,8 +139,11 @@ type EnterpriseFilter struct {
 	DataSource *string `json:"dataSource,omitempty"`
 }
 
-// An enterprise to create or update, keyed by USCC. Lists given here replace
-// the stored ones; lists left out (null) keep what is stored.
+// An enterprise to create or update, keyed by USCC (upper-cased and trimmed
+// before it is checked). Scalar fields replace the stored ones (null clears
+// them); lists and `contact` given here replace the stored ones, while lists
+// and `contact` left out (null) keep what is stored. Text is stored
+// literally.
 type EnterpriseInput struct {
 	// 18 characters, GB 32100-2015 check digit.
 	Uscc string `json:"uscc"`
@@ -149,18 +152,23 @@ type EnterpriseInput struct {
 	// At most 200 characters.
 	NameEn  *string `json:"nameEn,omitempty"`
 	IsLocal bool    `json:"isLocal"`
-	// Required for local firms; must be empty for non-local ones.
+	// Required for local firms and must name an existing district; must be empty for non-local ones.
 	DistrictCode *string `json:"districtCode,omitempty"`
-	// Must lie in `districtCode`.
+	// Local firms only; must exist and lie in `districtCode`.
 	ParkID *string `json:"parkId,omitempty"`
-	// At most 50 characters.
-	HomeCity     *string                 `json:"homeCity,omitempty"`
-	Location     *GeoPointInput          `json:"location,omitempty"`
-	Founded      *int                    `json:"founded,omitempty"`
+	// Where the firm is based; at most 50 characters. Optional for local firms too (e.g. 嘉兴).
+	HomeCity *string        `json:"homeCity,omitempty"`
+	Location *GeoPointInput `json:"location,omitempty"`
+	// 1900 up to the current year.
+	Founded *int `json:"founded,omitempty"`
+	// Each designation at most once.
 	Designations []DesignationGrantInput `json:"designations,omitempty"`
-	Products     []ProductOfferInput     `json:"products,omitempty"`
-	Needs        []ProductNeedInput      `json:"needs,omitempty"`
-	Contact      *ContactInput           `json:"contact,omitempty"`
+	// Products it makes; each must exist (NOT_FOUND otherwise) and appear at most once.
+	Products []ProductOfferInput `json:"products,omitempty"`
+	// Products it needs; each must exist (NOT_FOUND otherwise) and appear at most once.
+	Needs []ProductNeedInput `json:"needs,omitempty"`
+	// Each part at most 100 characters. Readable by staff and admins only.
+	Contact *ContactInput `json:"contact,omitempty"`
 }
 
 type EnterpriseOrder struct {
@@ -289,10 +297,12 @@ type SupplyRelationEdge struct {
 	Node   *enterprise.SupplyRelation `json:"node"`
 }
 
+// Supplier and customer must exist and differ.
 type SupplyRelationInput struct {
-	SupplierID string  `json:"supplierId"`
-	CustomerID string  `json:"customerId"`
-	ProductID  *string `json:"productId,omitempty"`
+	SupplierID string `json:"supplierId"`
+	CustomerID string `json:"customerId"`
+	// The product supplied; it must exist.
+	ProductID *string `json:"productId,omitempty"`
 	// 1950 up to the current year.
 	Since *int `json:"since,omitempty"`
 }

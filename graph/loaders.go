@@ -1,0 +1,198 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"chainmatch/graph/model"
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/chain"
+	"chainmatch/internal/enterprise"
+	"chainmatch/internal/gid"
+)
+
+// Loaders batch the per-object reads of one request: every field resolver
+// that needs a related object asks a loader, the loader collects the keys
+// asked for within loaderWait and fetches them with one service call (one
+// Cypher statement). A page of N enterprises with their products,
+// designations, districts and parks therefore costs a constant number of
+// round trips (see docs/graph-model.md).
+type Loaders struct {
+	Enterprise   *dataloadgen.Loader[string, *enterprise.Enterprise]
+	Designations *dataloadgen.Loader[string, []enterprise.DesignationGrant]
+	Offers       *dataloadgen.Loader[string, []enterprise.ProductOffer]
+	Needs        *dataloadgen.Loader[string, []enterprise.ProductNeed]
+	Contact      *dataloadgen.Loader[string, *enterprise.Contact]
+	ChainsOf     *dataloadgen.Loader[string, []chain.IndustrialChain]
+
+	Product    *dataloadgen.Loader[string, *chain.Product]
+	Segment    *dataloadgen.Loader[string, *chain.ChainSegment]
+	Chain      *dataloadgen.Loader[string, *chain.IndustrialChain]
+	District   *dataloadgen.Loader[string, *chain.District]
+	Park       *dataloadgen.Loader[string, *chain.Park]
+	Incentive  *dataloadgen.Loader[string, *chain.Incentive]
+	Segments   *dataloadgen.Loader[string, []chain.ChainSegment]
+	SegmentOf  *dataloadgen.Loader[string, []chain.Product]
+	Inputs     *dataloadgen.Loader[string, []chain.Product]
+	UsedIn     *dataloadgen.Loader[string, []chain.Product]
+	Parks      *dataloadgen.Loader[string, []chain.Park]
+	FocusChain *dataloadgen.Loader[string, []chain.IndustrialChain]
+}
+
+// loaderWait is how long a loader collects keys before it fetches. Field
+// resolvers of one list level start within microseconds of each other; the
+// margin keeps batches whole on a busy machine.
+const loaderWait = 5 * time.Millisecond
+
+// batch adapts a service batch read (one result per key, in key order) to
+// dataloadgen's fetch signature.
+func batch[V any](fetch func(context.Context, []string) ([]V, error)) func(context.Context, []string) ([]V, []error) {
+	return func(ctx context.Context, keys []string) ([]V, []error) {
+		vs, err := fetch(ctx, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		return vs, nil
+	}
+}
+
+func loader[V any](fetch func(context.Context, []string) ([]V, error)) *dataloadgen.Loader[string, V] {
+	return dataloadgen.NewLoader(batch(fetch), dataloadgen.WithWait(loaderWait))
+}
+
+// NewLoaders returns fresh loaders for one request.
+func NewLoaders(r *Resolver) *Loaders {
+	e, c := r.Enterprises, r.Catalog
+	return &Loaders{
+		Enterprise:   loader(e.ByUSCC),
+		Designations: loader(e.DesignationsOf),
+		Offers:       loader(e.OffersOf),
+		Needs:        loader(e.NeedsOf),
+		Contact:      loader(e.ContactsOf),
+		ChainsOf:     loader(c.ChainsOfEnterprises),
+		Product:      loader(c.ProductsByCode),
+		Segment:      loader(c.SegmentsByCode),
+		Chain:        loader(c.ChainsByCode),
+		District:     loader(c.DistrictsByCode),
+		Park:         loader(c.ParksByCode),
+		Incentive:    loader(c.IncentivesByCode),
+		Segments:     loader(c.SegmentsOfChains),
+		SegmentOf:    loader(c.ProductsOfSegments),
+		Inputs:       loader(c.InputsOf),
+		UsedIn:       loader(c.UsedIn),
+		Parks:        loader(c.ParksOfDistricts),
+		FocusChain:   loader(c.FocusChainsOfParks),
+	}
+}
+
+type loadersKey struct{}
+
+// WithLoaders returns ctx carrying fresh per-request loaders over r's
+// services. Loaders cache for the life of the request only.
+func WithLoaders(ctx context.Context, r *Resolver) context.Context {
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
+}
+
+// LoaderMiddleware gives every request its own loaders; mount it in front
+// of the GraphQL handler.
+func LoaderMiddleware(r *Resolver) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			next.ServeHTTP(w, req.WithContext(WithLoaders(req.Context(), r)))
+		})
+	}
+}
+
+// loaders returns the request's loaders. Without the middleware (a
+// caller that forgot it) it builds throwaway loaders, which is correct but
+// batches nothing across fields.
+func (r *Resolver) loaders(ctx context.Context) *Loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l
+	}
+	return NewLoaders(r)
+}
+
+// loadOptional loads key when it is set; nil otherwise.
+func loadOptional[V any](ctx context.Context, l *dataloadgen.Loader[string, *V], key *string) (*V, error) {
+	if key == nil {
+		return nil, nil
+	}
+	return l.Load(ctx, *key)
+}
+
+// required turns a loaded pointer for a non-null field into an error when
+// the object is gone (deleted since its parent was read).
+func required[V any](v *V, err error, what, key string) (*V, error) {
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, fmt.Errorf("%s %s: %w", what, key, apperr.ErrNotFound)
+	}
+	return v, nil
+}
+
+// nodeOf wraps a loaded pointer as a Node, keeping a missing one a true nil.
+func nodeOf[V any](v *V, err error) (model.Node, error) {
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// loadNode fetches any Node by type and natural key through the request's
+// loaders; nil when it does not exist.
+func (r *Resolver) loadNode(ctx context.Context, t gid.Type, key string) (model.Node, error) {
+	l := r.loaders(ctx)
+	switch t {
+	case gid.Enterprise:
+		return nodeOf(l.Enterprise.Load(ctx, key))
+	case gid.Product:
+		return nodeOf(l.Product.Load(ctx, key))
+	case gid.Chain:
+		return nodeOf(l.Chain.Load(ctx, key))
+	case gid.Segment:
+		return nodeOf(l.Segment.Load(ctx, key))
+	case gid.Park:
+		return nodeOf(l.Park.Load(ctx, key))
+	case gid.Incentive:
+		return nodeOf(l.Incentive.Load(ctx, key))
+	}
+	return nil, nil
+}
+
+// searchHits loads the objects of search hits, batched per kind, dropping
+// hits whose object vanished meanwhile.
+func (r *Resolver) searchHits(ctx context.Context, hits []chain.Hit) ([]model.SearchHit, error) {
+	l := r.loaders(ctx)
+	thunks := make([]func() (model.Node, error), len(hits))
+	for i, h := range hits {
+		switch h.Kind {
+		case chain.HitEnterprise:
+			t := l.Enterprise.LoadThunk(ctx, h.Key)
+			thunks[i] = func() (model.Node, error) { return nodeOf(t()) }
+		case chain.HitProduct:
+			t := l.Product.LoadThunk(ctx, h.Key)
+			thunks[i] = func() (model.Node, error) { return nodeOf(t()) }
+		default:
+			t := l.Chain.LoadThunk(ctx, h.Key)
+			thunks[i] = func() (model.Node, error) { return nodeOf(t()) }
+		}
+	}
+	out := make([]model.SearchHit, 0, len(hits))
+	for i, h := range hits {
+		n, err := thunks[i]()
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			out = append(out, model.SearchHit{Score: h.Score, Node: n})
+		}
+	}
+	return out, nil
+}
