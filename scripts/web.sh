@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the explorer (web/) into internal/httpserver/explorer/dist, which the
+# Go binary embeds. Idempotent: installs dependencies only when
+# web/package-lock.json changed (npm ci), and skips the Vite build when the
+# sources are unchanged since the last build. `scripts/web.sh --force` rebuilds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WEB="$ROOT/web"
+DIST="$ROOT/internal/httpserver/explorer/dist"
+STAMP="$DIST/.build-stamp"
+FORCE="${1:-}"
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "web.sh: npm not found; install Node.js 20+ to build the explorer" >&2
+  exit 1
+fi
+
+cd "$WEB"
+
+# 1. Dependencies, exactly as locked.
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f node_modules/.lock-sum ] || [ "$(cat node_modules/.lock-sum)" != "$lock_sum" ]; then
+  echo "web.sh: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.lock-sum
+fi
+
+# 2. Build unless the inputs are the same as for the build in dist/.
+src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html package-lock.json vite.config.ts tsconfig.json) | sha256sum | cut -d' ' -f1)"
+if [ "$FORCE" != "--force" ] && [ -f "$DIST/index.html" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$src_sum" ]; then
+  echo "web.sh: explorer is up to date ($DIST)"
+  exit 0
+fi
+
+echo "web.sh: type-check and build"
+npx --no-install tsc --noEmit -p .
+npx --no-install vite build --logLevel warn
+echo "$src_sum" > "$STAMP"
+echo "web.sh: built $(find "$DIST" -type f ! -name README.md ! -name .build-stamp | wc -l) files into $DIST"

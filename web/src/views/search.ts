@@ -1,0 +1,172 @@
+// Type-ahead search over firms, products and chains (Query.search).
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { chainHref, firmHref, navigate, rerender } from '../app';
+import { request } from '../api';
+import { getApiKey } from '../auth';
+import { userMessage } from '../errors';
+import searchDoc from '../graphql/Search.graphql?raw';
+import { altNameOf, nameOf, t } from '../i18n';
+import type { SearchHit } from '../types';
+
+interface SearchState {
+  text: string;
+  open: boolean;
+  status: 'idle' | 'loading' | 'ok' | 'error';
+  hits: SearchHit[];
+  error?: unknown;
+  active: number;
+}
+
+const state: SearchState = { text: '', open: false, status: 'idle', hits: [], active: -1 };
+let timer: ReturnType<typeof setTimeout> | undefined;
+let inflight: AbortController | undefined;
+
+/** Where a hit leads; products open their chain with the product selected. */
+export function hitHref(hit: SearchHit): string | undefined {
+  const n = hit.node as SearchHit['node'] & Record<string, unknown>;
+  switch (n.__typename) {
+    case 'Enterprise':
+      return firmHref(n.id);
+    case 'IndustrialChain':
+      return chainHref(n.id);
+    case 'Product': {
+      const seg = (n as { segment?: { chain: { id: string } } | null }).segment;
+      return seg ? chainHref(seg.chain.id, { product: n.id }) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function runSearch(text: string) {
+  inflight?.abort();
+  if (!text.trim()) {
+    state.status = 'idle';
+    state.hits = [];
+    rerender();
+    return;
+  }
+  const ctl = new AbortController();
+  inflight = ctl;
+  state.status = 'loading';
+  rerender();
+  request<{ search: SearchHit[] }>(searchDoc, { text: text.trim(), first: 10 }, 'Search', ctl.signal).then(
+    (res) => {
+      if (ctl.signal.aborted) return;
+      state.status = 'ok';
+      state.hits = res.data.search;
+      state.active = state.hits.length ? 0 : -1;
+      rerender();
+    },
+    (err) => {
+      if (ctl.signal.aborted) return;
+      state.status = 'error';
+      state.error = err;
+      rerender();
+    },
+  );
+}
+
+function onInput(e: Event) {
+  state.text = (e.target as HTMLInputElement).value;
+  state.open = true;
+  clearTimeout(timer);
+  timer = setTimeout(() => runSearch(state.text), 180);
+  rerender();
+}
+
+function go(hit: SearchHit | undefined) {
+  const to = hit && hitHref(hit);
+  if (!to) return;
+  state.open = false;
+  rerender();
+  navigate(to);
+}
+
+function onKey(e: KeyboardEvent) {
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    const n = state.hits.length;
+    if (!n) return;
+    state.open = true;
+    state.active = (state.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+    rerender();
+  } else if (e.key === 'Enter') {
+    e.preventDefault();
+    clearTimeout(timer);
+    if (state.status === 'ok' && state.active >= 0) go(state.hits[state.active]);
+    else runSearch(state.text);
+  } else if (e.key === 'Escape') {
+    state.open = false;
+    rerender();
+  }
+}
+
+function kindLabel(typename: string): string {
+  if (typename === 'Enterprise') return t('kindEnterprise');
+  if (typename === 'Product') return t('kindProduct');
+  if (typename === 'IndustrialChain') return t('kindChain');
+  return typename;
+}
+
+function hitRow(hit: SearchHit, i: number): TemplateResult {
+  const n = hit.node as { __typename: string; id: string; name?: string; nameEn?: string | null } & Record<string, any>;
+  const named = { name: n.name ?? n.id, nameEn: n.nameEn };
+  let detail = '';
+  if (n.__typename === 'Enterprise') detail = n.district ? nameOf(n.district) : (n.homeCity ?? '');
+  if (n.__typename === 'Product' && n.segment) detail = `${nameOf(n.segment.chain)} · ${nameOf(n.segment)}`;
+  return html`<li
+    role="option"
+    id="hit-${i}"
+    class="hit ${i === state.active ? 'active' : ''}"
+    aria-selected=${i === state.active}
+    data-testid="search-hit"
+    data-kind=${n.__typename}
+    @mousedown=${(e: Event) => {
+      e.preventDefault();
+      go(hit);
+    }}
+    @mouseenter=${() => {
+      state.active = i;
+      rerender();
+    }}
+  >
+    <span class="kind ${n.__typename.toLowerCase()}">${kindLabel(n.__typename)}</span>
+    <span class="name">${nameOf(named)}</span>
+    ${altNameOf(named) ? html`<span class="alt">${altNameOf(named)}</span>` : nothing}
+    ${detail ? html`<span class="detail">${detail}</span>` : nothing}
+  </li>`;
+}
+
+export function searchBox(): TemplateResult {
+  const showList = state.open && state.text.trim() !== '';
+  let list: TemplateResult | typeof nothing = nothing;
+  if (showList) {
+    if (state.status === 'loading' && !state.hits.length) list = html`<div class="dropdown-msg">${t('loading')}</div>`;
+    else if (state.status === 'error') list = html`<div class="dropdown-msg error" data-testid="search-error">${userMessage(state.error, !!getApiKey())}</div>`;
+    else if (state.status === 'ok' && !state.hits.length) list = html`<div class="dropdown-msg" data-testid="search-empty">${t('searchNoHits', { q: state.text.trim() })}</div>`;
+    else if (state.hits.length) list = html`<ul class="hits" role="listbox" id="search-hits">${state.hits.map(hitRow)}</ul>`;
+  }
+  return html`<div class="search" role="combobox" aria-expanded=${showList} aria-haspopup="listbox" aria-owns="search-hits">
+    <input
+      type="search"
+      data-testid="search-input"
+      aria-label=${t('searchLabel')}
+      aria-autocomplete="list"
+      aria-activedescendant=${state.active >= 0 ? `hit-${state.active}` : ''}
+      placeholder=${t('searchPlaceholder')}
+      .value=${state.text}
+      @input=${onInput}
+      @keydown=${onKey}
+      @focus=${() => {
+        state.open = true;
+        rerender();
+      }}
+      @blur=${() => {
+        state.open = false;
+        rerender();
+      }}
+    />
+    ${list !== nothing ? html`<div class="dropdown">${list}</div>` : nothing}
+  </div>`;
+}

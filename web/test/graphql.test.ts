@@ -1,0 +1,30 @@
+// Every document the explorer sends must be valid against the server's schema.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, parse, print, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const sdl = readdirSync(join(root, 'graph'))
+  .filter((f) => f.endsWith('.graphqls'))
+  .sort((a, b) => (a === 'schema.graphqls' ? -1 : b === 'schema.graphqls' ? 1 : a.localeCompare(b)))
+  .map((f) => readFileSync(join(root, 'graph', f), 'utf8'))
+  .join('\n');
+const schema = buildSchema(sdl);
+const dir = join(__dirname, '..', 'src', 'graphql');
+const docs = readdirSync(dir).filter((f) => f.endsWith('.graphql'));
+
+describe('GraphQL documents', () => {
+  it('exist', () => expect(docs.length).toBeGreaterThanOrEqual(10));
+
+  it.each(docs)('%s validates against graph/*.graphqls', (file) => {
+    const errors = validate(schema, parse(readFileSync(join(dir, file), 'utf8')));
+    expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it('never asks for contact details outside the staff-only document', () => {
+    for (const file of docs.filter((f) => f !== 'EnterpriseContact.graphql')) {
+      expect(print(parse(readFileSync(join(dir, file), 'utf8'))), file).not.toMatch(/\bcontact\b/);
+    }
+  });
+});
