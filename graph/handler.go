@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"chainmatch/graph/generated"
@@ -18,30 +21,60 @@ import (
 
 // Options tune the GraphQL handler.
 type Options struct {
-	// Introspection allows schema introspection (development, or callers the
-	// access layer lets through).
+	// Introspection allows schema introspection and field suggestions to
+	// every caller (development). Otherwise only signed-in callers get them.
 	Introspection bool
 	Log           *slog.Logger
+	// Limits per role; nil means DefaultLimits.
+	Limits map[auth.Role]Limits
+	// TrustedDocuments, when set, restricts its roles to registered
+	// operations.
+	TrustedDocuments *TrustedDocuments
+	// APQCacheSize is the number of automatic persisted queries kept
+	// (default 1000).
+	APQCacheSize int
 }
 
 // NewHandler builds the GraphQL handler: explicit POST and GET (queries
-// only) transports, the @requires directive, and an error presenter that
-// shows clients only contract codes and safe messages.
+// only) transports, the @requires directive, query limits, automatic
+// persisted queries, optional trusted documents, the audit trail of
+// mutations, and an error presenter that shows clients only contract codes
+// and safe messages.
 func NewHandler(r *Resolver, opt Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Requires = requires
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	es := generated.NewExecutableSchema(cfg)
+	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	if opt.Introspection {
-		srv.Use(extension.Introspection{})
-	}
 	log := opt.Log
 	if log == nil {
 		log = slog.Default()
 	}
+	limits := opt.Limits
+	if limits == nil {
+		limits = DefaultLimits
+	}
+	maxTokens := 0
+	for _, l := range limits {
+		maxTokens = max(maxTokens, l.MaxTokens)
+	}
+	// Backstop for the parser itself; the per-role count runs earlier.
+	srv.SetParserTokenLimit(maxTokens + 1)
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(introspectionGate{everyone: opt.Introspection})
+	if opt.TrustedDocuments != nil {
+		srv.Use(*opt.TrustedDocuments)
+	}
+	apq := opt.APQCacheSize
+	if apq <= 0 {
+		apq = 1000
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apq)})
+	srv.Use(queryLimits{byRole: limits, schema: es.Schema()})
+	srv.Use(auditTrail{access: r.Access, log: log})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, log, err)
+		return presentError(ctx, log, err, opt.Introspection)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", RequestID(ctx))
@@ -66,7 +99,7 @@ func requires(ctx context.Context, _ any, next graphql.Resolver, role auth.Role)
 // presentError maps any resolver error to a client-safe GraphQL error.
 // Errors the services classified keep their message; everything else is
 // logged with the request id and shown as INTERNAL with that id.
-func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+func presentError(ctx context.Context, log *slog.Logger, err error, suggestions bool) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var inner error = err
 	var ge *gqlerror.Error
@@ -74,7 +107,13 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		inner = ge.Err
 	}
 	if ge != nil && ge.Err == nil {
-		// Parse and validation errors from gqlgen itself: already safe.
+		// Parse and validation errors from gqlgen itself: already safe, but
+		// "Did you mean ...?" maps the schema for anonymous callers.
+		if !suggestions && auth.FromContext(ctx).Role == auth.Anonymous {
+			if i := strings.Index(gerr.Message, " Did you mean "); i >= 0 {
+				gerr.Message = gerr.Message[:i]
+			}
+		}
 		if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
 			if gerr.Extensions == nil {
 				gerr.Extensions = map[string]any{}

@@ -29,6 +29,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// say DATABASE_UNAVAILABLE) and keep trying to migrate in the background.
 	go prepareSchema(ctx, cfg, st, log)
 
+	if _, err := newSecurity(cfg, st, log); err != nil {
+		return err
+	}
 	h := newHandler(cfg, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -68,7 +71,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // newHandler wires services, GraphQL and the HTTP layer by hand.
 func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.Handler {
 	resolver := newResolver(cfg, st, log)
-	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log})
+	sec := mustSecurity(cfg, st, log)
+	resolver.Access = sec.access
+	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log, TrustedDocuments: sec.trusted})
 	return httpserver.New(httpserver.Options{
 		GraphQL:        graphQLMiddleware(resolver, gql),
 		Explorer:       explorerHandler(),
@@ -78,6 +83,8 @@ func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 		GraphiQL:       cfg.Dev(),
+		Authenticator:  sec.access,
+		RateLimits:     sec.rates,
 	})
 }
 

@@ -30,6 +30,25 @@ type Config struct {
 	MaxBodyBytes    int64
 	Migrate         bool
 	AdminKey        string
+	// JWT verification (off unless a secret or public key is set).
+	JWTHS256Secret        string
+	JWTRS256PublicKeyFile string
+	JWTIssuer             string
+	JWTAudience           string
+	JWTRoleClaim          string
+	KeyCacheTTL           time.Duration
+	// RateLimits by role name (anonymous, partner, staff, admin).
+	RateLimits map[string]Rate
+	// TrustedDocuments is the manifest path of trusted-documents mode
+	// ("" = off); TrustedDocumentsRoles are the roles it restricts.
+	TrustedDocuments      string
+	TrustedDocumentsRoles []string
+}
+
+// Rate is a token bucket: PerSecond sustained, Burst at once.
+type Rate struct {
+	PerSecond float64
+	Burst     int
 }
 
 // Var documents one environment variable.
@@ -59,6 +78,15 @@ var Vars = []Var{
 	{"CHAINMATCH_MAX_BODY_BYTES", "1048576", false, "largest accepted request body"},
 	{"CHAINMATCH_MIGRATE", "true", false, "apply schema migrations at `serve` start (replicas may set false and run `chainmatch migrate` once)"},
 	{"CHAINMATCH_ADMIN_KEY", "", true, "bootstrap admin API key (optional)"},
+	{"CHAINMATCH_JWT_HS256_SECRET", "", true, "accept HS256 JWTs signed with this secret (at least 32 bytes)"},
+	{"CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE", "", false, "accept RS256 JWTs verified with this PEM public key (instead of HS256)"},
+	{"CHAINMATCH_JWT_ISSUER", "", false, "required `iss` of JWTs (empty: not checked)"},
+	{"CHAINMATCH_JWT_AUDIENCE", "", false, "required `aud` of JWTs (empty: not checked)"},
+	{"CHAINMATCH_JWT_ROLE_CLAIM", "role", false, "JWT claim holding the role (partner, staff or admin)"},
+	{"CHAINMATCH_KEY_CACHE_TTL", "30s", false, "how long a verified API key is cached; the longest a revocation takes on other replicas"},
+	{"CHAINMATCH_RATE_LIMITS", "anonymous=5:20,partner=20:60,staff=50:100,admin=50:100", false, "requests per second:burst per role, per API key (per IP for anonymous callers); 0 turns a role's limit off"},
+	{"CHAINMATCH_TRUSTED_DOCUMENTS", "", false, "JSON manifest (sha256 -> document) of registered operations; turns trusted-documents mode on"},
+	{"CHAINMATCH_TRUSTED_DOCUMENTS_ROLES", "anonymous,partner", false, "roles restricted to registered operations when trusted-documents mode is on"},
 }
 
 // Load reads the environment, applying defaults, and validates the result.
@@ -101,6 +129,42 @@ func load(getenv func(string) string) (Config, error) {
 		RequestTimeout:  dur("CHAINMATCH_REQUEST_TIMEOUT"),
 		ShutdownTimeout: dur("CHAINMATCH_SHUTDOWN_TIMEOUT"),
 		AdminKey:        getenv("CHAINMATCH_ADMIN_KEY"),
+
+		JWTHS256Secret:        getenv("CHAINMATCH_JWT_HS256_SECRET"),
+		JWTRS256PublicKeyFile: strings.TrimSpace(getenv("CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE")),
+		JWTIssuer:             strings.TrimSpace(getenv("CHAINMATCH_JWT_ISSUER")),
+		JWTAudience:           strings.TrimSpace(getenv("CHAINMATCH_JWT_AUDIENCE")),
+		JWTRoleClaim:          get("CHAINMATCH_JWT_ROLE_CLAIM"),
+		KeyCacheTTL:           dur("CHAINMATCH_KEY_CACHE_TTL"),
+		TrustedDocuments:      strings.TrimSpace(getenv("CHAINMATCH_TRUSTED_DOCUMENTS")),
+	}
+	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < 32 {
+		errs = append(errs, "CHAINMATCH_JWT_HS256_SECRET: want at least 32 bytes")
+	}
+	if c.JWTHS256Secret != "" && c.JWTRS256PublicKeyFile != "" {
+		errs = append(errs, "set CHAINMATCH_JWT_HS256_SECRET or CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE, not both")
+	}
+	c.RateLimits = map[string]Rate{}
+	for _, item := range strings.Split(get("CHAINMATCH_RATE_LIMITS"), ",") {
+		role, spec, ok1 := strings.Cut(strings.TrimSpace(item), "=")
+		rps, burst, ok2 := strings.Cut(spec, ":")
+		r, err1 := strconv.ParseFloat(rps, 64)
+		b, err2 := strconv.Atoi(burst)
+		role = strings.ToLower(strings.TrimSpace(role))
+		if !ok1 || !ok2 || err1 != nil || err2 != nil || r < 0 || b < 0 || !knownRole(role) {
+			errs = append(errs, fmt.Sprintf("CHAINMATCH_RATE_LIMITS: want role=perSecond:burst, got %q", item))
+			continue
+		}
+		c.RateLimits[role] = Rate{PerSecond: r, Burst: b}
+	}
+	for _, role := range strings.Split(get("CHAINMATCH_TRUSTED_DOCUMENTS_ROLES"), ",") {
+		if role = strings.ToLower(strings.TrimSpace(role)); role == "" {
+			continue
+		}
+		if !knownRole(role) {
+			errs = append(errs, fmt.Sprintf("CHAINMATCH_TRUSTED_DOCUMENTS_ROLES: unknown role %q", role))
+		}
+		c.TrustedDocumentsRoles = append(c.TrustedDocumentsRoles, role)
 	}
 	for _, o := range strings.Split(get("CHAINMATCH_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -133,6 +197,10 @@ func load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+func knownRole(r string) bool {
+	return r == "anonymous" || r == "partner" || r == "staff" || r == "admin"
+}
+
 // Dev reports development mode.
 func (c Config) Dev() bool { return c.Mode == "dev" }
 
@@ -144,6 +212,7 @@ func (c Config) String() string {
 		}
 		return "****"
 	}
-	return fmt.Sprintf("addr=%s mode=%s neo4j=%s user=%s password=%s db=%s cors=%v admin_key=%s",
-		c.Addr, c.Mode, c.Neo4jURI, c.Neo4jUser, mask(c.Neo4jPassword), c.Neo4jDatabase, c.CORSOrigins, mask(c.AdminKey))
+	return fmt.Sprintf("addr=%s mode=%s neo4j=%s user=%s password=%s db=%s cors=%v admin_key=%s jwt_hs256=%s jwt_rs256=%s trusted_documents=%s",
+		c.Addr, c.Mode, c.Neo4jURI, c.Neo4jUser, mask(c.Neo4jPassword), c.Neo4jDatabase, c.CORSOrigins, mask(c.AdminKey),
+		mask(c.JWTHS256Secret), c.JWTRS256PublicKeyFile, c.TrustedDocuments)
 }

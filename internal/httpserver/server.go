@@ -22,6 +22,8 @@ import (
 	"github.com/rs/cors"
 
 	"chainmatch/graph"
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/auth"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
@@ -42,8 +44,14 @@ type Options struct {
 	CORSOrigins    []string
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
-	// GraphiQL serves the GraphiQL IDE at / and /graphiql.
+	// GraphiQL serves the GraphiQL IDE at / and /graphiql to everyone
+	// (development); otherwise /graphiql is served to staff credentials only.
 	GraphiQL bool
+	// Authenticator identifies callers of /graphql; nil means everyone is
+	// anonymous.
+	Authenticator Authenticator
+	// RateLimits per role; nil means DefaultRateLimits.
+	RateLimits map[auth.Role]RateLimit
 }
 
 var (
@@ -61,8 +69,14 @@ var (
 // New returns the root handler.
 func New(o Options) http.Handler {
 	mux := http.NewServeMux()
+	if o.Authenticator == nil {
+		o.Authenticator = anonymousOnly{}
+	}
+	// Cheap refusals first: a bad credential or an exhausted bucket costs
+	// no body read; then the transport rules, then the deadline for Neo4j.
 	gql := withDeadline(o.RequestTimeout, withRoundTrips(o.GraphQL))
-	mux.Handle("/graphql", limitBody(o.MaxBodyBytes, gql))
+	limiter := newRateLimiter(o.RateLimits)
+	mux.Handle("/graphql", authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -81,10 +95,12 @@ func New(o Options) http.Handler {
 		mux.Handle("/explorer/", o.Explorer)
 		mux.Handle("GET /explorer", http.RedirectHandler("/explorer/", http.StatusMovedPermanently))
 	}
+	ide := playground.Handler("chainmatch GraphiQL", "/graphql")
 	if o.GraphiQL {
-		ide := playground.Handler("chainmatch GraphiQL", "/graphql")
 		mux.Handle("GET /graphiql", ide)
 		mux.Handle("GET /{$}", ide)
+	} else {
+		mux.Handle("GET /graphiql", authenticate(o.Authenticator, o.Log, staffOnly(ide)))
 	}
 	c := cors.New(cors.Options{
 		AllowedOrigins:   o.CORSOrigins,
@@ -242,9 +258,7 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{
-				"errors": []map[string]any{{"message": "request body too large", "extensions": map[string]any{"code": "BAD_USER_INPUT", "limit": max}}},
-			})
+			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput, "request body too large", map[string]any{"limit": max})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
@@ -266,6 +280,29 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				})
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// anonymousOnly treats every caller as anonymous and refuses credentials
+// it cannot check.
+type anonymousOnly struct{}
+
+func (anonymousOnly) Authenticate(_ context.Context, header string) (auth.Principal, error) {
+	if header != "" {
+		return auth.Principal{}, auth.ErrInvalidCredential
+	}
+	return auth.Principal{Role: auth.Anonymous}, nil
+}
+
+// staffOnly serves next to staff and admin callers and 404 to others, so
+// production does not advertise its IDE.
+func staffOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !auth.FromContext(r.Context()).Role.AtLeast(auth.Staff) {
+			http.NotFound(w, r)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
