@@ -189,7 +189,7 @@ func PageSize(first *int) (int, error) { return pageSize(first, "first") }
 // criteria decodes a Filter's ids into natural keys.
 func criteria(f Filter) (Criteria, error) {
 	c := Criteria{DistrictCode: f.DistrictCode, Designations: f.Designations, IsLocal: f.IsLocal,
-		NameContains: f.NameContains, DataSource: f.DataSource}
+		Within: f.Within, NameContains: f.NameContains, DataSource: f.DataSource}
 	for _, id := range []struct {
 		in    *string
 		t     gid.Type
@@ -401,19 +401,15 @@ func dataSource(in Input, p auth.Principal) *string {
 }
 
 // authorizeWrite is the single place that decides whether the caller may
-// change existing (nil when the write creates the enterprise). Today every
-// PARTNER or higher may write any enterprise; partner ownership
-// (Enterprise.Owner) is recorded for the access-control rules to come.
+// change existing (nil when the write creates the enterprise): PARTNER or
+// higher may create; staff and admin may change any enterprise, partners
+// only those they submitted (Enterprise.Owner = their key id). The rule
+// itself is auth.AuthorizeOwned.
 func authorizeWrite(ctx context.Context, existing *Enterprise) error {
-	p := auth.FromContext(ctx)
-	if !p.Role.AtLeast(auth.Partner) {
-		if p.Role == auth.Anonymous {
-			return &apperr.Error{Code: apperr.Unauthenticated, Message: "sign in to change enterprises"}
-		}
-		return &apperr.Error{Code: apperr.Forbidden, Message: "role PARTNER required"}
+	if existing == nil {
+		return auth.Require(ctx, auth.Partner)
 	}
-	_ = existing
-	return nil
+	return auth.AuthorizeOwned(ctx, existing.Owner)
 }
 
 // Delete removes the enterprise with this global id and all of its

@@ -144,7 +144,7 @@ func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (en
 	if !asc {
 		dir, after = "DESC", afterDesc
 	}
-	cursor, passed := "true", "0"
+	cursor, passed := "true", "count(null)" // an aggregate, so the empty graph still yields a row
 	if q.After != nil {
 		cursor, passed = after, "count(CASE WHEN NOT "+after+" THEN 1 END)"
 		params["sortKey"], params["afterUSCC"] = q.After.Sort, q.After.USCC

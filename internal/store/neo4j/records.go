@@ -17,6 +17,12 @@ type row struct {
 }
 
 func value[T neo4j.RecordValue](r *row, key string) (T, bool) {
+	if r.rec == nil {
+		if r.err == nil {
+			r.err = fmt.Errorf("column %s: no record", key)
+		}
+		return *new(T), false
+	}
 	v, isNil, err := neo4j.GetRecordValue[T](r.rec, key)
 	if err != nil && r.err == nil {
 		r.err = fmt.Errorf("column %s: %w", key, err)
