@@ -12,92 +12,99 @@ import (
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
 	"context"
-	"fmt"
 )
 
 // Segment is the resolver for the segment field.
 func (r *chainGapResolver) Segment(ctx context.Context, obj *match.ChainGap) (*chain.ChainSegment, error) {
-	panic(fmt.Errorf("not implemented: Segment - segment"))
+	return r.loaders(ctx).Segment.Load(ctx, obj.SegmentCode)
 }
 
 // Product is the resolver for the product field.
 func (r *chainGapResolver) Product(ctx context.Context, obj *match.ChainGap) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	return r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
 }
 
 // Candidates is the resolver for the candidates field.
 func (r *chainGapResolver) Candidates(ctx context.Context, obj *match.ChainGap, first *int) ([]match.Match, error) {
-	panic(fmt.Errorf("not implemented: Candidates - candidates"))
+	return r.Matches.GapCandidates(ctx, obj, first)
 }
 
 // District is the resolver for the district field.
 func (r *districtProgressResolver) District(ctx context.Context, obj *match.DistrictProgress) (*chain.District, error) {
-	panic(fmt.Errorf("not implemented: District - district"))
+	return r.loaders(ctx).District.Load(ctx, obj.DistrictCode)
 }
 
 // Candidate is the resolver for the candidate field.
 func (r *matchResolver) Candidate(ctx context.Context, obj *match.Match) (*enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: Candidate - candidate"))
+	return r.loaders(ctx).Enterprise.Load(ctx, obj.CandidateUSCC)
 }
 
 // Product is the resolver for the product field.
 func (r *matchResolver) Product(ctx context.Context, obj *match.Match) (*chain.Product, error) {
-	panic(fmt.Errorf("not implemented: Product - product"))
+	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)
 }
 
 // SupplierMatches is the resolver for the supplierMatches field.
 func (r *queryResolver) SupplierMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	panic(fmt.Errorf("not implemented: SupplierMatches - supplierMatches"))
+	return r.Matches.SupplierMatches(ctx, matchQuery(input))
 }
 
 // CustomerMatches is the resolver for the customerMatches field.
 func (r *queryResolver) CustomerMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	panic(fmt.Errorf("not implemented: CustomerMatches - customerMatches"))
+	return r.Matches.CustomerMatches(ctx, matchQuery(input))
 }
 
 // PartnerMatches is the resolver for the partnerMatches field.
 func (r *queryResolver) PartnerMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	panic(fmt.Errorf("not implemented: PartnerMatches - partnerMatches"))
+	return r.Matches.PartnerMatches(ctx, matchQuery(input))
 }
 
 // ChainGaps is the resolver for the chainGaps field.
 func (r *queryResolver) ChainGaps(ctx context.Context, chainID string, first *int) ([]match.ChainGap, error) {
-	panic(fmt.Errorf("not implemented: ChainGaps - chainGaps"))
+	return r.Matches.ChainGaps(ctx, chainID, first, gapCandidatesWanted(ctx))
 }
 
 // SettlementOptions is the resolver for the settlementOptions field.
 func (r *queryResolver) SettlementOptions(ctx context.Context, enterpriseID string, first *int) ([]match.SettlementOption, error) {
-	panic(fmt.Errorf("not implemented: SettlementOptions - settlementOptions"))
+	return r.Matches.SettlementOptions(ctx, enterpriseID, first)
 }
 
 // SupplyPaths is the resolver for the supplyPaths field.
 func (r *queryResolver) SupplyPaths(ctx context.Context, fromID string, toID string, maxHops *int, first *int) ([]match.SupplyPath, error) {
-	panic(fmt.Errorf("not implemented: SupplyPaths - supplyPaths"))
+	return r.Matches.SupplyPaths(ctx, fromID, toID, maxHops, first)
 }
 
 // IncentivesFor is the resolver for the incentivesFor field.
 func (r *queryResolver) IncentivesFor(ctx context.Context, enterpriseID string) ([]match.IncentiveEligibility, error) {
-	panic(fmt.Errorf("not implemented: IncentivesFor - incentivesFor"))
+	return r.Matches.IncentivesFor(ctx, enterpriseID)
 }
 
 // CultivationProgress is the resolver for the cultivationProgress field.
 func (r *queryResolver) CultivationProgress(ctx context.Context) (*match.CultivationProgress, error) {
-	panic(fmt.Errorf("not implemented: CultivationProgress - cultivationProgress"))
+	return r.Matches.CultivationProgress(ctx)
 }
 
 // Park is the resolver for the park field.
 func (r *settlementOptionResolver) Park(ctx context.Context, obj *match.SettlementOption) (*chain.Park, error) {
-	panic(fmt.Errorf("not implemented: Park - park"))
+	return r.loaders(ctx).Park.Load(ctx, obj.ParkCode)
 }
 
 // GapsFilled is the resolver for the gapsFilled field.
 func (r *settlementOptionResolver) GapsFilled(ctx context.Context, obj *match.SettlementOption) ([]chain.Product, error) {
-	panic(fmt.Errorf("not implemented: GapsFilled - gapsFilled"))
+	ps, err := r.loaders(ctx).Product.LoadAll(ctx, obj.GapsFilled)
+	if err != nil {
+		return nil, err
+	}
+	return values(ps), nil
 }
 
 // Enterprises is the resolver for the enterprises field.
 func (r *supplyPathResolver) Enterprises(ctx context.Context, obj *match.SupplyPath) ([]enterprise.Enterprise, error) {
-	panic(fmt.Errorf("not implemented: Enterprises - enterprises"))
+	es, err := r.loaders(ctx).Enterprise.LoadAll(ctx, obj.USCCs)
+	if err != nil {
+		return nil, err
+	}
+	return values(es), nil
 }
 
 // ChainGap returns generated.ChainGapResolver implementation.

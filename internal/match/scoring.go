@@ -107,10 +107,10 @@ func networkValue(n int) float64 {
 const NeutralCapacity = 0.5
 
 // capacityValue is min(1, offered / wanted) when both are known, positive
-// and in the same unit, and NeutralCapacity otherwise. It reports whether it
-// was known.
+// and in the same unit, and NeutralCapacity otherwise (a stored 0 means
+// "not reported"). It reports whether it was known.
 func capacityValue(offered *float64, offeredUnit *string, wanted *float64, wantedUnit *string) (float64, bool) {
-	if offered == nil || wanted == nil || *wanted <= 0 || *offered < 0 {
+	if offered == nil || wanted == nil || *wanted <= 0 || *offered <= 0 {
 		return NeutralCapacity, false
 	}
 	if (offeredUnit == nil) != (wantedUnit == nil) || (offeredUnit != nil && *offeredUnit != *wantedUnit) {

@@ -58,6 +58,9 @@ func (w Weights) normalized() (Weights, error) {
 		if sum <= 0 {
 			return w, fmt.Errorf("match weights: a group of weights sums to %v, want > 0", sum)
 		}
+		if math.Abs(sum-1) < 1e-9 {
+			continue // already normalised; keep the configured values as written
+		}
 		for _, p := range group {
 			*p /= sum
 		}

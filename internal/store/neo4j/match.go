@@ -332,4 +332,5 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
 var _ match.Storer = (*Store)(nil)
