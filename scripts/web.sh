@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Builds the explorer (web/) into internal/httpserver/explorer/dist, which the
-# Go binary embeds. Idempotent: installs dependencies only when
-# web/package-lock.json changed (npm ci), and skips the Vite build when the
-# sources are unchanged since the last build. `scripts/web.sh --force` rebuilds.
+# The explorer's build and unit tests (web/).
+#
+#   scripts/web.sh [build]   type-check and build into internal/httpserver/explorer/dist,
+#                            which the Go binary embeds
+#   scripts/web.sh --force   build even when nothing changed
+#   scripts/web.sh test      Vitest unit tests
+#
+# Idempotent: installs dependencies only when web/package-lock.json changed
+# (npm ci), and skips the Vite build when the sources are unchanged since the
+# build in dist/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WEB="$ROOT/web"
 DIST="$ROOT/internal/httpserver/explorer/dist"
 STAMP="$DIST/.build-stamp"
-FORCE="${1:-}"
+CMD="${1:-build}"
+case "$CMD" in
+  build | --force | test) ;;
+  *)
+    echo "usage: scripts/web.sh [build|--force|test]" >&2
+    exit 2
+    ;;
+esac
 
 if ! command -v npm >/dev/null 2>&1; then
   echo "web.sh: npm not found; install Node.js 20+ to build the explorer" >&2
@@ -26,9 +39,13 @@ if [ ! -f node_modules/.lock-sum ] || [ "$(cat node_modules/.lock-sum)" != "$loc
   echo "$lock_sum" > node_modules/.lock-sum
 fi
 
+if [ "$CMD" = "test" ]; then
+  exec npx --no-install vitest run
+fi
+
 # 2. Build unless the inputs are the same as for the build in dist/.
 src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html package-lock.json vite.config.ts tsconfig.json) | sha256sum | cut -d' ' -f1)"
-if [ "$FORCE" != "--force" ] && [ -f "$DIST/index.html" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$src_sum" ]; then
+if [ "$CMD" != "--force" ] && [ -f "$DIST/index.html" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$src_sum" ]; then
   echo "web.sh: explorer is up to date ($DIST)"
   exit 0
 fi

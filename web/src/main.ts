@@ -1,7 +1,10 @@
 // Entry point: the page shell (header, language, sign-in) and the router.
 import { html, nothing, render, type TemplateResult } from 'lit-html';
-import { currentRoute, href, invalidate, linkClick, rerender, setRenderer } from './app';
+import { request } from './api';
+import { currentRoute, href, invalidate, linkClick, rerender, resource, setRenderer } from './app';
 import { getApiKey, setApiKey } from './auth';
+import { userMessage } from './errors';
+import viewerDoc from './graphql/Viewer.graphql?raw';
 import { getLang, initialLang, setLang, t } from './i18n';
 import './styles.css';
 import { chainView } from './views/chain';
@@ -13,6 +16,12 @@ import { emptyBox } from './ui';
 
 const LANG_KEY = 'chainmatch.lang';
 let signInOpen = false;
+let signInError = '';
+let signInBusy = false;
+
+interface Viewer {
+  viewer: { id: string | null; name: string | null; role: 'ANONYMOUS' | 'PARTNER' | 'STAFF' | 'ADMIN' };
+}
 
 function applyLang() {
   document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
@@ -31,13 +40,35 @@ function toggleLang() {
   invalidate(true); // reasons come back in the new language
 }
 
-function submitSignIn(e: Event) {
+/** Keeps the key only when the server accepts it (Query.viewer). */
+async function submitSignIn(e: Event) {
   e.preventDefault();
   const input = (e.target as HTMLFormElement).elements.namedItem('apikey') as HTMLInputElement;
+  const previous = getApiKey();
   setApiKey(input.value);
-  input.value = '';
-  signInOpen = false;
-  invalidate(true);
+  signInBusy = true;
+  signInError = '';
+  rerender();
+  try {
+    await request<Viewer>(viewerDoc, {}, 'Viewer');
+    input.value = '';
+    signInOpen = false;
+    invalidate(true);
+  } catch (err) {
+    setApiKey(previous);
+    signInError = userMessage(err, true);
+  } finally {
+    signInBusy = false;
+    rerender();
+  }
+}
+
+function viewerBadge(): TemplateResult {
+  const r = resource<Viewer>(viewerDoc, {}, 'Viewer');
+  const role = r.status === 'ok' ? r.data!.viewer.role : '';
+  const who = r.status === 'ok' ? (r.data!.viewer.name ?? '') : '';
+  return html`<span class="who ${r.status === 'error' ? 'bad' : ''}" data-testid="signed-in" data-role=${role} title=${who}>
+    ${r.status === 'error' ? userMessage(r.error, true) : `${t('signedIn')}${role ? ` · ${role}` : ''}`}</span>`;
 }
 
 function signOut() {
@@ -59,12 +90,14 @@ function signInDialog(): TemplateResult | typeof nothing {
       <label>${t('apiKey')}
         <input name="apikey" type="password" autocomplete="off" required data-testid="signin-key" />
       </label>
+      ${signInError ? html`<p class="state error" role="alert" data-testid="signin-error">${signInError}</p>` : nothing}
       <div class="actions">
         <button type="button" class="btn" @click=${() => {
           signInOpen = false;
+          signInError = '';
           rerender();
         }}>${t('cancel')}</button>
-        <button type="submit" class="btn primary" data-testid="signin-submit">${t('save')}</button>
+        <button type="submit" class="btn primary" data-testid="signin-submit" ?disabled=${signInBusy}>${t('save')}</button>
       </div>
     </form>
   </div>`;
@@ -73,14 +106,14 @@ function signInDialog(): TemplateResult | typeof nothing {
 function shell(body: TemplateResult): TemplateResult {
   const signedIn = !!getApiKey();
   return html`<header class="topbar">
-      <a class="brand" href=${href('')} @click=${linkClick}><span class="logo" aria-hidden="true">⛓</span>
+      <a class="brand" href=${href('')} @click=${linkClick}><svg class="logo" aria-hidden="true" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1c7ed6"/><circle cx="10" cy="16" r="4" fill="#fff"/><circle cx="22" cy="16" r="4" fill="#fff"/><rect x="12" y="14.5" width="8" height="3" fill="#fff"/></svg>
         <span><strong>${t('appTitle')}</strong><small>${t('appSubtitle')}</small></span></a>
       ${searchBox()}
       <nav class="topnav">
         <a href=${href('dashboard')} @click=${linkClick} data-testid="nav-dashboard">${t('navDashboard')}</a>
         <button class="btn ghost" data-testid="lang-toggle" title=${t('languageSwitchTitle')} @click=${toggleLang}>${t('language')}</button>
         ${signedIn
-          ? html`<span class="who" data-testid="signed-in">${t('signedIn')}</span>
+          ? html`${viewerBadge()}
               <button class="btn ghost" data-testid="signout" @click=${signOut}>${t('signOut')}</button>`
           : html`<button class="btn primary" data-testid="signin" @click=${() => {
               signInOpen = true;

@@ -50,8 +50,11 @@ export function firmLink(f: { id: string; name: string; nameEn?: string | null }
 }
 
 export function scoreBar(score: number, label?: string): TemplateResult {
-  return html`<div class="scorebar" role="meter" aria-valuemin="0" aria-valuemax="1" aria-valuenow=${score} aria-label=${label ?? t('score')}>
-    <div class="fill" style="width:${scoreWidth(score)}"></div><span class="num">${scorePercent(score)}</span>
+  return html`<div class="scorewrap">
+    <div class="scorebar" role="meter" aria-valuemin="0" aria-valuemax="1" aria-valuenow=${score} aria-label=${label ?? t('score')}>
+      <div class="fill" style="width:${scoreWidth(score)}"></div>
+    </div>
+    <span class="num" title=${t('score')}>${scorePercent(score)}</span>
   </div>`;
 }
 

@@ -52,6 +52,13 @@ describe('t and names', () => {
     expect(altNameOf({ name: '光伏玻璃' }, 'en')).toBe('');
   });
 
+  it('labels every score component the server sends (internal/match/weights.go)', () => {
+    for (const c of ['productFit', 'proximity', 'qualification', 'network', 'capacity', 'novelty', 'supplyAccess', 'marketAccess', 'chainFocus', 'gapFill']) {
+      expect(componentLabel(c, 'zh'), c).not.toBe(c);
+      expect(componentLabel(c, 'en'), c).not.toBe(c);
+    }
+  });
+
   it('labels designations and components', () => {
     expect(designationLabel('NATIONAL_LITTLE_GIANT', 'en')).toBe('National little giant');
     expect(componentLabel('productFit', 'zh')).toBe('产品契合');

@@ -71,6 +71,11 @@ async function draw(el: Element, graph: NetGraph, key: string) {
       { selector: 'node:active, node:selected', style: { 'overlay-opacity': 0.15 } },
     ],
   });
+  // A small network fitted to the box would be drawn huge: cap the zoom.
+  if (cy.zoom() > 1.1) {
+    cy.zoom(1.1);
+    cy.center();
+  }
   cy.on('tap', 'node', (ev) => {
     const id = ev.target.id() as string;
     if (!ev.target.hasClass('center')) navigate(firmHref(id, { tab: 'network' }));
