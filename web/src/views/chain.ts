@@ -9,6 +9,13 @@ import { SEVERITY_BANDS, SEVERITY_LEGEND_SAMPLE, severityStyle } from '../logic/
 import type { Chain, ChainGap, Match } from '../types';
 import { emptyBox, matchCard, show } from '../ui';
 
+/**
+ * Gaps shown per chain. GapCandidates asks for the first rank+1 gaps with
+ * their candidates; 50 keeps that within the anonymous cost limit
+ * (test/limits.test.ts).
+ */
+export const MAX_GAPS = 50;
+
 interface ChainData {
   chain: Chain | null;
   chainGaps: ChainGap[];
@@ -81,7 +88,7 @@ function detailPanel(route: Route, data: ChainData, gaps: Map<string, { gap: Cha
 }
 
 export function chainView(route: Route): TemplateResult {
-  const r = resource<ChainData>(chainDoc, { id: route.id!, gaps: 100 }, 'Chain');
+  const r = resource<ChainData>(chainDoc, { id: route.id!, gaps: MAX_GAPS }, 'Chain');
   return show(r, (d) => {
     if (!d.chain) return emptyBox(t('notFound'));
     const gaps = gapIndex(d.chainGaps);
