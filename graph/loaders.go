@@ -46,7 +46,7 @@ type Loaders struct {
 // loaderWait is how long a loader collects keys before it fetches. Field
 // resolvers of one list level start within microseconds of each other; the
 // margin keeps batches whole on a busy machine.
-const loaderWait = 5 * time.Millisecond
+const loaderWait = 10 * time.Millisecond
 
 // batch adapts a service batch read (one result per key, in key order) to
 // dataloadgen's fetch signature.
