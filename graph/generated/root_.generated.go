@@ -2264,7 +2264,7 @@ input EnterpriseOrder {
 
 "One kind of result of ` + "`" + `Query.search` + "`" + `."
 type SearchHit {
-  "Relevance; higher is better. Comparable within one response only."
+  "Relevance, higher is better, comparable within one response only: name hits score in (0, 1] relative to the best one; a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first."
   score: Float!
   node: Node!
 }

@@ -281,7 +281,7 @@ type RadiusInput struct {
 
 // One kind of result of `Query.search`.
 type SearchHit struct {
-	// Relevance; higher is better. Comparable within one response only.
+	// Relevance, higher is better, comparable within one response only: name hits score in (0, 1] relative to the best one; a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first.
 	Score float64 `json:"score"`
 	Node  Node    `json:"node"`
 }
