@@ -126,9 +126,9 @@ func TestCatalogueNestedFields(t *testing.T) {
 			}
 		}
 		Product struct {
-			Segment *struct{ Code string }
-			Inputs  []struct{ Code string }
-			UsedIn  []struct{ Code string }
+			Segment   *struct{ Code string }
+			Inputs    []struct{ Code string }
+			UsedIn    []struct{ Code string }
 			Producers struct {
 				TotalCount int
 				Edges      []struct{ Node struct{ USCC string } }
@@ -149,7 +149,7 @@ func TestCatalogueNestedFields(t *testing.T) {
 			AmountYuan  int
 			Designation *string
 		}
-		Products struct{ TotalCount int }
+		Products   struct{ TotalCount int }
 		Enterprise struct {
 			Chains []struct{ Code string }
 			Needs  []struct{ Product struct{ Code string } }
