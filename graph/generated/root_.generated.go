@@ -2383,15 +2383,15 @@ extend type Mutation {
 input MatchInput {
   "The enterprise asking."
   enterpriseId: ID!
-  "Default: all of the enterprise's needs (supplier matches) or products (customer and partner matches)."
+  "Default: all of the enterprise's needs (supplier matches) or products (customer and partner matches). Unknown ids are NOT_FOUND."
   productIds: [ID!]
   "Only Jiaxing-registered candidates."
   localOnly: Boolean = true
-  "Only candidates within this great-circle distance (> 0); candidates without a location are then left out."
+  "Only candidates within this great-circle distance in km (> 0); candidates without a location are then left out."
   maxDistanceKm: Float
   "Candidate must hold at least one of these."
   designations: [Designation!]
-  "At most 100."
+  "1..100."
   first: Int = 20
 }
 
@@ -2410,13 +2410,17 @@ type Match {
   components: [ScoreComponent!]!
   "Human-readable reasons, in Chinese or English by Accept-Language (default Chinese)."
   reasons: [String!]!
-  "The candidate already supplies the asker, or buys from it."
+  """
+  The candidate already supplies the asker (supplier matches) or buys from
+  it (customer matches). Such candidates stay in the list but rank lower
+  (component ` + "`" + `novelty` + "`" + ` = 0); partner matches leave them out.
+  """
   existingRelation: Boolean!
 }
 
 "One named part of a score; value in 0..1."
 type ScoreComponent {
-  "productFit, proximity, qualification, network or capacity."
+  "Matches: productFit, proximity, qualification, network, capacity, novelty. Parks: supplyAccess, marketAccess, chainFocus, gapFill."
   name: String!
   weight: Float!
   value: Float!
@@ -2430,7 +2434,7 @@ type ChainGap {
   localDemand: Int!
   "Jiaxing firms that make it."
   localSupply: Int!
-  "0..1, sorted descending; 1 = demand with no local supply."
+  "localDemand / (localDemand + localSupply): 1 = demand with no local supply; sorted descending."
   severity: Float!
   "Non-local firms that make it, ranked (` + "`" + `first` + "`" + ` at most 50)."
   candidates(first: Int = 5): [Match!]!
@@ -2442,11 +2446,11 @@ type SettlementOption {
   "0..1, sorted descending."
   score: Float!
   components: [ScoreComponent!]!
-  "Firms in or near the park that make what the enterprise needs."
+  "Jiaxing firms in the park or within 15 km of it that make what the enterprise needs."
   localSuppliers: Int!
-  "Firms in or near the park that need what it makes."
+  "Jiaxing firms in the park or within 15 km of it that need what it makes."
   localCustomers: Int!
-  "Jiaxing chain gaps this firm's products would fill."
+  "Jiaxing chain gaps (severity >= 0.5) this firm's products would fill."
   gapsFilled: [Product!]!
   reasons: [String!]!
 }

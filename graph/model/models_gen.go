@@ -206,15 +206,15 @@ type ImportRowError struct {
 type MatchInput struct {
 	// The enterprise asking.
 	EnterpriseID string `json:"enterpriseId"`
-	// Default: all of the enterprise's needs (supplier matches) or products (customer and partner matches).
+	// Default: all of the enterprise's needs (supplier matches) or products (customer and partner matches). Unknown ids are NOT_FOUND.
 	ProductIds []string `json:"productIds,omitempty"`
 	// Only Jiaxing-registered candidates.
 	LocalOnly *bool `json:"localOnly,omitempty"`
-	// Only candidates within this great-circle distance (> 0); candidates without a location are then left out.
+	// Only candidates within this great-circle distance in km (> 0); candidates without a location are then left out.
 	MaxDistanceKm *float64 `json:"maxDistanceKm,omitempty"`
 	// Candidate must hold at least one of these.
 	Designations []enterprise.Designation `json:"designations,omitempty"`
-	// At most 100.
+	// 1..100.
 	First *int `json:"first,omitempty"`
 }
 
