@@ -30,7 +30,12 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 
 // graphQLMiddleware wraps the GraphQL handler with per-request state.
 func graphQLMiddleware(r *graph.Resolver, next http.Handler) http.Handler {
-	return graph.LoaderMiddleware(r)(next)
+	loaders := graph.LoaderMiddleware(r)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		// Reasons and labels follow Accept-Language (default Chinese).
+		lang := match.LanguageFromAcceptLanguage(req.Header.Get("Accept-Language"))
+		loaders.ServeHTTP(w, req.WithContext(match.WithLanguage(req.Context(), lang)))
+	})
 }
 
 // explorerHandler serves the embedded staff explorer (or a page saying how
