@@ -10,8 +10,8 @@ import (
 	"chainmatch/internal/chain"
 	"chainmatch/internal/config"
 	"chainmatch/internal/enterprise"
-	"chainmatch/internal/match"
 	"chainmatch/internal/httpserver/explorer"
+	"chainmatch/internal/match"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
