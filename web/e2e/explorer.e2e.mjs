@@ -202,7 +202,11 @@ try {
     const legend = await page.locator('.legend').first().innerText();
     assert(/Gap severity/.test(legend), `legend not in English: ${legend}`);
     await shot('07-english');
-    return `reasons: ${(await page.locator('[data-testid=gap-panel] [data-testid=reasons] li').first().innerText()).slice(0, 80)}`;
+    // Reasons come from the server in the requested language: English ones start with a Latin letter or digit.
+    const reasons = await page.locator('[data-testid=gap-panel] [data-testid=reasons] li').allInnerTexts();
+    const chinese = reasons.filter((r) => /^[\u3400-\u9fff]/.test(r.trim()));
+    assert(chinese.length === 0, `server reasons still in Chinese after Accept-Language: en (${chinese[0]})`);
+    return `reasons: ${reasons[0]?.slice(0, 80)}`;
   });
 
   await step('settlement options for a visiting firm', async () => {

@@ -80,8 +80,20 @@ describe('buildSupplyNetwork', () => {
   });
 
   it('gives a lone node for a firm without relations', () => {
-    expect(buildSupplyNetwork(f('X'), (n) => n.name).nodes).toEqual([
-      { id: 'X', label: 'X', isLocal: true, column: 0, row: 0, x: 0, y: 0, center: true },
-    ]);
+    expect(buildSupplyNetwork(f('X'), (n) => n.name)).toEqual({
+      nodes: [{ id: 'X', label: 'X', isLocal: true, column: 0, row: 0, x: 0, y: 0, center: true }],
+      edges: [],
+      hidden: 0,
+    });
+  });
+
+  it('caps each column, keeping the centre and direct partners, dropping their edges', () => {
+    const g2 = buildSupplyNetwork(response, (n) => n.name, 1);
+    const ids = g2.nodes.map((n) => n.id).sort();
+    // column 0 keeps R (not P); column -1 keeps S1 (hop 1, first by label).
+    expect(ids).toEqual(['C1', 'CC', 'R', 'S1', 'SS']);
+    expect(g2.hidden).toBe(2);
+    for (const e of g2.edges) expect(ids).toContain(e.source);
+    for (const e of g2.edges) expect(ids).toContain(e.target);
   });
 });

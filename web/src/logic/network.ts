@@ -25,7 +25,12 @@ export interface NetEdge {
 export interface NetGraph {
   nodes: NetNode[];
   edges: NetEdge[];
+  /** Firms left out because their column was full. */
+  hidden: number;
 }
+
+/** Most firms drawn per column, so that the picture stays readable. */
+export const MAX_PER_COLUMN = 9;
 
 export const COLUMN_GAP = 230;
 export const ROW_GAP = 70;
@@ -38,7 +43,7 @@ type Labeller = (n: { name: string; nameEn?: string | null }) => string;
  * before second-hop firms; among equals the column nearest the centre);
  * edges are deduplicated by supplier, customer and product.
  */
-export function buildSupplyNetwork(root: NetFirm, label: Labeller): NetGraph {
+export function buildSupplyNetwork(root: NetFirm, label: Labeller, maxPerColumn = MAX_PER_COLUMN): NetGraph {
   const nodes = new Map<string, Omit<NetNode, 'row' | 'x' | 'y'> & { hop: number }>();
   const edges = new Map<string, NetEdge>();
 
@@ -79,14 +84,19 @@ export function buildSupplyNetwork(root: NetFirm, label: Labeller): NetGraph {
   for (const e of root.customers?.edges ?? []) hop1(e.node.customer, 1);
   // Rows: centre firm first in column 0, others by label for a stable picture,
   // each column centred vertically on y = 0.
-  const byColumn = new Map<number, Omit<NetNode, 'row' | 'x' | 'y'>[]>();
-  for (const { hop: _hop, ...n } of nodes.values()) {
+  // A full column keeps the centre, then direct partners, then by label.
+  const byColumn = new Map<number, (Omit<NetNode, 'row' | 'x' | 'y'> & { hop: number })[]>();
+  for (const n of nodes.values()) {
     const list = byColumn.get(n.column) ?? [];
     list.push(n);
     byColumn.set(n.column, list);
   }
   const out: NetNode[] = [];
-  for (const [column, list] of [...byColumn.entries()].sort((a, b) => a[0] - b[0])) {
+  let hidden = 0;
+  for (const [column, all] of [...byColumn.entries()].sort((a, b) => a[0] - b[0])) {
+    all.sort((a, b) => a.hop - b.hop || a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
+    hidden += Math.max(all.length - maxPerColumn, 0);
+    const list: Omit<NetNode, 'row' | 'x' | 'y'>[] = all.slice(0, maxPerColumn).map(({ hop: _hop, ...n }) => n);
     list.sort((a, b) => Number(b.center) - Number(a.center) || a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
     if (column === 0 && list.length > 1) {
       // Keep the firm in the middle of its peers.
@@ -98,5 +108,6 @@ export function buildSupplyNetwork(root: NetFirm, label: Labeller): NetGraph {
       out.push({ ...n, row, x: column * COLUMN_GAP, y: (row - (list.length - 1) / 2) * ROW_GAP });
     });
   }
-  return { nodes: out, edges: [...edges.values()].filter((e) => nodes.has(e.source) && nodes.has(e.target)) };
+  const shown = new Set(out.map((n) => n.id));
+  return { nodes: out, edges: [...edges.values()].filter((e) => shown.has(e.source) && shown.has(e.target)), hidden };
 }

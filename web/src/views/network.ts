@@ -96,6 +96,7 @@ export function networkView(id: string): TemplateResult {
         <span><i class="dot center"></i>${nameOf(d.enterprise)}</span>
         <span><i class="dot local"></i>${t('networkLegendLocal')}</span>
         <span><i class="dot outside"></i>${t('networkLegendOther')}</span>
+        ${graph.hidden ? html`<span class="muted">${t('networkHidden', { n: graph.hidden })}</span>` : ''}
       </div>
       <div class="network" data-testid="network" data-nodes=${graph.nodes.length} data-edges=${graph.edges.length}
         ${ref((el) => el && void draw(el, graph, key))}></div>`;

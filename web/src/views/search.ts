@@ -50,7 +50,7 @@ function runSearch(text: string) {
   inflight = ctl;
   state.status = 'loading';
   rerender();
-  request<{ search: SearchHit[] }>(searchDoc, { text: text.trim(), first: 10 }, 'Search', ctl.signal).then(
+  request<{ search: SearchHit[] }>(searchDoc, { text: text.trim(), first: 20 }, 'Search', ctl.signal).then(
     (res) => {
       if (ctl.signal.aborted) return;
       state.status = 'ok';
