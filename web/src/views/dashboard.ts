@@ -25,8 +25,9 @@ function progressChart(label: string, current: number, target: number, targetYea
 }
 
 function districtChart(c: CultivationProgress): TemplateResult {
+  const DW = 760;
   const labelW = 120;
-  const maxBar = W - labelW - 50;
+  const maxBar = DW - labelW - 50;
   const names = new Map(c.byDistrict.map((d) => [d.district.code, nameOf(d.district)]));
   const rows = districtRows(c.byDistrict, (code) => names.get(code) ?? code, maxBar);
   if (!rows.length) return emptyBox('—');
@@ -36,7 +37,7 @@ function districtChart(c: CultivationProgress): TemplateResult {
     <figcaption><strong>${t('byDistrict')}</strong>
       <span class="legend"><span><i class="dot nat"></i>${t('nationalLittleGiants')}</span><span><i class="dot prov"></i>${t('provincialSRDI')}</span></span>
     </figcaption>
-    <svg viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label=${t('byDistrict')}>
+    <svg viewBox="0 0 ${DW} ${h}" width="100%" style="max-width:${DW}px" role="img" aria-label=${t('byDistrict')}>
       ${rows.map(
         (r, i) => svg`<g transform="translate(0, ${i * rowH + 10})">
           <text x=${labelW - 8} y="17" text-anchor="end" font-size="12" fill="#212529">${r.label}</text>
