@@ -12,7 +12,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 # make run serves.
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e \
+.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e fuzz \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -26,7 +26,7 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 test: ## every check and test, against a real Neo4j (its own, on port 7688)
 	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
 
-test-all: neo4j-ensure vet fmt-check check-generate go-test web-test e2e
+test-all: neo4j-ensure vet fmt-check check-generate go-test fuzz web-test e2e
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
@@ -47,6 +47,11 @@ fmt-check: ## gofmt check
 
 go-test: neo4j-ensure ## go test -race (integration tests use the real Neo4j)
 	$(GO) test -race -count=1 -timeout 15m $(GOTESTFLAGS) ./...
+
+fuzz: neo4j-ensure ## short fuzz runs of the request path and the query limits (seed corpus in testdata/fuzz)
+	$(GO) test ./cmd/chainmatch -run '^$$' -fuzz=FuzzGraphQLRequest -fuzztime=10s -parallel=1
+	$(GO) test ./graph -run '^$$' -fuzz=FuzzQueryLimits -fuzztime=10s
+	$(GO) test ./internal/uscc -run '^$$' -fuzz=FuzzValidate -fuzztime=5s
 
 web: ## build the explorer into the Go binary's embedded assets
 	@if [ -x scripts/web.sh ]; then scripts/web.sh build; else echo "explorer: no web build script yet"; fi
