@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -182,9 +181,6 @@ func firmNames(ctx context.Context, st *neo4jstore.Store, ms []match.Match) (map
 		if e != nil {
 			names[e.USCC] = e.Name
 		}
-	}
-	if len(names) < len(keys) && len(keys) > 0 {
-		return names, fmt.Errorf("some candidates vanished")
 	}
 	return names, nil
 }
