@@ -5,56 +5,168 @@ import (
 	"testing"
 
 	"chainmatch/internal/auth"
+	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
 )
 
-// pageRoundTrips is what a page of enterprises with products{product},
-// designations, district and park costs, whatever the page size: the page
-// and its counts (2), then one batch each for offers, designations,
-// districts and parks (4), then one for the offered products (1).
-const pageRoundTrips = 7
-
-func TestEnterprisePageCostsConstantRoundTrips(t *testing.T) {
+// TestPagesCostConstantRoundTrips counts the Cypher statements of pages
+// of 10 and 50 rows (5 repetitions each, so that a batch split by timing
+// would show): nested fields are prefetched for the whole page, one
+// statement per field and level, whatever the page size.
+func TestPagesCostConstantRoundTrips(t *testing.T) {
 	e := newEnv(t)
 	e.catalogue()
-	e.many(50, "乙", 500)
-	const q = `query($first: Int) { enterprises(first: $first) { edges { node {
-	  name products { annualCapacity product { name } } designations { designation year }
-	  district { name } park { name }
+	firms := e.many(50, "乙", 500)
+	// A ring: firm i supplies i+1 (PV glass) and i+2 (no product), so
+	// every firm has two suppliers and two customers.
+	for i, u := range firms {
+		for step, product := range map[int]*string{1: ptr("PV-GLASS"), 2: nil} {
+			rel := enterprise.SupplyInput{SupplierID: gid.Encode(gid.Enterprise, u),
+				CustomerID: gid.Encode(gid.Enterprise, firms[(i+step)%len(firms)]), Since: ptr(2000 + i%20)}
+			if product != nil {
+				rel.ProductID = ptr(productID(*product))
+			}
+			if _, err := e.res.Enterprises.AddSupply(e.admin, rel); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	type node struct {
+		Name     string
+		Products []struct {
+			Product struct{ Name string }
+		}
+		Designations []struct{ Designation string }
+		District     *struct{ Name string }
+		Park         *struct{ Name string }
+		Suppliers    *struct {
+			TotalCount int
+			PageInfo   struct{ HasPreviousPage bool }
+			Edges      []struct {
+				Node struct {
+					Supplier struct{ Name string }
+					Product  *struct{ Name string }
+				}
+			}
+		}
+		Customers *struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct{ Customer struct{ Name string } }
+			}
+		}
+	}
+	checkRow := func(t *testing.T, nd node) {
+		t.Helper()
+		if len(nd.Products) != 1 || nd.Products[0].Product.Name != "光伏玻璃" || len(nd.Designations) != 1 ||
+			nd.District == nil || nd.District.Name != "秀洲区" || nd.Park == nil || nd.Park.Name != "秀洲光伏小镇" {
+			t.Fatalf("row %+v", nd)
+		}
+		if s := nd.Suppliers; s != nil {
+			products := 0
+			for _, ed := range s.Edges {
+				if !strings.HasPrefix(ed.Node.Supplier.Name, "乙 ") {
+					t.Fatalf("supplier %+v", ed)
+				}
+				if ed.Node.Product != nil && ed.Node.Product.Name == "光伏玻璃" {
+					products++
+				}
+			}
+			if s.TotalCount != 2 || len(s.Edges) != 2 || products != 1 || s.PageInfo.HasPreviousPage {
+				t.Fatalf("suppliers %+v", s)
+			}
+		}
+		if c := nd.Customers; c != nil && (c.TotalCount != 2 || len(c.Edges) != 2 || c.Edges[0].Node.Customer.Name == "") {
+			t.Fatalf("customers %+v", c)
+		}
+	}
+	for _, tc := range []struct {
+		name, query string
+		// statements, whatever the page size
+		trips int64
+	}{
+		// The page and its counts (2); offers, designations, districts
+		// and parks, one batch each (4); the offered products (1).
+		{"catalogue fields", `query($first: Int) { enterprises(first: $first) { edges { node {
+		  name products { annualCapacity product { name } } designations { designation year }
+		  district { name } park { name }
+		} } } }`, 7},
+		// As above (7); the supplier and customer pages of every row in
+		// one statement (1); the partner enterprises (1); the supplied
+		// products (1).
+		{"with suppliers and customers", `query($first: Int) { enterprises(first: $first) { edges { node {
+		  name products { annualCapacity product { name } } designations { designation year }
+		  district { name } park { name }
+		  suppliers(first: 10) { totalCount pageInfo { hasPreviousPage } edges { node { supplier { name } product { name } } } }
+		  customers(first: 5) { totalCount edges { node { customer { name } } } }
+		} } } }`, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for rep := 0; rep < 5; rep++ {
+				for _, n := range []int{10, 50} {
+					var resp struct {
+						Enterprises struct{ Edges []struct{ Node node } }
+					}
+					// A partner: the anonymous cost limit refuses 50 rows with two connections each.
+					e.ok(auth.Partner, tc.query, map[string]any{"first": n}, &resp)
+					if got := e.trips.Load(); got != tc.trips {
+						t.Fatalf("first %d (repetition %d): %d statements, want %d", n, rep, got, tc.trips)
+					}
+					if len(resp.Enterprises.Edges) != n {
+						t.Fatalf("first %d: %d rows", n, len(resp.Enterprises.Edges))
+					}
+					for _, ed := range resp.Enterprises.Edges {
+						checkRow(t, ed.Node)
+					}
+				}
+			}
+		})
+	}
+
+	// Product.producers: one statement for the producer pages of every
+	// product on the page, one for the producers' districts.
+	const producers = `query($first: Int) { products(first: $first) { edges { node { code
+	  producers(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name district { name } } } }
 	} } } }`
-	trips := map[int]int64{}
-	for _, n := range []int{10, 50} {
+	for _, n := range []int{4, 5} { // both pages hold PV-GLASS, the product the firms make
 		var resp struct {
-			Enterprises struct {
+			Products struct {
 				Edges []struct {
 					Node struct {
-						Name     string
-						Products []struct {
-							Product struct{ Name string }
+						Code      string
+						Producers struct {
+							TotalCount int
+							PageInfo   struct{ HasNextPage, HasPreviousPage bool }
+							Edges      []struct {
+								Node struct {
+									Name     string
+									District struct{ Name string }
+								}
+							}
 						}
-						Designations []struct{ Designation string }
-						District     *struct{ Name string }
-						Park         *struct{ Name string }
 					}
 				}
 			}
 		}
-		e.ok(auth.Anonymous, q, map[string]any{"first": n}, &resp)
-		trips[n] = e.trips.Load()
-		edges := resp.Enterprises.Edges
-		if len(edges) != n {
-			t.Fatalf("first %d: %d rows", n, len(edges))
+		e.ok(auth.Anonymous, producers, map[string]any{"first": n}, &resp)
+		if got := e.trips.Load(); got != 4 {
+			t.Fatalf("products(first: %d) with producers: %d statements, want 4", n, got)
 		}
-		for _, ed := range edges {
-			nd := ed.Node
-			if len(nd.Products) != 1 || nd.Products[0].Product.Name != "光伏玻璃" || len(nd.Designations) != 1 ||
-				nd.District == nil || nd.District.Name != "秀洲区" || nd.Park == nil || nd.Park.Name != "秀洲光伏小镇" {
-				t.Fatalf("row %+v", nd)
+		for _, ed := range resp.Products.Edges {
+			p := ed.Node.Producers
+			want := 0
+			if ed.Node.Code == "PV-GLASS" {
+				want = 50
+			}
+			if p.TotalCount != want || len(p.Edges) != min(want, 3) || p.PageInfo.HasNextPage != (want > 3) || p.PageInfo.HasPreviousPage {
+				t.Fatalf("%s producers %+v", ed.Node.Code, p)
+			}
+			for _, pe := range p.Edges {
+				if pe.Node.District.Name != "秀洲区" {
+					t.Fatalf("producer %+v", pe)
+				}
 			}
 		}
-	}
-	if trips[10] != trips[50] || trips[50] != pageRoundTrips {
-		t.Fatalf("round trips: 10 rows %d, 50 rows %d; want %d for both", trips[10], trips[50], pageRoundTrips)
 	}
 }
 

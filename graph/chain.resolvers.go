@@ -9,7 +9,6 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
 	"chainmatch/internal/chain"
-	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
 	"chainmatch/internal/gid"
 	"context"
@@ -119,13 +118,21 @@ func (r *productResolver) UsedIn(ctx context.Context, obj *chain.Product) ([]cha
 
 // Producers is the resolver for the producers field.
 func (r *productResolver) Producers(ctx context.Context, obj *chain.Product, first *int, after *string) (*model.EnterpriseConnection, error) {
-	id := gid.Encode(gid.Product, obj.Code)
-	p, err := r.Enterprises.List(ctx, enterprise.Filter{MakesProductID: &id},
-		enterprise.Order{Field: enterprise.OrderByUSCC}, enterprise.PageArgs{First: first, After: after})
+	q, err := r.Enterprises.ProducerQueryOf(obj.Code, first, after)
 	if err != nil {
 		return nil, err
 	}
-	return enterpriseConnection(p), nil
+	p, err := r.loaders(ctx).ProducerPage.Load(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	err = r.prefetchOnce(ctx, p, func() error {
+		return r.prefetchEnterprises(ctx, connectionNodes(ctx, currentField(ctx), "EnterpriseConnection", enterpriseTypes), p.Enterprises)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return enterpriseConnection(*p), nil
 }
 
 // ChainSegment returns generated.ChainSegmentResolver implementation.

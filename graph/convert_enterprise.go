@@ -87,7 +87,7 @@ func enterpriseConnection(p enterprise.Page) *model.EnterpriseConnection {
 	return c
 }
 
-func supplyConnection(p enterprise.SupplyPage) *model.SupplyRelationConnection {
+func supplyPage(p enterprise.SupplyPage) *model.SupplyRelationConnection {
 	c := &model.SupplyRelationConnection{Edges: make([]model.SupplyRelationEdge, len(p.Relations)), TotalCount: p.Total}
 	for i := range p.Relations {
 		c.Edges[i] = model.SupplyRelationEdge{Cursor: p.Cursors[i], Node: &p.Relations[i]}

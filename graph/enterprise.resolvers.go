@@ -52,20 +52,12 @@ func (r *enterpriseResolver) Needs(ctx context.Context, obj *enterprise.Enterpri
 
 // Suppliers is the resolver for the suppliers field.
 func (r *enterpriseResolver) Suppliers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error) {
-	p, err := r.Enterprises.Suppliers(ctx, obj.USCC, first, after)
-	if err != nil {
-		return nil, err
-	}
-	return supplyConnection(p), nil
+	return r.supplyConnection(ctx, obj.USCC, enterprise.Suppliers, first, after)
 }
 
 // Customers is the resolver for the customers field.
 func (r *enterpriseResolver) Customers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error) {
-	p, err := r.Enterprises.Customers(ctx, obj.USCC, first, after)
-	if err != nil {
-		return nil, err
-	}
-	return supplyConnection(p), nil
+	return r.supplyConnection(ctx, obj.USCC, enterprise.Customers, first, after)
 }
 
 // Chains is the resolver for the chains field.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -16,10 +17,14 @@ import (
 )
 
 // Loaders batch the per-object reads of one request: every field resolver
-// that needs a related object asks a loader, the loader collects the keys
-// asked for within loaderWait and fetches them with one service call (one
-// Cypher statement). A page of N enterprises with their products,
-// designations, districts and parks therefore costs a constant number of
+// that needs a related object asks a loader, and the loader fetches the
+// keys of many resolvers with one service call (one Cypher statement).
+//
+// Batches do not depend on timing for the fields below a page of
+// enterprises or products: the list resolvers prefetch them level by level
+// for the whole page and prime the loaders (prefetch.go), so the field
+// resolvers find their values cached. Everything else is collected within
+// loaderWait. A page of N enterprises therefore costs a constant number of
 // round trips (see docs/graph-model.md).
 type Loaders struct {
 	Enterprise   *dataloadgen.Loader[string, *enterprise.Enterprise]
@@ -41,17 +46,29 @@ type Loaders struct {
 	UsedIn     *dataloadgen.Loader[string, []chain.Product]
 	Parks      *dataloadgen.Loader[string, []chain.Park]
 	FocusChain *dataloadgen.Loader[string, []chain.IndustrialChain]
+
+	// Connections below an object, keyed by parent and page arguments, so
+	// that the pages of all parents come from one statement.
+	SupplyPage   *dataloadgen.Loader[enterprise.SupplyQuery, *enterprise.SupplyPage]
+	ProducerPage *dataloadgen.Loader[enterprise.ProducerQuery, *enterprise.Page]
+
+	// prefetched holds the connection pages whose selected fields were
+	// already prefetched (see prefetchOnce).
+	prefetched sync.Map
 }
 
-// loaderWait is how long a loader collects keys before it fetches. Field
-// resolvers of one list level start within microseconds of each other; the
-// margin keeps batches whole on a busy machine.
-const loaderWait = 10 * time.Millisecond
+// loaderWait is how long a loader collects keys before it fetches, for
+// the fields that are not prefetched (e.g. below a chain's segments, or a
+// single enterprise's products). Field resolvers of one list level start
+// within microseconds of each other; the exact batching of pages does not
+// rest on this window (see prefetch.go), so it is kept short: each nesting
+// level of a response waits it once.
+const loaderWait = 2 * time.Millisecond
 
 // batch adapts a service batch read (one result per key, in key order) to
 // dataloadgen's fetch signature.
-func batch[V any](fetch func(context.Context, []string) ([]V, error)) func(context.Context, []string) ([]V, []error) {
-	return func(ctx context.Context, keys []string) ([]V, []error) {
+func batch[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
 		vs, err := fetch(ctx, keys)
 		if err != nil {
 			return nil, []error{err}
@@ -60,8 +77,25 @@ func batch[V any](fetch func(context.Context, []string) ([]V, error)) func(conte
 	}
 }
 
-func loader[V any](fetch func(context.Context, []string) ([]V, error)) *dataloadgen.Loader[string, V] {
+func loader[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) *dataloadgen.Loader[K, V] {
 	return dataloadgen.NewLoader(batch(fetch), dataloadgen.WithWait(loaderWait))
+}
+
+// pointers adapts a batch read of values to one of pointers, so that a
+// loader hands every resolver the same page and prefetchOnce can recognise
+// it.
+func pointers[K, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]*V, error) {
+	return func(ctx context.Context, keys []K) ([]*V, error) {
+		vs, err := fetch(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*V, len(vs))
+		for i := range vs {
+			out[i] = &vs[i]
+		}
+		return out, nil
+	}
 }
 
 // NewLoaders returns fresh loaders for one request.
@@ -86,6 +120,8 @@ func NewLoaders(r *Resolver) *Loaders {
 		UsedIn:       loader(c.UsedIn),
 		Parks:        loader(c.ParksOfDistricts),
 		FocusChain:   loader(c.FocusChainsOfParks),
+		SupplyPage:   loader(pointers(e.SupplyPages)),
+		ProducerPage: loader(pointers(e.ProducerPages)),
 	}
 }
 

@@ -36,6 +36,9 @@ func (r *queryResolver) Enterprises(ctx context.Context, filter *model.Enterpris
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchEnterprises(ctx, connectionNodes(ctx, currentField(ctx), "EnterpriseConnection", enterpriseTypes), p.Enterprises); err != nil {
+		return nil, err
+	}
 	return enterpriseConnection(p), nil
 }
 
@@ -52,6 +55,9 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 func (r *queryResolver) Products(ctx context.Context, first *int, after *string) (*model.ProductConnection, error) {
 	p, err := r.Catalog.Products(ctx, first, after)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.prefetchProducts(ctx, connectionNodes(ctx, currentField(ctx), "ProductConnection", productTypes), p.Products); err != nil {
 		return nil, err
 	}
 	return productConnection(p), nil

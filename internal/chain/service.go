@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -25,7 +26,7 @@ type Storer interface {
 	DistrictsByCode(ctx context.Context, codes []string) ([]*District, error)
 	ParksByCode(ctx context.Context, codes []string) ([]*Park, error)
 	IncentivesByCode(ctx context.Context, codes []string) ([]*Incentive, error)
-	ListProducts(ctx context.Context, after *string, limit int) (products []Product, total int, err error)
+	ListProducts(ctx context.Context, after *string, limit int) (ProductWindow, error)
 	Chains(ctx context.Context) ([]IndustrialChain, error)
 	Districts(ctx context.Context) ([]District, error)
 	Parks(ctx context.Context) ([]Park, error)
@@ -193,11 +194,12 @@ func (s *Service) Products(ctx context.Context, first *int, after *string) (Prod
 		code := strings.TrimPrefix(string(raw), "p:")
 		from = &code
 	}
-	ps, total, err := s.store.ListProducts(ctx, from, size+1)
+	w, err := s.store.ListProducts(ctx, from, size+1)
 	if err != nil {
 		return ProductPage{}, err
 	}
-	p := ProductPage{Total: total, HasPrevious: after != nil}
+	ps := w.Products
+	p := ProductPage{Total: w.Total, HasPrevious: w.Passed > 0}
 	if len(ps) > size {
 		ps, p.HasNext = ps[:size], true
 	}
@@ -383,10 +385,16 @@ func (s *Service) DeleteProduct(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if uses > 0 {
-		return false, apperr.Invalid("id", "%d enterprise relationships still refer to this product; remove them first", uses)
+	if uses == 0 {
+		// The store checks again in the delete transaction.
+		var inUse *InUseError
+		ok, err := s.store.DeleteProduct(ctx, code)
+		if !errors.As(err, &inUse) {
+			return ok, err
+		}
+		uses = inUse.Uses
 	}
-	return s.store.DeleteProduct(ctx, code)
+	return false, apperr.Invalid("id", "%d enterprise relationships still refer to this product; remove them first", uses)
 }
 
 // UpsertChain creates or updates a chain by code. Given segments replace

@@ -4,6 +4,8 @@
 package chain
 
 import (
+	"fmt"
+
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
 )
@@ -118,6 +120,21 @@ type ProductPage struct {
 	HasNext     bool
 	HasPrevious bool
 	Total       int
+}
+
+// ProductWindow is the store's answer to a ListProducts call.
+type ProductWindow struct {
+	Products []Product
+	// Total counts every product; Passed those at or before the cursor.
+	Total, Passed int
+}
+
+// InUseError is returned by Storer.DeleteProduct when enterprise
+// relationships still refer to the product at delete time.
+type InUseError struct{ Uses int }
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("%d enterprise relationships still refer to the product", e.Uses)
 }
 
 // SegmentUse is how many products a segment holds.

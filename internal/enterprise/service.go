@@ -22,7 +22,8 @@ type Storer interface {
 	OffersOf(ctx context.Context, usccs []string) ([][]ProductOffer, error)
 	NeedsOf(ctx context.Context, usccs []string) ([][]ProductNeed, error)
 	ContactsOf(ctx context.Context, usccs []string) ([]*Contact, error)
-	SupplyRelations(ctx context.Context, q SupplyQuery) (rels []SupplyRelation, total int, err error)
+	SupplyWindows(ctx context.Context, qs []SupplyQuery) ([]SupplyWindow, error)
+	ProducerWindows(ctx context.Context, qs []ProducerQuery) ([]ProducerWindow, error)
 	References(ctx context.Context, r References) (Existing, error)
 	UpsertEnterprises(ctx context.Context, rows []Record) error
 	DeleteEnterprise(ctx context.Context, uscc string) (bool, error)
@@ -230,44 +231,93 @@ func criteria(f Filter) (Criteria, error) {
 	return c, nil
 }
 
-// Suppliers returns a page of the firms that supply the enterprise, newest
-// relation first.
-func (s *Service) Suppliers(ctx context.Context, usccCode string, first *int, after *string) (SupplyPage, error) {
-	return s.supply(ctx, usccCode, Suppliers, first, after)
-}
-
-// Customers returns a page of the firms the enterprise supplies, newest
-// relation first.
-func (s *Service) Customers(ctx context.Context, usccCode string, first *int, after *string) (SupplyPage, error) {
-	return s.supply(ctx, usccCode, Customers, first, after)
-}
-
-func (s *Service) supply(ctx context.Context, code string, side Side, first *int, after *string) (SupplyPage, error) {
+// SupplyQueryOf checks the arguments of Enterprise.suppliers or
+// Enterprise.customers and returns the store query for that page. The
+// query is comparable: the GraphQL layer keys its per-request loader by
+// it, so that the pages of every parent are fetched with one statement
+// (SupplyPages).
+func (s *Service) SupplyQueryOf(usccCode string, side Side, first *int, after *string) (SupplyQuery, error) {
 	size, err := PageSize(first)
 	if err != nil {
-		return SupplyPage{}, err
+		return SupplyQuery{}, err
 	}
-	q := SupplyQuery{USCC: code, Side: side, Limit: size + 1}
+	q := SupplyQuery{USCC: usccCode, Side: side, Limit: size + 1}
 	if after != nil {
 		k, err := decodeSupplyCursor(*after)
 		if err != nil {
-			return SupplyPage{}, err
+			return SupplyQuery{}, err
 		}
-		q.After = &k
+		q.After, q.HasAfter = k, true
 	}
-	rels, total, err := s.store.SupplyRelations(ctx, q)
+	return q, nil
+}
+
+// SupplyPages returns one page per query, newest relation first, in query
+// order, with one store call for all of them.
+func (s *Service) SupplyPages(ctx context.Context, qs []SupplyQuery) ([]SupplyPage, error) {
+	ws, err := s.store.SupplyWindows(ctx, qs)
 	if err != nil {
-		return SupplyPage{}, err
+		return nil, err
 	}
-	p := SupplyPage{Total: total, HasPrevious: after != nil}
-	if len(rels) > size {
-		rels, p.HasNext = rels[:size], true
+	out := make([]SupplyPage, len(qs))
+	for i, q := range qs {
+		w, size := ws[i], q.Limit-1
+		p := SupplyPage{Total: w.Total, HasPrevious: w.Passed > 0, Relations: w.Relations}
+		if len(p.Relations) > size {
+			p.Relations, p.HasNext = p.Relations[:size], true
+		}
+		p.Cursors = make([]string, len(p.Relations))
+		for j, r := range p.Relations {
+			p.Cursors[j] = encodeSupplyCursor(supplyKey(r, q.Side))
+		}
+		out[i] = p
 	}
-	p.Relations = rels
-	for _, r := range rels {
-		p.Cursors = append(p.Cursors, encodeSupplyCursor(supplyKey(r, side)))
+	return out, nil
+}
+
+// producerOrder is the order of Product.producers: by USCC, ascending, so
+// that its cursors are those of Query.enterprises ordered by USCC.
+var producerOrder = Order{Field: OrderByUSCC}
+
+// ProducerQueryOf checks the arguments of Product.producers and returns
+// the comparable store query for that page (see SupplyQueryOf).
+func (s *Service) ProducerQueryOf(productCode string, first *int, after *string) (ProducerQuery, error) {
+	size, err := PageSize(first)
+	if err != nil {
+		return ProducerQuery{}, err
 	}
-	return p, nil
+	q := ProducerQuery{ProductCode: productCode, Limit: size + 1}
+	if after != nil {
+		k, err := decodeCursor(*after, producerOrder, "after")
+		if err != nil {
+			return ProducerQuery{}, err
+		}
+		q.After, q.HasAfter = k.USCC, true
+	}
+	return q, nil
+}
+
+// ProducerPages returns one page of producers per query, in USCC order,
+// with one store call for all of them.
+func (s *Service) ProducerPages(ctx context.Context, qs []ProducerQuery) ([]Page, error) {
+	ws, err := s.store.ProducerWindows(ctx, qs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Page, len(qs))
+	for i, q := range qs {
+		w, size := ws[i], q.Limit-1
+		p := Page{Enterprises: w.Enterprises, Total: w.Total, HasPrevious: w.Passed > 0}
+		if len(p.Enterprises) > size {
+			p.Enterprises, p.HasNext = p.Enterprises[:size], true
+		}
+		p.Cursors = make([]string, len(p.Enterprises))
+		for j, e := range p.Enterprises {
+			p.Cursors[j] = encodeCursor(producerOrder, e.USCC, e.USCC)
+		}
+		out[i] = p
+	}
+	return out, nil
 }
 
 // Upsert creates or updates one enterprise and returns it as stored.
@@ -378,7 +428,16 @@ func (s *Service) write(ctx context.Context, rows []Input) (ImportResult, error)
 	}
 	for start := 0; start < len(records); start += MaxImportRows {
 		end := min(start+MaxImportRows, len(records))
-		if err := s.store.UpsertEnterprises(ctx, records[start:end]); err != nil {
+		err := s.store.UpsertEnterprises(ctx, records[start:end])
+		// The store checks every reference again inside the write
+		// transaction: a product or park deleted since the check above
+		// rolls the batch back instead of being skipped silently.
+		var refErr *ReferenceError
+		if errors.As(err, &refErr) {
+			row := start + refErr.Row
+			return ImportResult{Errors: []RowError{{Row: row, Problem: drafts[row].problemOfRef(refErr)}}}, nil
+		}
+		if err != nil {
 			return ImportResult{}, fmt.Errorf("upsert enterprises %d..%d: %w", start, end-1, err)
 		}
 	}
@@ -462,7 +521,20 @@ func (s *Service) AddSupply(ctx context.Context, in SupplyInput) (*SupplyRelatio
 	if err := authorizeWrite(ctx, es[0]); err != nil {
 		return nil, err
 	}
+	// The checks above give field-level answers; the store checks again
+	// inside the write transaction, which is the guarantee.
 	if err := s.store.AddSupplyRelation(ctx, rel); err != nil {
+		var refErr *ReferenceError
+		if errors.As(err, &refErr) {
+			switch refErr.Kind {
+			case RefSupplier:
+				return nil, apperr.Missing("input.supplierId", "no enterprise with this id")
+			case RefCustomer:
+				return nil, apperr.Missing("input.customerId", "no enterprise with this id")
+			default:
+				return nil, apperr.Missing("input.productId", "no product with this id")
+			}
+		}
 		return nil, err
 	}
 	return &rel, nil

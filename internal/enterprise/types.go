@@ -5,6 +5,8 @@
 package enterprise
 
 import (
+	"fmt"
+
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/geo"
 )
@@ -294,12 +296,42 @@ type SupplyKeyset struct {
 	Product string
 }
 
-// SupplyQuery asks the store for a window of an enterprise's suppliers or customers.
+// SupplyQuery asks the store for a window of one enterprise's suppliers or
+// customers. It is comparable, so that it can key a per-request loader:
+// the store answers many of them with one statement.
 type SupplyQuery struct {
-	USCC  string
-	Side  Side
-	After *SupplyKeyset
+	USCC string
+	Side Side
+	// After is the position to start after, when HasAfter.
+	After    SupplyKeyset
+	HasAfter bool
+	// Limit rows at most are returned (the page size plus one).
 	Limit int
+}
+
+// SupplyWindow is the store's answer to a SupplyQuery.
+type SupplyWindow struct {
+	Relations []SupplyRelation
+	// Total counts all of the enterprise's relations on that side; Passed
+	// those at or before After (0 without After).
+	Total, Passed int
+}
+
+// ProducerQuery asks the store for a window of the enterprises that make
+// a product, in USCC order. It is comparable, like SupplyQuery.
+type ProducerQuery struct {
+	ProductCode string
+	// After is the USCC to start after, when HasAfter.
+	After    string
+	HasAfter bool
+	Limit    int
+}
+
+// ProducerWindow is the store's answer to a ProducerQuery.
+type ProducerWindow struct {
+	Enterprises []Enterprise
+	// Total counts every producer; Passed those at or before After.
+	Total, Passed int
 }
 
 // References asks which referenced objects exist.
@@ -315,4 +347,37 @@ type Existing struct {
 	Districts    map[string]bool
 	Products     map[string]bool
 	ParkDistrict map[string]string
+}
+
+// RefKind names what a written row refers to.
+type RefKind int
+
+// The references of an enterprise row.
+const (
+	RefDistrict RefKind = iota
+	RefPark
+	// RefParkDistrict: the park exists but lies in another district.
+	RefParkDistrict
+	RefProduct
+	RefNeed
+	// For AddSupplyRelation.
+	RefSupplier
+	RefCustomer
+)
+
+// ReferenceError is returned by Storer.UpsertEnterprises and
+// Storer.AddSupplyRelation when a reference did not hold inside the write transaction (e.g. a product was
+// deleted after the service checked it); the transaction is rolled back,
+// so nothing of the batch is written.
+type ReferenceError struct {
+	// Row indexes the batch given to UpsertEnterprises.
+	Row  int
+	Kind RefKind
+	// Index is the position in the row's Products or Needs.
+	Index int
+	Code  string
+}
+
+func (e *ReferenceError) Error() string {
+	return fmt.Sprintf("row %d: reference %q (kind %d, index %d) does not hold", e.Row, e.Code, e.Kind, e.Index)
 }

@@ -212,6 +212,23 @@ func (d draft) resolve(ex Existing) []Problem {
 	return probs
 }
 
+// problemOfRef reports a reference that did not hold inside the write
+// transaction against the input field that holds it.
+func (d draft) problemOfRef(r *ReferenceError) Problem {
+	switch r.Kind {
+	case RefDistrict:
+		return Problem{Field: "districtCode", Code: apperr.NotFound, Message: fmt.Sprintf("no district with code %q", r.Code)}
+	case RefPark:
+		return Problem{Field: d.parkField, Code: apperr.NotFound, Message: "no park with this id"}
+	case RefParkDistrict:
+		return Problem{Field: d.parkField, Code: apperr.BadUserInput, Message: fmt.Sprintf("the park does not lie in district %s", r.Code)}
+	case RefProduct:
+		return Problem{Field: d.products[r.Index].field, Code: apperr.NotFound, Message: fmt.Sprintf("no product with code %q", r.Code)}
+	default:
+		return Problem{Field: d.needs[r.Index].field, Code: apperr.NotFound, Message: fmt.Sprintf("no product with code %q", r.Code)}
+	}
+}
+
 // references lists what d refers to.
 func (d draft) references(into *References) {
 	e := d.rec.Enterprise

@@ -99,39 +99,38 @@ const (
 	qProductsPage = `MATCH (p:Product) WHERE $after IS NULL OR p.code > $after
 	WITH p ORDER BY p.code LIMIT $limit
 	RETURN ` + productColumns
-	qProductsCount = `MATCH (p:Product) RETURN count(p) AS total`
+	// passed counts the products at or before the cursor, which makes
+	// hasPreviousPage exact.
+	qProductsCount = `MATCH (p:Product)
+	RETURN count(p) AS total, count(CASE WHEN p.code <= $after THEN 1 END) AS passed`
 )
 
 // ListProducts returns up to limit products after the code after, in code
-// order, and the number of products.
-func (s *Store) ListProducts(ctx context.Context, after *string, limit int) ([]chain.Product, int, error) {
-	type result struct {
-		ps    []chain.Product
-		total int
-	}
-	res, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		recs, err := run(ctx, tx, qProductsPage, map[string]any{"after": opt(after), "limit": limit})
+// order, the number of products and how many lie at or before after.
+func (s *Store) ListProducts(ctx context.Context, after *string, limit int) (chain.ProductWindow, error) {
+	params := map[string]any{"after": opt(after), "limit": limit}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (chain.ProductWindow, error) {
+		recs, err := run(ctx, tx, qProductsPage, params)
 		if err != nil {
-			return result{}, err
+			return chain.ProductWindow{}, err
 		}
-		var out result
+		var out chain.ProductWindow
 		for _, rec := range recs {
 			r := &row{rec: rec}
 			p := mapProduct(r)
 			if r.err != nil {
-				return result{}, r.err
+				return chain.ProductWindow{}, r.err
 			}
-			out.ps = append(out.ps, p)
+			out.Products = append(out.Products, p)
 		}
-		rec, err := single(ctx, tx, qProductsCount, nil)
+		rec, err := single(ctx, tx, qProductsCount, params)
 		if err != nil {
-			return result{}, err
+			return chain.ProductWindow{}, err
 		}
 		r := &row{rec: rec}
-		out.total = r.integer("total")
+		out.Total, out.Passed = r.integer("total"), r.integer("passed")
 		return out, r.err
 	})
-	return res.ps, res.total, err
 }
 
 const (
@@ -276,17 +275,31 @@ func (s *Store) ProductUses(ctx context.Context, code string) (int, error) {
 	})
 }
 
-const qDeleteProduct = `MATCH (p:Product {code: $code}) DETACH DELETE p RETURN count(*) AS deleted`
+// qDeleteProduct deletes the product only while no enterprise relationship
+// refers to it, checked in the same statement: a MAKES or NEEDS written
+// after the service's ProductUses check is never removed silently.
+const qDeleteProduct = `MATCH (p:Product {code: $code})
+	WITH p, COUNT { (:Enterprise)-[:MAKES|NEEDS]->(p) } + COUNT { ()-[r:SUPPLIES]->() WHERE r.product = $code } AS uses
+	CALL (p, uses) {
+	  WITH p WHERE uses = 0
+	  DETACH DELETE p
+	}
+	RETURN uses`
 
-// DeleteProduct deletes the product and its catalogue relationships.
+// DeleteProduct deletes the product and its catalogue relationships;
+// false when it did not exist, chain.ErrProductInUse (wrapped, with the
+// count) when enterprise relationships still refer to it.
 func (s *Store) DeleteProduct(ctx context.Context, code string) (bool, error) {
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qDeleteProduct, map[string]any{"code": code})
-		if err != nil {
+		if err != nil || rec == nil {
 			return false, err
 		}
 		r := &row{rec: rec}
-		return r.integer("deleted") > 0, r.err
+		if uses := r.integer("uses"); r.err == nil && uses > 0 {
+			return false, &chain.InUseError{Uses: uses}
+		}
+		return true, r.err
 	})
 }
 

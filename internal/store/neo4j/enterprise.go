@@ -3,11 +3,11 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/enterprise"
 )
 
@@ -229,66 +229,128 @@ func (s *Store) ContactsOf(ctx context.Context, usccs []string) ([]*enterprise.C
 	})
 }
 
-// Supply listings, newest relation first (no year last), then partner USCC
-// and product code. $hasAfter switches the keyset condition on.
-const (
-	qSuppliersPage = `MATCH (o:Enterprise)-[r:SUPPLIES]->(me:Enterprise {uscc: $uscc})
-	WITH o, r, me, coalesce(r.since, 0) AS sk
-	WHERE NOT $hasAfter OR sk < $since OR (sk = $since AND (o.uscc > $partner OR (o.uscc = $partner AND r.product > $product)))
-	RETURN o.uscc AS supplier, me.uscc AS customer, r.product AS product, r.since AS since
-	ORDER BY sk DESC, o.uscc, r.product LIMIT $limit`
-	qSuppliersCount = `MATCH (:Enterprise)-[r:SUPPLIES]->(:Enterprise {uscc: $uscc}) RETURN count(r) AS total`
-	qCustomersPage  = `MATCH (me:Enterprise {uscc: $uscc})-[r:SUPPLIES]->(o:Enterprise)
-	WITH o, r, me, coalesce(r.since, 0) AS sk
-	WHERE NOT $hasAfter OR sk < $since OR (sk = $since AND (o.uscc > $partner OR (o.uscc = $partner AND r.product > $product)))
-	RETURN me.uscc AS supplier, o.uscc AS customer, r.product AS product, r.since AS since
-	ORDER BY sk DESC, o.uscc, r.product LIMIT $limit`
-	qCustomersCount = `MATCH (:Enterprise {uscc: $uscc})-[r:SUPPLIES]->(:Enterprise) RETURN count(r) AS total`
-)
+// qSupplyWindows answers many SupplyQuery rows in one statement: per row
+// the relations on its side (suppliers: SUPPLIES into the firm; customers:
+// out of it), newest first (no year last), then partner USCC and product
+// code; the window after the keyset position, cut to k.limit; the total;
+// and how many lie at or before the position (hasPreviousPage). LIMIT may
+// not refer to a row variable, so the window is a slice of the ordered
+// list.
+const qSupplyWindows = `UNWIND $rows AS k
+	CALL (k) {
+	  MATCH (me:Enterprise {uscc: k.uscc})-[r:SUPPLIES]-(o:Enterprise)
+	  WHERE CASE WHEN k.customers THEN startNode(r) = me ELSE endNode(r) = me END
+	  WITH o, r, coalesce(r.since, 0) AS sk
+	  WITH o, r, sk, NOT k.hasAfter OR sk < k.since OR
+	       (sk = k.since AND (o.uscc > k.partner OR (o.uscc = k.partner AND r.product > k.product))) AS later
+	  ORDER BY sk DESC, o.uscc, r.product
+	  WITH count(r) AS total, count(CASE WHEN NOT later THEN 1 END) AS passed,
+	       collect(CASE WHEN later THEN {partner: o.uscc, product: r.product, since: r.since} END) AS later
+	  RETURN total, passed, later[0..k.limit] AS rels
+	}
+	RETURN k.i AS i, total, passed, rels`
 
-// SupplyRelations returns a window of an enterprise's suppliers or
-// customers and their total.
-func (s *Store) SupplyRelations(ctx context.Context, q enterprise.SupplyQuery) ([]enterprise.SupplyRelation, int, error) {
-	page, count := qSuppliersPage, qSuppliersCount
-	if q.Side == enterprise.Customers {
-		page, count = qCustomersPage, qCustomersCount
+// SupplyWindows answers each query with a window of the enterprise's
+// suppliers or customers and its counts, in query order, with one
+// statement for all of them.
+func (s *Store) SupplyWindows(ctx context.Context, qs []enterprise.SupplyQuery) ([]enterprise.SupplyWindow, error) {
+	out := make([]enterprise.SupplyWindow, len(qs))
+	if len(qs) == 0 {
+		return out, nil
 	}
-	params := map[string]any{"uscc": q.USCC, "limit": q.Limit, "hasAfter": q.After != nil,
-		"since": int64(0), "partner": "", "product": ""}
-	if q.After != nil {
-		params["since"], params["partner"], params["product"] = q.After.Since, q.After.Partner, q.After.Product
+	rows := make([]map[string]any, len(qs))
+	for i, q := range qs {
+		rows[i] = map[string]any{"i": i, "uscc": q.USCC, "customers": q.Side == enterprise.Customers, "limit": q.Limit,
+			"hasAfter": q.HasAfter, "since": q.After.Since, "partner": q.After.Partner, "product": q.After.Product}
 	}
-	type result struct {
-		rels  []enterprise.SupplyRelation
-		total int
-	}
-	res, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		recs, err := run(ctx, tx, page, params)
+	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := run(ctx, tx, qSupplyWindows, map[string]any{"rows": rows})
 		if err != nil {
-			return result{}, err
+			return struct{}{}, err
 		}
-		var out result
 		for _, rec := range recs {
 			r := &row{rec: rec}
-			rel := enterprise.SupplyRelation{SupplierUSCC: r.str("supplier"), CustomerUSCC: r.str("customer"),
-				ProductCode: r.optStr("product"), Since: r.optInt("since")}
+			i := r.integer("i")
+			w := enterprise.SupplyWindow{Total: r.integer("total"), Passed: r.integer("passed")}
+			rels, _ := value[[]any](r, "rels")
 			if r.err != nil {
-				return result{}, r.err
+				return struct{}{}, r.err
 			}
-			if rel.ProductCode != nil && *rel.ProductCode == "" {
-				rel.ProductCode = nil
+			for _, x := range rels {
+				m, ok := x.(map[string]any)
+				if !ok {
+					return struct{}{}, fmt.Errorf("supply window: relation is %T", x)
+				}
+				partner, _ := m["partner"].(string)
+				rel := enterprise.SupplyRelation{SupplierUSCC: partner, CustomerUSCC: qs[i].USCC}
+				if qs[i].Side == enterprise.Customers {
+					rel.SupplierUSCC, rel.CustomerUSCC = qs[i].USCC, partner
+				}
+				if p, _ := m["product"].(string); p != "" {
+					rel.ProductCode = &p
+				}
+				if y, ok := m["since"].(int64); ok {
+					since := int(y)
+					rel.Since = &since
+				}
+				w.Relations = append(w.Relations, rel)
 			}
-			out.rels = append(out.rels, rel)
+			out[i] = w
 		}
-		rec, err := single(ctx, tx, count, params)
-		if err != nil {
-			return result{}, err
-		}
-		r := &row{rec: rec}
-		out.total = r.integer("total")
-		return out, r.err
+		return struct{}{}, nil
 	})
-	return res.rels, res.total, err
+	return out, err
+}
+
+// qProducerWindows answers many ProducerQuery rows in one statement: per
+// row the counts, then the window of producers after k.after in USCC
+// order, one record per enterprise (one record with a null enterprise
+// when the window is empty, so that the counts still come back).
+const qProducerWindows = `UNWIND $rows AS k
+	CALL (k) {
+	  MATCH (e:Enterprise)-[:MAKES]->(:Product {code: k.product})
+	  RETURN count(e) AS total, count(CASE WHEN k.hasAfter AND e.uscc <= k.after THEN 1 END) AS passed
+	}
+	CALL (k) {
+	  MATCH (e:Enterprise)-[:MAKES]->(:Product {code: k.product})
+	  WHERE NOT k.hasAfter OR e.uscc > k.after
+	  WITH e ORDER BY e.uscc
+	  WITH collect(e) AS producers
+	  RETURN producers[0..k.limit] AS window
+	}
+	UNWIND CASE WHEN window = [] THEN [null] ELSE window END AS e
+	RETURN k.i AS i, total, passed, ` + enterpriseColumns
+
+// ProducerWindows answers each query with a window of the product's
+// producers and its counts, in query order, with one statement.
+func (s *Store) ProducerWindows(ctx context.Context, qs []enterprise.ProducerQuery) ([]enterprise.ProducerWindow, error) {
+	out := make([]enterprise.ProducerWindow, len(qs))
+	if len(qs) == 0 {
+		return out, nil
+	}
+	rows := make([]map[string]any, len(qs))
+	for i, q := range qs {
+		rows[i] = map[string]any{"i": i, "product": q.ProductCode, "hasAfter": q.HasAfter, "after": q.After, "limit": q.Limit}
+	}
+	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := run(ctx, tx, qProducerWindows, map[string]any{"rows": rows})
+		if err != nil {
+			return struct{}{}, err
+		}
+		for _, rec := range recs {
+			r := &row{rec: rec}
+			i := r.integer("i")
+			out[i].Total, out[i].Passed = r.integer("total"), r.integer("passed")
+			if r.optStr("uscc") != nil {
+				out[i].Enterprises = append(out[i].Enterprises, mapEnterprise(r))
+			}
+			if r.err != nil {
+				return struct{}{}, r.err
+			}
+		}
+		return struct{}{}, nil
+	})
+	return out, err
 }
 
 const qReferences = `UNWIND $districts AS c MATCH (:District {code: c})
@@ -341,7 +403,9 @@ func distinct(xs []string) []string {
 // idempotent: MERGE on the unique USCC (concurrent upserts of one USCC
 // serialise on the constraint), relationships MERGEd, lists replaced only
 // when given (row.designations etc. not null), the owner set on creation
-// only.
+// only. Per row it returns what its references matched, so that
+// UpsertEnterprises can refuse the whole transaction when one did not
+// hold: a MATCH that finds nothing would otherwise skip the link silently.
 const qUpsertEnterprises = `UNWIND $rows AS row
 	MERGE (e:Enterprise {uscc: row.uscc})
 	  ON CREATE SET e.owner = row.owner
@@ -359,10 +423,12 @@ const qUpsertEnterprises = `UNWIND $rows AS row
 	CALL (e, row) {
 	  MATCH (d:District {code: row.district})
 	  MERGE (e)-[:LOCATED_IN]->(d)
+	  RETURN count(d) AS districts
 	}
 	CALL (e, row) {
 	  MATCH (p:Park {code: row.park})
 	  MERGE (e)-[:IN_PARK]->(p)
+	  RETURN collect(coalesce([(p)-[:IN_DISTRICT]->(pd:District) | pd.code][0], '')) AS parkDistricts
 	}
 	CALL (e, row) {
 	  MATCH (e)-[h:HOLDS]->(:Designation) WHERE row.designations IS NOT NULL
@@ -381,6 +447,7 @@ const qUpsertEnterprises = `UNWIND $rows AS row
 	  UNWIND coalesce(row.products, []) AS o
 	  MATCH (p:Product {code: o.code})
 	  MERGE (e)-[m:MAKES]->(p) SET m.annualCapacity = o.amount, m.unit = o.unit
+	  RETURN collect(p.code) AS made
 	}
 	CALL (e, row) {
 	  MATCH (e)-[n:NEEDS]->(:Product) WHERE row.needs IS NOT NULL
@@ -390,27 +457,73 @@ const qUpsertEnterprises = `UNWIND $rows AS row
 	  UNWIND coalesce(row.needs, []) AS o
 	  MATCH (p:Product {code: o.code})
 	  MERGE (e)-[n:NEEDS]->(p) SET n.annualVolume = o.amount, n.unit = o.unit
+	  RETURN collect(p.code) AS needed
 	}
-	RETURN count(e) AS written`
+	RETURN row.i AS i, districts, parkDistricts, made, needed`
 
-// UpsertEnterprises writes rows in one transaction (all or nothing).
+// UpsertEnterprises writes rows in one transaction (all or nothing). When
+// a referenced district, park or product does not exist at write time (or
+// the park lies in another district) it returns an
+// *enterprise.ReferenceError and the transaction is rolled back.
 func (s *Store) UpsertEnterprises(ctx context.Context, rows []enterprise.Record) error {
 	params := make([]map[string]any, len(rows))
 	for i, rec := range rows {
 		params[i] = recordParams(rec)
+		params[i]["i"] = i
 	}
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		rec, err := single(ctx, tx, qUpsertEnterprises, map[string]any{"rows": params})
+		recs, err := run(ctx, tx, qUpsertEnterprises, map[string]any{"rows": params})
 		if err != nil {
 			return struct{}{}, err
 		}
-		r := &row{rec: rec}
-		if n := r.integer("written"); r.err == nil && n != len(rows) {
-			return struct{}{}, fmt.Errorf("upsert wrote %d of %d enterprises", n, len(rows))
+		if len(recs) != len(rows) {
+			return struct{}{}, fmt.Errorf("upsert wrote %d of %d enterprises", len(recs), len(rows))
 		}
-		return struct{}{}, r.err
+		for _, rec := range recs {
+			r := &row{rec: rec}
+			i := r.integer("i")
+			districts := r.integer("districts")
+			parkDistricts, _ := value[[]any](r, "parkDistricts")
+			made, _ := value[[]any](r, "made")
+			needed, _ := value[[]any](r, "needed")
+			if r.err != nil {
+				return struct{}{}, r.err
+			}
+			if err := checkReferences(i, rows[i], districts, parkDistricts, made, needed); err != nil {
+				return struct{}{}, err // rolls the transaction back
+			}
+		}
+		return struct{}{}, nil
 	})
 	return err
+}
+
+// checkReferences compares what row i referred to with what the write
+// statement matched.
+func checkReferences(i int, rec enterprise.Record, districts int, parkDistricts, made, needed []any) error {
+	e := rec.Enterprise
+	if e.DistrictCode != nil && districts == 0 {
+		return &enterprise.ReferenceError{Row: i, Kind: enterprise.RefDistrict, Code: *e.DistrictCode}
+	}
+	if e.ParkCode != nil {
+		if len(parkDistricts) == 0 {
+			return &enterprise.ReferenceError{Row: i, Kind: enterprise.RefPark, Code: *e.ParkCode}
+		}
+		if pd, _ := parkDistricts[0].(string); e.DistrictCode != nil && pd != *e.DistrictCode {
+			return &enterprise.ReferenceError{Row: i, Kind: enterprise.RefParkDistrict, Code: *e.DistrictCode}
+		}
+	}
+	for j, p := range rec.Products {
+		if !slices.Contains(made, any(p.ProductCode)) {
+			return &enterprise.ReferenceError{Row: i, Kind: enterprise.RefProduct, Index: j, Code: p.ProductCode}
+		}
+	}
+	for j, n := range rec.Needs {
+		if !slices.Contains(needed, any(n.ProductCode)) {
+			return &enterprise.ReferenceError{Row: i, Kind: enterprise.RefNeed, Index: j, Code: n.ProductCode}
+		}
+	}
+	return nil
 }
 
 // recordParams turns a Record into the plain values the driver sends.
@@ -480,14 +593,22 @@ func (s *Store) DeleteEnterprise(ctx context.Context, uscc string) (bool, error)
 }
 
 // qAddSupply MERGEs on (supplier, customer, product) with product "" for
-// "no particular product", so that MERGE can match it.
-const qAddSupply = `MATCH (s:Enterprise {uscc: $supplier}), (c:Enterprise {uscc: $customer})
-	MERGE (s)-[r:SUPPLIES {product: $product}]->(c)
-	SET r.since = $since
-	RETURN count(r) AS written`
+// "no particular product", so that MERGE can match it. The product is
+// matched in the same statement, and nothing is written unless the
+// supplier, the customer and (when given) the product exist.
+const qAddSupply = `OPTIONAL MATCH (s:Enterprise {uscc: $supplier})
+	OPTIONAL MATCH (c:Enterprise {uscc: $customer})
+	OPTIONAL MATCH (p:Product {code: $product})
+	CALL (s, c, p) {
+	  WITH s, c, p WHERE s IS NOT NULL AND c IS NOT NULL AND ($product = '' OR p IS NOT NULL)
+	  MERGE (s)-[r:SUPPLIES {product: $product}]->(c)
+	  SET r.since = $since
+	}
+	RETURN s IS NOT NULL AS supplier, c IS NOT NULL AS customer, $product = '' OR p IS NOT NULL AS product`
 
-// AddSupplyRelation records the relation; apperr.ErrNotFound when either
-// enterprise is gone.
+// AddSupplyRelation records the relation; an *enterprise.ReferenceError
+// when the supplier, the customer or the product does not exist at write
+// time.
 func (s *Store) AddSupplyRelation(ctx context.Context, rel enterprise.SupplyRelation) error {
 	product := ""
 	if rel.ProductCode != nil {
@@ -500,10 +621,18 @@ func (s *Store) AddSupplyRelation(ctx context.Context, rel enterprise.SupplyRela
 			return struct{}{}, err
 		}
 		r := &row{rec: rec}
-		if n := r.integer("written"); r.err == nil && n == 0 {
-			return struct{}{}, fmt.Errorf("supplier or customer: %w", apperr.ErrNotFound)
+		sup, cus, prod := r.boolean("supplier"), r.boolean("customer"), r.boolean("product")
+		switch {
+		case r.err != nil:
+			return struct{}{}, r.err
+		case !sup:
+			return struct{}{}, &enterprise.ReferenceError{Kind: enterprise.RefSupplier, Code: rel.SupplierUSCC}
+		case !cus:
+			return struct{}{}, &enterprise.ReferenceError{Kind: enterprise.RefCustomer, Code: rel.CustomerUSCC}
+		case !prod:
+			return struct{}{}, &enterprise.ReferenceError{Kind: enterprise.RefProduct, Code: product}
 		}
-		return struct{}{}, r.err
+		return struct{}{}, nil
 	})
 	return err
 }

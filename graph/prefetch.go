@@ -1,0 +1,400 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+
+	"chainmatch/graph/model"
+	"chainmatch/internal/chain"
+	"chainmatch/internal/enterprise"
+)
+
+// Prefetching makes the batching of pages deterministic. Left to
+// themselves, the field resolvers of a page's rows call Load concurrently
+// and a loader sends what arrived within loaderWait; on a busy machine a
+// batch can split. Instead, a list resolver that has loaded a page looks
+// at the fields the operation selects below it, fetches each batched field
+// once for all rows of the page (one service call each, the independent
+// ones concurrently), primes the loaders with the results and descends to
+// the next level. The field resolvers then read their values from the
+// loaders' caches. Only what the operation selects is fetched.
+
+// Selection sets name the types their fields may come from.
+var (
+	enterpriseTypes     = []string{"Enterprise", "Node"}
+	productTypes        = []string{"Product", "Node"}
+	supplyRelationTypes = []string{"SupplyRelation"}
+)
+
+// fieldsOf collects the fields selected below fs (merged, fragments
+// applied) for an object of one of types.
+func fieldsOf(ctx context.Context, fs []graphql.CollectedField, types []string) []graphql.CollectedField {
+	op := graphql.GetOperationContext(ctx)
+	var out []graphql.CollectedField
+	for _, f := range fs {
+		out = append(out, graphql.CollectFields(op, f.Selections, types)...)
+	}
+	return out
+}
+
+// named returns the fields of fs named name (one per alias).
+func named(fs []graphql.CollectedField, name string) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for _, f := range fs {
+		if f.Name == name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// connectionNodes returns the fields selected on the nodes of the
+// connection field fs (edges { node { ... } }).
+func connectionNodes(ctx context.Context, fs []graphql.CollectedField, connection string, node []string) []graphql.CollectedField {
+	edges := named(fieldsOf(ctx, fs, []string{connection}), "edges")
+	nodes := named(fieldsOf(ctx, edges, []string{connection[:len(connection)-len("Connection")] + "Edge"}), "node")
+	return fieldsOf(ctx, nodes, node)
+}
+
+// currentField is the field being resolved, as a selection list.
+func currentField(ctx context.Context) []graphql.CollectedField {
+	return []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+}
+
+// pageArgs reads a connection field's first and after arguments.
+func pageArgs(ctx context.Context, f graphql.CollectedField) (first *int, after *string, ok bool) {
+	args := f.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+	if v := args["first"]; v != nil {
+		n, err := graphql.UnmarshalInt(v)
+		if err != nil {
+			return nil, nil, false
+		}
+		first = &n
+	}
+	if v := args["after"]; v != nil {
+		s, err := graphql.UnmarshalString(v)
+		if err != nil {
+			return nil, nil, false
+		}
+		after = &s
+	}
+	return first, after, true
+}
+
+// prime fetches keys (deduplicated) with one batch call, primes l with the
+// results and returns them with their keys.
+func prime[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], fetch func(context.Context, []K) ([]V, error), keys []K) ([]K, []V, error) {
+	keys = distinct(keys)
+	if len(keys) == 0 {
+		return nil, nil, nil
+	}
+	vs, err := fetch(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, k := range keys {
+		l.Prime(k, vs[i])
+	}
+	return keys, vs, nil
+}
+
+func distinct[K comparable](keys []K) []K {
+	seen := make(map[K]bool, len(keys))
+	out := make([]K, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// parallel runs the jobs concurrently and joins their errors.
+func parallel(jobs ...func() error) error {
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = job()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// prefetchOnce prefetches below a connection page unless that was already
+// done (the page came from a loader its parent's prefetch primed).
+func (r *Resolver) prefetchOnce(ctx context.Context, page any, prefetch func() error) error {
+	if _, done := r.loaders(ctx).prefetched.LoadOrStore(page, true); done {
+		return nil
+	}
+	return prefetch()
+}
+
+// supplyConnection loads one page of an enterprise's suppliers or
+// customers through the request's loader (one statement for the pages of
+// all parents) and prefetches what is selected below it.
+func (r *Resolver) supplyConnection(ctx context.Context, uscc string, side enterprise.Side, first *int, after *string) (*model.SupplyRelationConnection, error) {
+	q, err := r.Enterprises.SupplyQueryOf(uscc, side, first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.loaders(ctx).SupplyPage.Load(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	err = r.prefetchOnce(ctx, p, func() error {
+		return r.prefetchSupply(ctx, connectionNodes(ctx, currentField(ctx), "SupplyRelationConnection", supplyRelationTypes), p.Relations)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return supplyPage(*p), nil
+}
+
+// prefetchEnterprises fetches the batched fields sel selects on es.
+func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.CollectedField, es []enterprise.Enterprise) error {
+	if len(es) == 0 || len(sel) == 0 {
+		return nil
+	}
+	l, svc, cat := r.loaders(ctx), r.Enterprises, r.Catalog
+	usccs := make([]string, len(es))
+	var districts, parks []string
+	for i, e := range es {
+		usccs[i] = e.USCC
+		if e.DistrictCode != nil {
+			districts = append(districts, *e.DistrictCode)
+		}
+		if e.ParkCode != nil {
+			parks = append(parks, *e.ParkCode)
+		}
+	}
+	var jobs []func() error
+	has := func(name string) bool { return len(named(sel, name)) > 0 }
+	if has("designations") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Designations, svc.DesignationsOf, usccs); return err })
+	}
+	if has("chains") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.ChainsOf, cat.ChainsOfEnterprises, usccs); return err })
+	}
+	if has("contact") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Contact, svc.ContactsOf, usccs); return err })
+	}
+	if has("district") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.District, cat.DistrictsByCode, districts); return err })
+	}
+	if has("park") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Park, cat.ParksByCode, parks); return err })
+	}
+	// Offers and needs, then the products they name (one batch for both).
+	offers, needs := named(sel, "products"), named(sel, "needs")
+	if len(offers)+len(needs) > 0 {
+		jobs = append(jobs, func() error {
+			var offered, needed []string
+			err := parallel(
+				func() error {
+					if len(offers) == 0 {
+						return nil
+					}
+					_, vs, err := prime(ctx, l.Offers, svc.OffersOf, usccs)
+					for _, v := range vs {
+						for _, o := range v {
+							offered = append(offered, o.ProductCode)
+						}
+					}
+					return err
+				},
+				func() error {
+					if len(needs) == 0 {
+						return nil
+					}
+					_, vs, err := prime(ctx, l.Needs, svc.NeedsOf, usccs)
+					for _, v := range vs {
+						for _, n := range v {
+							needed = append(needed, n.ProductCode)
+						}
+					}
+					return err
+				})
+			if err != nil {
+				return err
+			}
+			products := named(fieldsOf(ctx, slices.Concat(offers, needs), nil), "product")
+			if len(products) == 0 {
+				return nil
+			}
+			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, products, productTypes), slices.Concat(offered, needed))
+		})
+	}
+	// Suppliers and customers of every row, for every distinct argument
+	// set, in one batch.
+	var qs []enterprise.SupplyQuery
+	var relSel []graphql.CollectedField
+	for _, side := range []struct {
+		field string
+		side  enterprise.Side
+	}{{"suppliers", enterprise.Suppliers}, {"customers", enterprise.Customers}} {
+		for _, f := range named(sel, side.field) {
+			first, after, ok := pageArgs(ctx, f)
+			if !ok {
+				continue
+			}
+			for _, u := range usccs {
+				q, err := svc.SupplyQueryOf(u, side.side, first, after)
+				if err != nil {
+					break // the field resolver reports it
+				}
+				qs = append(qs, q)
+			}
+			relSel = append(relSel, connectionNodes(ctx, []graphql.CollectedField{f}, "SupplyRelationConnection", supplyRelationTypes)...)
+		}
+	}
+	if len(qs) > 0 {
+		jobs = append(jobs, func() error {
+			_, pages, err := prime(ctx, l.SupplyPage, pointers(svc.SupplyPages), qs)
+			if err != nil {
+				return err
+			}
+			var rels []enterprise.SupplyRelation
+			for _, p := range pages {
+				l.prefetched.Store(p, true)
+				rels = append(rels, p.Relations...)
+			}
+			return r.prefetchSupply(ctx, relSel, rels)
+		})
+	}
+	return parallel(jobs...)
+}
+
+// prefetchSupply fetches the batched fields sel selects on rels: the
+// suppliers and customers (and what is selected on them) and the products.
+func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedField, rels []enterprise.SupplyRelation) error {
+	if len(rels) == 0 || len(sel) == 0 {
+		return nil
+	}
+	var usccs, products []string
+	ends := append(named(sel, "supplier"), named(sel, "customer")...)
+	for _, rel := range rels {
+		if len(named(sel, "supplier")) > 0 {
+			usccs = append(usccs, rel.SupplierUSCC)
+		}
+		if len(named(sel, "customer")) > 0 {
+			usccs = append(usccs, rel.CustomerUSCC)
+		}
+		if rel.ProductCode != nil {
+			products = append(products, *rel.ProductCode)
+		}
+	}
+	return parallel(
+		func() error {
+			if len(ends) == 0 {
+				return nil
+			}
+			return r.prefetchEnterprisesByUSCC(ctx, fieldsOf(ctx, ends, enterpriseTypes), usccs)
+		},
+		func() error {
+			ps := named(sel, "product")
+			if len(ps) == 0 {
+				return nil
+			}
+			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, ps, productTypes), products)
+		})
+}
+
+// prefetchEnterprisesByUSCC loads the enterprises into the request's
+// loader, then what sel selects on them.
+func (r *Resolver) prefetchEnterprisesByUSCC(ctx context.Context, sel []graphql.CollectedField, usccs []string) error {
+	_, es, err := prime(ctx, r.loaders(ctx).Enterprise, r.Enterprises.ByUSCC, usccs)
+	if err != nil {
+		return err
+	}
+	return r.prefetchEnterprises(ctx, sel, derefs(es))
+}
+
+// prefetchProductsByCode loads the products into the request's loader,
+// then what sel selects on them.
+func (r *Resolver) prefetchProductsByCode(ctx context.Context, sel []graphql.CollectedField, codes []string) error {
+	_, ps, err := prime(ctx, r.loaders(ctx).Product, r.Catalog.ProductsByCode, codes)
+	if err != nil {
+		return err
+	}
+	return r.prefetchProducts(ctx, sel, derefs(ps))
+}
+
+// prefetchProducts fetches the batched fields sel selects on ps: segment,
+// inputs, usedIn and producers (and what is selected on the producers).
+func (r *Resolver) prefetchProducts(ctx context.Context, sel []graphql.CollectedField, ps []chain.Product) error {
+	if len(ps) == 0 || len(sel) == 0 {
+		return nil
+	}
+	l, cat := r.loaders(ctx), r.Catalog
+	codes := make([]string, len(ps))
+	var segments []string
+	for i, p := range ps {
+		codes[i] = p.Code
+		if p.SegmentCode != nil {
+			segments = append(segments, *p.SegmentCode)
+		}
+	}
+	var jobs []func() error
+	has := func(name string) bool { return len(named(sel, name)) > 0 }
+	if has("segment") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Segment, cat.SegmentsByCode, segments); return err })
+	}
+	if has("inputs") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Inputs, cat.InputsOf, codes); return err })
+	}
+	if has("usedIn") {
+		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.UsedIn, cat.UsedIn, codes); return err })
+	}
+	var qs []enterprise.ProducerQuery
+	var nodeSel []graphql.CollectedField
+	for _, f := range named(sel, "producers") {
+		first, after, ok := pageArgs(ctx, f)
+		if !ok {
+			continue
+		}
+		for _, c := range codes {
+			q, err := r.Enterprises.ProducerQueryOf(c, first, after)
+			if err != nil {
+				break // the field resolver reports it
+			}
+			qs = append(qs, q)
+		}
+		nodeSel = append(nodeSel, connectionNodes(ctx, []graphql.CollectedField{f}, "EnterpriseConnection", enterpriseTypes)...)
+	}
+	if len(qs) > 0 {
+		jobs = append(jobs, func() error {
+			_, pages, err := prime(ctx, l.ProducerPage, pointers(r.Enterprises.ProducerPages), qs)
+			if err != nil {
+				return err
+			}
+			var es []enterprise.Enterprise
+			for _, p := range pages {
+				l.prefetched.Store(p, true)
+				es = append(es, p.Enterprises...)
+			}
+			return r.prefetchEnterprises(ctx, nodeSel, uniqueEnterprises(es))
+		})
+	}
+	return parallel(jobs...)
+}
+
+// uniqueEnterprises drops repeated enterprises (a firm that makes two of
+// the listed products), keeping the first.
+func uniqueEnterprises(es []enterprise.Enterprise) []enterprise.Enterprise {
+	seen := map[string]bool{}
+	return slices.DeleteFunc(es, func(e enterprise.Enterprise) bool {
+		dup := seen[e.USCC]
+		seen[e.USCC] = true
+		return dup
+	})
+}
