@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -305,14 +306,17 @@ func TestCatalogueNestedFields(t *testing.T) {
 		var pr struct {
 			Products struct {
 				PageInfo struct {
-					HasNextPage bool
-					EndCursor   *string
+					HasNextPage, HasPreviousPage bool
+					EndCursor                    *string
 				}
 				Edges []struct{ Node struct{ Code string } }
 			}
 		}
-		e.ok(auth.Anonymous, `query($after: String) { products(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { code } } } }`,
+		e.ok(auth.Anonymous, `query($after: String) { products(first: 2, after: $after) { pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { code } } } }`,
 			map[string]any{"after": after}, &pr)
+		if pr.Products.PageInfo.HasPreviousPage != (after != nil) {
+			t.Fatalf("after %v: hasPreviousPage %v", after, pr.Products.PageInfo.HasPreviousPage)
+		}
 		for _, ed := range pr.Products.Edges {
 			codes = append(codes, ed.Node.Code)
 		}
@@ -323,6 +327,19 @@ func TestCatalogueNestedFields(t *testing.T) {
 	}
 	if strings.Join(codes, ",") != "POLYSILICON,POY,PV-CELL,PV-GLASS,PV-MODULE" {
 		t.Fatalf("product pages %v", codes)
+	}
+	// hasPreviousPage is exact: a cursor before every product (code "A")
+	// has nothing before it.
+	var pr struct {
+		Products struct {
+			PageInfo struct{ HasPreviousPage bool }
+			Edges    []struct{ Node struct{ Code string } }
+		}
+	}
+	e.ok(auth.Anonymous, `query($after: String) { products(first: 1, after: $after) { pageInfo { hasPreviousPage } edges { node { code } } } }`,
+		map[string]any{"after": base64.RawURLEncoding.EncodeToString([]byte("p:A"))}, &pr)
+	if pr.Products.PageInfo.HasPreviousPage || pr.Products.Edges[0].Node.Code != "POLYSILICON" {
+		t.Fatalf("cursor before the first product: %+v", pr.Products)
 	}
 }
 

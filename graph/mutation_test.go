@@ -324,8 +324,8 @@ func TestSupplyRelations(t *testing.T) {
 			Suppliers struct {
 				TotalCount int
 				PageInfo   struct {
-					HasNextPage bool
-					EndCursor   *string
+					HasNextPage, HasPreviousPage bool
+					EndCursor                    *string
 				}
 				Edges []struct {
 					Node struct {
@@ -337,14 +337,14 @@ func TestSupplyRelations(t *testing.T) {
 		}
 	}
 	const suppliers = `query($u: String, $after: String) { enterprise(uscc: $u) { suppliers(first: 1, after: $after) {
-	  totalCount pageInfo { hasNextPage endCursor } edges { node { supplier { uscc } since } } } } }`
+	  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { supplier { uscc } since } } } } }`
 	e.ok(auth.Anonymous, suppliers, map[string]any{"u": module}, &s)
 	sp := s.Enterprise.Suppliers
-	if sp.TotalCount != 2 || !sp.PageInfo.HasNextPage || sp.Edges[0].Node.Supplier.USCC != cell {
+	if sp.TotalCount != 2 || !sp.PageInfo.HasNextPage || sp.PageInfo.HasPreviousPage || sp.Edges[0].Node.Supplier.USCC != cell {
 		t.Fatalf("newest supplier first: %+v", sp)
 	}
 	e.ok(auth.Anonymous, suppliers, map[string]any{"u": module, "after": sp.PageInfo.EndCursor}, &s)
-	if sp := s.Enterprise.Suppliers; sp.PageInfo.HasNextPage || len(sp.Edges) != 1 || sp.Edges[0].Node.Supplier.USCC != glass {
+	if sp := s.Enterprise.Suppliers; sp.PageInfo.HasNextPage || !sp.PageInfo.HasPreviousPage || len(sp.Edges) != 1 || sp.Edges[0].Node.Supplier.USCC != glass {
 		t.Fatalf("second supplier page: %+v", sp)
 	}
 	var c struct {

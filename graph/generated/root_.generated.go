@@ -2542,7 +2542,9 @@ directive @requires(role: Role!) on FIELD_DEFINITION
 
 "Relay page information, usable in both directions."
 type PageInfo {
+  "Exact: rows follow this page."
   hasNextPage: Boolean!
+  "Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with ` + "`" + `after` + "`" + ` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging."
   hasPreviousPage: Boolean!
   startCursor: String
   endCursor: String

@@ -223,7 +223,9 @@ type Mutation struct {
 
 // Relay page information, usable in both directions.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
+	// Exact: rows follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with `after` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging.
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
