@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -360,15 +361,19 @@ func incentiveFromNode(n neo4j.Node) (chain.Incentive, error) {
 	return inc, nil
 }
 
+// qCultivationCounts starts from the two Designation nodes (unique codes)
+// and walks their HOLDS edges once, counting each local firm per
+// designation and district; districts without any come from the first
+// column.
 const qCultivationCounts = `
-RETURN
-  COUNT { MATCH (e:Enterprise)-[:HOLDS]->(:Designation {code: $national}) WHERE e.isLocal = true RETURN DISTINCT e } AS national,
-  COUNT { MATCH (e:Enterprise)-[:HOLDS]->(:Designation {code: $provincial}) WHERE e.isLocal = true RETURN DISTINCT e } AS provincial,
-  COLLECT { MATCH (d:District)
-            RETURN {code: d.code,
-              national: COUNT { MATCH (d)<-[:LOCATED_IN]-(e:Enterprise)-[:HOLDS]->(:Designation {code: $national}) WHERE e.isLocal = true RETURN DISTINCT e },
-              provincial: COUNT { MATCH (d)<-[:LOCATED_IN]-(e:Enterprise)-[:HOLDS]->(:Designation {code: $provincial}) WHERE e.isLocal = true RETURN DISTINCT e }}
-            ORDER BY d.code } AS districts`
+CALL () { MATCH (d:District) RETURN collect(d.code) AS districts }
+CALL () {
+  MATCH (des:Designation) WHERE des.code IN [$national, $provincial]
+  MATCH (e:Enterprise)-[:HOLDS]->(des) WHERE e.isLocal = true
+  WITH DISTINCT des.code AS designation, e
+  RETURN designation, [(e)-[:LOCATED_IN]->(d:District) | d.code][0] AS district, count(e) AS n
+}
+RETURN districts, collect({designation: designation, district: district, n: n}) AS counts`
 
 // CultivationCounts implements match.Storer.
 func (s *Store) CultivationCounts(ctx context.Context, national, provincial string) (match.CultivationCounts, error) {
@@ -379,25 +384,41 @@ func (s *Store) CultivationCounts(ctx context.Context, national, provincial stri
 		if err != nil || rec == nil {
 			return c, err
 		}
-		n, _, err := neo4j.GetRecordValue[int64](rec, "national")
+		districts, err := recordStrings(rec, "districts")
 		if err != nil {
 			return c, err
 		}
-		p, _, err := neo4j.GetRecordValue[int64](rec, "provincial")
+		slices.Sort(districts)
+		byCode := map[string]*match.DistrictProgress{}
+		c.ByDistrict = make([]match.DistrictProgress, len(districts))
+		for i, d := range districts {
+			c.ByDistrict[i].DistrictCode = d
+			byCode[d] = &c.ByDistrict[i]
+		}
+		counts, _, err := neo4j.GetRecordValue[[]any](rec, "counts")
 		if err != nil {
 			return c, err
 		}
-		c.National, c.Provincial = int(n), int(p)
-		ds, _, err := neo4j.GetRecordValue[[]any](rec, "districts")
-		if err != nil {
-			return c, err
-		}
-		for _, d := range ds {
-			m, _ := d.(map[string]any)
-			code, _ := mapEntry[string](m, "code")
-			dn, _ := mapEntry[int64](m, "national")
-			dp, _ := mapEntry[int64](m, "provincial")
-			c.ByDistrict = append(c.ByDistrict, match.DistrictProgress{DistrictCode: code, NationalLittleGiants: int(dn), ProvincialSRDI: int(dp)})
+		for _, v := range counts {
+			m, _ := v.(map[string]any)
+			des, _ := mapEntry[string](m, "designation")
+			n, _ := mapEntry[int64](m, "n")
+			dp := byCode[""]
+			if d := mapString(m, "district"); d != nil {
+				dp = byCode[*d]
+			}
+			switch des {
+			case national:
+				c.National += int(n)
+				if dp != nil {
+					dp.NationalLittleGiants += int(n)
+				}
+			case provincial:
+				c.Provincial += int(n)
+				if dp != nil {
+					dp.ProvincialSRDI += int(n)
+				}
+			}
 		}
 		return c, nil
 	})
