@@ -217,7 +217,7 @@ func (m *measurer) pageSize(f *ast.Field) int {
 		default:
 			if obj, ok := v.(map[string]any); ok {
 				for _, k := range []string{"first", "last"} {
-					check(k, obj[k])
+					check(name+"."+k, obj[k])
 				}
 			}
 		}

@@ -181,9 +181,8 @@ func TestMatchErrorsEndToEnd(t *testing.T) {
 		vars        map[string]any
 		code, field string
 	}{
-		// The query-cost limiter checks `first` before the service does and
-		// names the field "first"; either way it is BAD_USER_INPUT.
-		{"first over 100", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "first": 101}}, "BAD_USER_INPUT", "first"},
+		// The query limiter refuses it before the service, naming the input path.
+		{"first over 100", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "first": 101}}, "BAD_USER_INPUT", "input.first"},
 		{"distance 0", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "maxDistanceKm": 0}}, "BAD_USER_INPUT", "input.maxDistanceKm"},
 		{"wrong id type", matchQ, map[string]any{"in": map[string]any{"enterpriseId": gid.Encode(gid.Product, "GLASS")}}, "BAD_USER_INPUT", "input.enterpriseId"},
 		{"unknown enterprise", matchQ, map[string]any{"in": map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, "91330400MA00000000")}}, "NOT_FOUND", "input.enterpriseId"},
@@ -200,7 +199,7 @@ func TestMatchErrorsEndToEnd(t *testing.T) {
 				t.Fatalf("no error, want %s on %s", c.code, c.field)
 			}
 			field, _ := errs[0].Extensions["field"].(string)
-			if errs[0].Extensions["code"] != c.code || (field != c.field && field != "input."+c.field) {
+			if errs[0].Extensions["code"] != c.code || field != c.field {
 				t.Fatalf("errors %+v, want %s on %s", errs, c.code, c.field)
 			}
 		})
