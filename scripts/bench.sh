@@ -158,7 +158,9 @@ if [ "${BENCH_PPROF:-0}" = 1 ]; then
 	go build -overlay "$work/overlay.json" -o bin/chainmatch-pprof ./cmd/chainmatch
 	cm_bin=bin/chainmatch-pprof
 fi
+# The peer has no rate limit; the benchmark key has none either (0 = off).
 CHAINMATCH_ADDR=127.0.0.1:$cm_port CHAINMATCH_MODE=prod CHAINMATCH_ADMIN_KEY=$admin_key CHAINMATCH_MIGRATE=false \
+	CHAINMATCH_RATE_LIMITS=anonymous=5:20,partner=20:60,staff=50:100,admin=0:0 \
 	CHAINMATCH_PPROF=127.0.0.1:18089 \
 	"$cm_bin" serve >"$out/chainmatch.log" 2>&1 &
 cm_pid=$!

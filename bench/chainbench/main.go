@@ -4,6 +4,8 @@
 //	chainbench csv --scale N --out DIR      write the demo graph as neo4j-admin import CSV; print the importer's arguments
 //	chainbench measure --out F -- CMD...    run CMD, record wall time, peak RSS and CPU seconds as JSON
 //	chainbench load --scale N              load the demo graph with demo.Load (what `chainmatch demo --reset` runs)
+//	chainbench loadsteps --scale N         empty the graph, then load it one record kind at a time and time each
+//	chainbench cypher STATEMENT            run one statement, print the records as JSON
 //	chainbench counts                       print the graph's node and relationship counts as JSON
 //	chainbench floor --addr HOST:PORT       serve the raw floor (hand-written Cypher, no GraphQL)
 //	chainbench run [flags]                  check the workloads give identical answers everywhere, then time them
@@ -26,6 +28,8 @@ import (
 
 	"chainmatch/internal/demo"
 	neo4jstore "chainmatch/internal/store/neo4j"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 func main() {
@@ -114,6 +118,41 @@ func run(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("loaded %d node rows and %d relationship rows in %d statements, %s (%.0f relationships/s)\n",
 			stats.NodeRows, stats.RelationshipRows, stats.Statements, stats.Duration.Round(time.Millisecond), stats.RelationshipsPerSecond())
+		return nil
+	case "loadsteps":
+		scale := fs.Int("scale", 100000, "enterprises")
+		steps := fs.Int("steps", 0, "stop after this many steps (0: all)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		uri, user, pw := neo4jEnv()
+		st, err := neo4jstore.Open(neo4jstore.Config{URI: uri, User: user, Password: pw, MaxRetryTime: 30 * time.Second}, log)
+		if err != nil {
+			return err
+		}
+		defer st.Close(context.Background())
+		return loadSteps(ctx, st, *scale, *steps)
+	case "cypher":
+		// Runs one statement (benchmark set-up and experiments only).
+		uri, user, pw := neo4jEnv()
+		drv, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(user, pw, ""))
+		if err != nil {
+			return err
+		}
+		defer drv.Close(context.Background())
+		if len(args) != 2 {
+			return errors.New("usage: chainbench cypher STATEMENT")
+		}
+		start := time.Now()
+		res, err := neo4j.ExecuteQuery(ctx, drv, args[1], nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j"))
+		if err != nil {
+			return err
+		}
+		for _, r := range res.Records {
+			b, _ := json.Marshal(r.AsMap())
+			fmt.Println(string(b))
+		}
+		fmt.Fprintf(os.Stderr, "%d records in %s\n", len(res.Records), time.Since(start).Round(time.Millisecond))
 		return nil
 	case "floor":
 		addr := fs.String("addr", "127.0.0.1:18081", "listen address")
