@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -41,7 +39,3 @@ func graphQLMiddleware(r *graph.Resolver, next http.Handler) http.Handler {
 // explorerHandler serves the embedded staff explorer (or a page saying how
 // to build it when the binary was built without it).
 func explorerHandler() http.Handler { return explorer.Handler() }
-
-func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
-	return fmt.Errorf("import: not wired yet")
-}
