@@ -85,14 +85,11 @@ func apikeyCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		fmt.Fprint(os.Stderr, apikeyUsage)
 		return errUsage
 	}
-	st, err := openStore(cfg, log)
+	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
-	if _, err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("neo4j at %s: %w", cfg.Neo4jURI, err)
-	}
 	svc := auth.NewService(st, auth.Config{Log: log})
 	ctx = auth.WithPrincipal(ctx, auth.Principal{ID: "cli", Name: "chainmatch apikey", Role: auth.Admin})
 	switch args[0] {

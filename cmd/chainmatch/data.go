@@ -34,17 +34,11 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if *reset && *ifEmpty {
 		return fmt.Errorf("demo: --reset and --if-empty exclude each other")
 	}
-	st, err := openStore(cfg, log)
+	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
-	if err := st.Ping(ctx); err != nil {
-		return fmt.Errorf("neo4j at %s: %w", cfg.Neo4jURI, err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	if *ifEmpty {
 		empty, err := st.IsEmpty(ctx)
 		if err != nil {
@@ -91,17 +85,11 @@ func importCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		fs.Usage()
 		return errUsage
 	}
-	st, err := openStore(cfg, log)
+	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
-	if err := st.Ping(ctx); err != nil {
-		return fmt.Errorf("neo4j at %s: %w", cfg.Neo4jURI, err)
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	// The operator at the console acts as an administrator; the records
 	// get no partner owner.
 	ctx = auth.WithPrincipal(ctx, auth.Principal{Name: "chainmatch import", Role: auth.Admin})

@@ -94,19 +94,34 @@ func openStore(cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
 	}, log)
 }
 
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+// openMigrated opens the store, checks that Neo4j answers and applies any
+// missing migration: what every command that touches data needs first.
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger) (*neo4jstore.Store, error) {
 	st, err := openStore(cfg, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer st.Close(context.Background())
 	if err := st.Ping(ctx); err != nil {
-		return fmt.Errorf("neo4j at %s: %w", cfg.Neo4jURI, err)
+		st.Close(context.Background())
+		return nil, fmt.Errorf("neo4j at %s: %w", cfg.Neo4jURI, err)
 	}
 	applied, err := st.Migrate(ctx)
 	if err != nil {
+		st.Close(context.Background())
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrated", "applied", applied, "schema_version", neo4jstore.LatestMigration())
+	}
+	return st, nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	st, err := openMigrated(ctx, cfg, log)
+	if err != nil {
 		return err
 	}
-	log.Info("migrated", "applied", applied, "schema_version", neo4jstore.LatestMigration())
+	st.Close(context.Background())
+	log.Info("schema up to date", "schema_version", neo4jstore.LatestMigration())
 	return nil
 }

@@ -122,51 +122,31 @@ func check(in Input, now time.Time) (draft, []Problem) {
 		}
 	}
 	if in.Products != nil {
-		d.rec.Products = []ProductOffer{}
-		seen := map[string]bool{}
+		lines := make([]productLine, len(in.Products))
 		for i, o := range in.Products {
-			f := fmt.Sprintf("products[%d]", i)
-			key, err := gid.Key(o.ProductID, gid.Product, f+".productId")
-			if err != nil {
-				probs = append(probs, problemOf(err))
+			lines[i] = productLine{o.ProductID, o.AnnualCapacity, o.Unit}
+		}
+		d.rec.Products = []ProductOffer{}
+		for i, r := range checkProductLines("products", "annualCapacity", lines, bad, &probs) {
+			if r.code == "" {
 				continue
 			}
-			if seen[key] {
-				bad(f+".productId", "product is listed twice")
-			}
-			seen[key] = true
-			if o.AnnualCapacity != nil && !(*o.AnnualCapacity > 0) {
-				bad(f+".annualCapacity", "must be greater than 0")
-			}
-			if o.Unit != nil && utf8.RuneCountInString(*o.Unit) > MaxUnitLen {
-				bad(f+".unit", "must be at most %d characters", MaxUnitLen)
-			}
-			d.products = append(d.products, ref{f + ".productId", key})
-			d.rec.Products = append(d.rec.Products, ProductOffer{ProductCode: key, AnnualCapacity: o.AnnualCapacity, Unit: o.Unit})
+			d.products = append(d.products, r)
+			d.rec.Products = append(d.rec.Products, ProductOffer{ProductCode: r.code, AnnualCapacity: lines[i].amount, Unit: lines[i].unit})
 		}
 	}
 	if in.Needs != nil {
-		d.rec.Needs = []ProductNeed{}
-		seen := map[string]bool{}
+		lines := make([]productLine, len(in.Needs))
 		for i, n := range in.Needs {
-			f := fmt.Sprintf("needs[%d]", i)
-			key, err := gid.Key(n.ProductID, gid.Product, f+".productId")
-			if err != nil {
-				probs = append(probs, problemOf(err))
+			lines[i] = productLine{n.ProductID, n.AnnualVolume, n.Unit}
+		}
+		d.rec.Needs = []ProductNeed{}
+		for i, r := range checkProductLines("needs", "annualVolume", lines, bad, &probs) {
+			if r.code == "" {
 				continue
 			}
-			if seen[key] {
-				bad(f+".productId", "product is listed twice")
-			}
-			seen[key] = true
-			if n.AnnualVolume != nil && !(*n.AnnualVolume > 0) {
-				bad(f+".annualVolume", "must be greater than 0")
-			}
-			if n.Unit != nil && utf8.RuneCountInString(*n.Unit) > MaxUnitLen {
-				bad(f+".unit", "must be at most %d characters", MaxUnitLen)
-			}
-			d.needs = append(d.needs, ref{f + ".productId", key})
-			d.rec.Needs = append(d.rec.Needs, ProductNeed{ProductCode: key, AnnualVolume: n.AnnualVolume, Unit: n.Unit})
+			d.needs = append(d.needs, r)
+			d.rec.Needs = append(d.rec.Needs, ProductNeed{ProductCode: r.code, AnnualVolume: lines[i].amount, Unit: lines[i].unit})
 		}
 	}
 	if c := in.Contact; c != nil {
@@ -247,6 +227,43 @@ func (d draft) references(into *References) {
 }
 
 // problemOf turns an *apperr.Error about a field into a Problem.
+// productLine is one entry of an enterprise's products or needs: both are
+// validated by the same rules.
+type productLine struct {
+	productID string
+	amount    *float64
+	unit      *string
+}
+
+// checkProductLines validates list[i] entries: a product id, no product
+// twice, a quantity (amountName) > 0 and a short unit. It returns one ref
+// per line, in order, with an empty code where the id itself was unusable.
+func checkProductLines(list, amountName string, lines []productLine, bad func(field, format string, args ...any), probs *[]Problem) []ref {
+	refs := make([]ref, len(lines))
+	seen := map[string]bool{}
+	for i, l := range lines {
+		f := fmt.Sprintf("%s[%d]", list, i)
+		refs[i].field = f + ".productId"
+		key, err := gid.Key(l.productID, gid.Product, f+".productId")
+		if err != nil {
+			*probs = append(*probs, problemOf(err))
+			continue
+		}
+		if seen[key] {
+			bad(f+".productId", "product is listed twice")
+		}
+		seen[key] = true
+		if l.amount != nil && !(*l.amount > 0) {
+			bad(f+"."+amountName, "must be greater than 0")
+		}
+		if l.unit != nil && utf8.RuneCountInString(*l.unit) > MaxUnitLen {
+			bad(f+".unit", "must be at most %d characters", MaxUnitLen)
+		}
+		refs[i].code = key
+	}
+	return refs
+}
+
 func problemOf(err error) Problem {
 	if ae, ok := apperr.As(err); ok {
 		return Problem{Field: ae.Field, Message: ae.Message, Code: ae.Code}
