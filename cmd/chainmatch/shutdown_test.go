@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"chainmatch/internal/config"
+	"chainmatch/internal/store/neo4j/neo4jtest"
+)
+
+// TestServeDrainsInFlightRequestsOnShutdown starts `serve`, holds a GraphQL
+// request open (its body half sent), signals shutdown, then finishes the
+// request: it must still be answered, and serve must return cleanly.
+func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
+	neo4jtest.Open(t) // the serve below uses the same Neo4j; hold its lock
+	port := freePort(t)
+	t.Setenv("CHAINMATCH_ADDR", "127.0.0.1:"+strconv.Itoa(port))
+	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
+	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
+	cfg, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	eventually(t, "ready", 30*time.Second, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+
+	body := `{"query":"{ districts { code } }"}`
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the server has read the headers: the request is in flight
+
+	stop() // what SIGTERM does
+	time.Sleep(300 * time.Millisecond)
+	if _, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
+		t.Error("new connections are still accepted after shutdown began")
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request was cut off: %v", err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), `"districts"`) {
+		t.Fatalf("in-flight request: %d %s", resp.StatusCode, raw)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not return after draining")
+	}
+}
