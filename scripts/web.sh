@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The explorer's build and unit tests (web/).
+# The explorer's and GraphiQL's build, and the unit tests (web/).
 #
-#   scripts/web.sh [build]   type-check and build into internal/httpserver/explorer/dist,
-#                            which the Go binary embeds
+#   scripts/web.sh [build]   type-check and build both pages (index.html, graphiql.html)
+#                            into internal/httpserver/explorer/dist, which the Go binary embeds
 #   scripts/web.sh --force   build even when nothing changed
 #   scripts/web.sh test      Vitest unit tests
 #
@@ -44,7 +44,7 @@ if [ "$CMD" = "test" ]; then
 fi
 
 # 2. Build unless the inputs are the same as for the build in dist/.
-src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html package-lock.json vite.config.ts tsconfig.json) | sha256sum | cut -d' ' -f1)"
+src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html graphiql.html package-lock.json vite.config.ts tsconfig.json) | sha256sum | cut -d' ' -f1)"
 if [ "$CMD" != "--force" ] && [ -f "$DIST/index.html" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$src_sum" ]; then
   echo "web.sh: explorer is up to date ($DIST)"
   exit 0

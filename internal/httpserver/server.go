@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -24,6 +23,7 @@ import (
 	"chainmatch/graph"
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/httpserver/explorer"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
@@ -95,7 +95,8 @@ func New(o Options) http.Handler {
 		mux.Handle("/explorer/", o.Explorer)
 		mux.Handle("GET /explorer", http.RedirectHandler("/explorer/", http.StatusMovedPermanently))
 	}
-	ide := playground.Handler("chainmatch GraphiQL", "/graphql")
+	// The bundled GraphiQL (no CDN); its assets are under /explorer/assets/.
+	ide := explorer.GraphiQL()
 	if o.GraphiQL {
 		mux.Handle("GET /graphiql", ide)
 		mux.Handle("GET /{$}", ide)

@@ -1,5 +1,5 @@
-// End-to-end test of the explorer in Debian's Chromium (playwright-core)
-// against a real chainmatch on the demo data.
+// End-to-end test of the explorer and the bundled GraphiQL in Debian's
+// Chromium (playwright-core) against a real chainmatch on the demo data.
 //
 //   CHAINMATCH_URL            server (default http://127.0.0.1:8080)
 //   CHAINMATCH_E2E_STAFF_KEY  a staff (or admin) API key; without it the sign-in step is skipped
@@ -280,6 +280,54 @@ try {
     const text = await page.locator('main').innerText();
     assert(text.trim().length > 0, 'blank page');
     return text.trim().slice(0, 60);
+  });
+
+  // GraphiQL is bundled into the same build and served at / and /graphiql.
+  /** Clicks GraphiQL's run button and returns the visible response text once it holds data. */
+  async function runInGraphiQL(expect) {
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/graphql' && r.request().postData()?.includes(expect.operation), { timeout: TIMEOUT });
+    await page.click('.graphiql-execute-button');
+    const res = await answered;
+    assert(res.status() === 200, `POST /graphql answered ${res.status()}`);
+    await page.waitForFunction((want) => document.querySelector('.graphiql-response')?.innerText.includes(want), expect.text, { timeout: TIMEOUT });
+    // Monaco draws spaces as no-break spaces.
+    return { request: res.request(), text: (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ') };
+  }
+
+  await step('GraphiQL at /graphiql runs the default search and shows data', async () => {
+    await page.goto(`${BASE}/graphiql`, { waitUntil: 'domcontentloaded' });
+    await visible('.graphiql-query-editor .monaco-editor');
+    await page.waitForFunction(() => document.querySelector('.graphiql-query-editor')?.innerText.includes('search('), null, { timeout: TIMEOUT });
+    const { request, text } = await runInGraphiQL({ operation: 'query Search', text: '"data"' });
+    assert(!request.headers().authorization, 'an Authorization header was sent without a stored key');
+    const names = [...text.matchAll(/"name": "([^"]*光伏[^"]*)"/g)].map((m) => m[1]);
+    assert(names.length > 0, `no 光伏 name in the response pane: ${text.slice(0, 200)}`);
+    assert(!/"errors"/.test(text), `response has errors: ${text.slice(0, 200)}`);
+    await page.waitForTimeout(300);
+    await shot('13-graphiql-search');
+    const root = await (await fetch(`${BASE}/`)).text();
+    assert(root.includes('<title>chainmatch GraphiQL</title>'), 'GET / does not serve GraphiQL');
+    return names.slice(0, 3).join(', ');
+  });
+
+  await step('GraphiQL sends the stored key and runs the supplierMatches example', async () => {
+    if (!STAFF_KEY) return 'skip';
+    await page.evaluate((k) => sessionStorage.setItem('chainmatch.apiKey', k), STAFF_KEY);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await visible('.graphiql-query-editor .monaco-editor');
+    await page.locator('.graphiql-tab-button', { hasText: 'SupplierMatches' }).click();
+    await page.waitForFunction(() => document.querySelector('.graphiql-query-editor')?.innerText.includes('supplierMatches'), null, { timeout: TIMEOUT });
+    // GraphiQL picks up the new tab's operation name 100 ms after the editor
+    // changes (debounced); a click before that would send the old name.
+    await page.waitForTimeout(400);
+    const { request, text } = await runInGraphiQL({ operation: 'query SupplierMatches', text: '"candidate"' });
+    assert(request.headers().authorization === `Bearer ${STAFF_KEY}`, 'stored key not sent as Authorization: Bearer');
+    const firms = [...text.matchAll(/"name": "([^"]*有限公司)"/g)].map((m) => m[1]);
+    assert(firms.length > 0, `no candidate firm in the response pane: ${text.slice(0, 200)}`);
+    await page.waitForTimeout(300);
+    await shot('14-graphiql-supplier-matches');
+    await page.evaluate(() => sessionStorage.removeItem('chainmatch.apiKey'));
+    return firms.slice(0, 2).join(', ');
   });
 
   await step('no request left the server, no script errors', async () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DEMO_TABS } from '../src/graphiql/examples';
 
 const root = join(__dirname, '..', '..');
 const sdl = readdirSync(join(root, 'graph'))
@@ -26,5 +27,13 @@ describe('GraphQL documents', () => {
     for (const file of docs.filter((f) => f !== 'EnterpriseContact.graphql')) {
       expect(print(parse(readFileSync(join(dir, file), 'utf8'))), file).not.toMatch(/\bcontact\b/);
     }
+  });
+});
+
+describe("GraphiQL's default tabs", () => {
+  it.each(DEMO_TABS.map((tab, i) => [i, tab] as const))('tab %i validates and its variables are JSON', (_, tab) => {
+    const errors = validate(schema, parse(tab.query));
+    expect(errors.map((e) => e.message)).toEqual([]);
+    if ('variables' in tab) expect(() => JSON.parse(tab.variables ?? '')).not.toThrow();
   });
 });

@@ -3,6 +3,7 @@ package explorer
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -76,5 +77,86 @@ func TestEmbeddedHandlerCompiles(t *testing.T) {
 	rec := serve(t, Handler(), http.MethodGet, "/explorer/")
 	if rec.Code != http.StatusOK && rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status = %d", rec.Code)
+	}
+}
+
+func TestGraphiQLServesPage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html":    {Data: []byte("<!doctype html><title>app</title>")},
+		"graphiql.html": {Data: []byte(`<!doctype html><title>chainmatch GraphiQL</title><script type="module" src="/explorer/assets/graphiql-1a2b.js"></script>`)},
+	}
+	h := NewGraphiQL(fsys)
+	for _, target := range []string{"/", "/graphiql"} {
+		rec := serve(t, h, http.MethodGet, target)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "chainmatch GraphiQL") {
+			t.Fatalf("GET %s = %d %q", target, rec.Code, rec.Body.String())
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		csp := rec.Header().Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "font-src 'self' data:;") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("CSP = %q", csp)
+		}
+	}
+	if rec := serve(t, h, http.MethodPost, "/graphiql"); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST status = %d, want 405", rec.Code)
+	}
+	// The page belongs at /graphiql with its CSP, not under /explorer/.
+	if rec := serve(t, NewHandler(fsys), http.MethodGet, "/explorer/graphiql.html"); !strings.Contains(rec.Body.String(), "<title>app</title>") {
+		t.Errorf("/explorer/graphiql.html served %q, want the explorer shell", rec.Body.String())
+	}
+}
+
+func TestGraphiQLWithoutBuildExplains(t *testing.T) {
+	rec := serve(t, NewGraphiQL(fstest.MapFS{"README.md": {Data: []byte("placeholder")}}), http.MethodGet, "/graphiql")
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d, want 503", rec.Code)
+	}
+	if body := rec.Body.String(); !strings.Contains(body, "GraphiQL has not been built") || !strings.Contains(body, "make web") {
+		t.Errorf("body does not say how to build: %q", body)
+	}
+}
+
+// pageRefs are the src and href attributes of a page's script and link tags.
+var pageRefs = regexp.MustCompile(`<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]*)"`)
+
+// TestEmbeddedGraphiQLIsSelfContained checks the real build, when there is
+// one: no script or stylesheet from another origin, and every asset the
+// page names is served by the explorer handler.
+func TestEmbeddedGraphiQLIsSelfContained(t *testing.T) {
+	rec := serve(t, GraphiQL(), http.MethodGet, "/graphiql")
+	if rec.Code == http.StatusServiceUnavailable {
+		t.Skip("no web build embedded (run scripts/web.sh build)")
+	}
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d", rec.Code)
+	}
+	page := rec.Body.String()
+	refs := pageRefs.FindAllStringSubmatch(page, -1)
+	if len(refs) == 0 {
+		t.Fatalf("no script or stylesheet in the page: %q", page)
+	}
+	assets := Handler()
+	var scripts int
+	for _, m := range refs {
+		u := m[1]
+		if strings.Contains(u, "//") || !strings.HasPrefix(u, Prefix) {
+			t.Errorf("page loads %q, want a path under %s on this origin", u, Prefix)
+			continue
+		}
+		if strings.HasSuffix(u, ".js") {
+			scripts++
+		}
+		res := serve(t, assets, http.MethodGet, u)
+		if res.Code != http.StatusOK {
+			t.Errorf("GET %s = %d", u, res.Code)
+		}
+	}
+	if scripts == 0 {
+		t.Errorf("no script under %sassets/ in %q", Prefix, page)
+	}
+	if strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+		t.Errorf("page names an absolute URL: %q", page)
 	}
 }
