@@ -125,6 +125,26 @@ func enterpriseWhere(c enterprise.Criteria, params map[string]any) string {
 	return strings.Join(conds, "\n\t  AND ")
 }
 
+// enterpriseAnchor is the MATCH that starts a listing. A filter on a node
+// with a unique key (district, park, product made) starts from that node
+// and expands to its enterprises, instead of scanning every enterprise and
+// testing the filter's EXISTS per row: on the 100,000-firm graph a district
+// and designation page went from ~1.1 s to ~0.34 s of Neo4j time
+// (docs/benchmarks.md). The filter fragment stays in the WHERE (redundant,
+// cheap), so the result is the same; MERGE keeps one relationship per pair,
+// so the expansion yields each enterprise once.
+func enterpriseAnchor(c enterprise.Criteria) string {
+	switch {
+	case c.DistrictCode != nil:
+		return "MATCH (:District {code: $districtCode})<-[:LOCATED_IN]-(e:Enterprise)"
+	case c.ParkCode != nil:
+		return "MATCH (:Park {code: $parkCode})<-[:IN_PARK]-(e:Enterprise)"
+	case c.MakesProductCode != nil:
+		return "MATCH (:Product {code: $makesCode})<-[:MAKES]-(e:Enterprise)"
+	}
+	return "MATCH (e:Enterprise)"
+}
+
 // ListEnterprises returns up to q.Limit enterprises matching q.Criteria
 // after q.After in fetch order, plus the total and the number passed. Two
 // statements in one read transaction.
@@ -149,11 +169,12 @@ func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (en
 		cursor, passed = after, "count(CASE WHEN NOT "+after+" THEN 1 END)"
 		params["sortKey"], params["afterUSCC"] = q.After.Sort, q.After.USCC
 	}
-	page := "MATCH (e:Enterprise)\n\tWHERE " + where +
+	match := enterpriseAnchor(q.Criteria)
+	page := match + "\n\tWHERE " + where +
 		"\n\tWITH e, " + sk + " AS sk WHERE " + cursor +
 		"\n\tWITH e, sk ORDER BY sk " + dir + ", e.uscc " + dir + " LIMIT $limit" +
 		"\n\tRETURN " + enterpriseColumns
-	counts := "MATCH (e:Enterprise)\n\tWHERE " + where +
+	counts := match + "\n\tWHERE " + where +
 		"\n\tWITH e, " + sk + " AS sk" +
 		"\n\tRETURN count(e) AS total, " + passed + " AS passed"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (enterprise.ListResult, error) {
