@@ -105,7 +105,7 @@ scripts/neo4j.sh install
 	echo "- Go $(go env GOVERSION), Node $(node --version), Java $(java -version 2>&1 | head -1 | cut -d'"' -f2), Neo4j Community $version (embedded launcher, heap $heap, page cache $pagecache)"
 	echo "- @neo4j/graphql $(node -p "require('./bench/node/node_modules/@neo4j/graphql/package.json').version"), @apollo/server $(node -p "require('./bench/node/node_modules/@apollo/server/package.json').version"), neo4j-driver (JS) $(node -p "require('./bench/node/node_modules/neo4j-driver/package.json').version")"
 	echo "- scale $scale enterprises; runs: warm-up $warmup then $duration recorded, concurrency $concurrency"
-	echo "- command: BENCH_SCALE=$scale BENCH_DURATION=$duration BENCH_WARMUP=$warmup make bench"
+	echo "- command: BENCH_SCALE=$scale BENCH_DURATION=$duration BENCH_WARMUP=$warmup scripts/bench.sh (what make bench runs)"
 } >"$out/summary.md"
 
 log "Neo4j on 127.0.0.1:$bolt (fresh data directory)"
