@@ -22,6 +22,7 @@
 #   BENCH_CONCURRENCY [1,8,32] BENCH_OPS [W1,W2,W3,W4,W5,W6]
 #   BENCH_NEO4J_HEAP [3g]      BENCH_NEO4J_PAGECACHE [3g]
 #   BENCH_SKIP_IMPORT [0]      1 skips the offline-importer comparison
+#   BENCH_KEEP [0]             1 keeps the databases and CSV files under .neo4j/bench
 #   BENCH_PPROF [0]            1 also records CPU and heap profiles of chainmatch under W1/W2/W4
 #   BENCH_OUT [test-output/bench/<time>]
 set -euo pipefail
@@ -59,6 +60,8 @@ cleanup() {
 	done
 	neo import stop >/dev/null 2>&1 || true
 	neo load stop >/dev/null 2>&1 || true
+	# The databases and CSV files are gigabytes; BENCH_KEEP=1 keeps them.
+	[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
 	exit $rc
 }
 trap cleanup EXIT INT TERM
