@@ -138,7 +138,7 @@ if [ "${BENCH_SKIP_IMPORT:-0}" != 1 ]; then
 	NEO4J_HOME=$work/import/home NEO4J_CONF=$work/import/home/conf \
 		bin/chainbench measure --out "$out/import.json" -- \
 		java -Xms1g -Xmx1g -cp "$lib/*" org.neo4j.cli.AdminTool database import full \
-		"${import_args[@]}" --overwrite-destination=true --threads="$(nproc)" neo4j >"$out/import.log" 2>&1 ||
+		"${import_args[@]}" --overwrite-destination=true --threads="$(nproc)" --report-file="$out/import.report" neo4j >"$out/import.log" 2>&1 ||
 		die "the offline importer failed (log: $out/import.log)"
 	tail -n 12 "$out/import.log"
 	log "imported database on 127.0.0.1:$import_bolt: counts and index build"

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"chainmatch/internal/config"
@@ -29,7 +29,8 @@ func TestWiredServerOnDemoData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	var logs syncBuffer
+	srv := httptest.NewServer(newHandler(cfg, st, slog.New(slog.NewJSONHandler(&logs, nil))))
 	defer srv.Close()
 
 	post := func(lang, query string, vars map[string]any) map[string]any {
@@ -83,10 +84,48 @@ func TestWiredServerOnDemoData(t *testing.T) {
 		return b.String()
 	}
 	zh, en := reasons(""), reasons("en-US,en;q=0.9")
+
+	// Every GraphQL request's log line counts the Neo4j statements it cost.
+	var lines int
+	for _, line := range strings.Split(logs.String(), "\n") {
+		var entry struct {
+			Msg        string `json:"msg"`
+			Path       string `json:"path"`
+			Statements int    `json:"neo4j_statements"`
+		}
+		if json.Unmarshal([]byte(line), &entry) != nil || entry.Msg != "request" || entry.Path != "/graphql" {
+			continue
+		}
+		lines++
+		if entry.Statements < 1 {
+			t.Errorf("access log line counts no Neo4j statement: %s", line)
+		}
+	}
+	if lines != 3 {
+		t.Errorf("%d GraphQL access log lines, want 3", lines)
+	}
 	if !strings.Contains(zh, "生产您需要的") {
 		t.Errorf("default reasons are not Chinese:\n%s", zh)
 	}
 	if !strings.Contains(en, "you need") || strings.Contains(en, "生产您需要的") {
 		t.Errorf("Accept-Language en did not give English reasons:\n%s", en)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent log writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -74,7 +74,7 @@ func New(o Options) http.Handler {
 	}
 	// Cheap refusals first: a bad credential or an exhausted bucket costs
 	// no body read; then the transport rules, then the deadline for Neo4j.
-	gql := withDeadline(o.RequestTimeout, withRoundTrips(o.GraphQL))
+	gql := withDeadline(o.RequestTimeout, o.GraphQL)
 	limiter := newRateLimiter(o.RateLimits)
 	mux.Handle("/graphql", authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -202,6 +202,11 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		inFlight.Inc()
 		defer inFlight.Dec()
 		sw := &statusWriter{ResponseWriter: w}
+		// Count the request's Neo4j statements for its log line. The counter
+		// goes into the context here, outermost, because inner middleware
+		// hands on derived requests (WithContext) that this one never sees.
+		trips := new(atomic.Int64)
+		r = r.WithContext(neo4jstore.WithRoundTripCounter(r.Context(), trips))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -219,29 +224,12 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		if route == "/metrics" || route == "/healthz" {
 			return
 		}
-		var trips int64
-		if n, ok := r.Context().Value(tripsKey{}).(*atomic.Int64); ok {
-			trips = n.Load()
-		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", graph.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 			slog.Float64("ms", float64(elapsed.Microseconds())/1000),
-			slog.Int64("neo4j_statements", trips))
-	})
-}
-
-type tripsKey struct{}
-
-// withRoundTrips attaches a per-request counter of Neo4j statements, logged
-// with the request.
-func withRoundTrips(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := new(atomic.Int64)
-		ctx := neo4jstore.WithRoundTripCounter(r.Context(), n)
-		*r = *r.WithContext(context.WithValue(ctx, tripsKey{}, n))
-		next.ServeHTTP(w, r)
+			slog.Int64("neo4j_statements", trips.Load()))
 	})
 }
 
