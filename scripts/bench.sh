@@ -232,6 +232,14 @@ if imp:
         print(f"\nNode and relationship counts of the two databases {'are identical' if same else 'DIFFER'}: {cl['totalNodes']} nodes, {rels} relationships.")
 EOF
 cat "$out/results.md" >>"$out/summary.md" 2>/dev/null || true
+
+log "Go micro-benchmarks (scoring, USCC validation, record mapping)"
+{
+	printf '\n## Go micro-benchmarks\n\n```\n'
+	go test -run '^$' -bench . -benchmem -count 1 ./internal/match ./internal/uscc ./internal/store/neo4j | grep -E '^(Benchmark|ok|goos|cpu)'
+	printf '```\n'
+} >"$out/micro.md" 2>&1 || rc=1
+cat "$out/micro.md" >>"$out/summary.md"
 sed -n '/## Bulk load/,$p' "$out/summary.md" | head -n 20
 echo
 echo "bench.sh: report in $out/summary.md (raw numbers: results.json, logs next to it)"
