@@ -3,6 +3,8 @@
 
 FROM node:20-bookworm-slim AS web
 WORKDIR /src
+# The lockfile is written by npm 11; Vite 8 needs it (node:20 ships npm 10).
+RUN npm install -g npm@11 --no-audit --no-fund
 COPY web/package.json web/package-lock.json ./web/
 RUN cd web && npm ci --no-audit --no-fund
 COPY web ./web
