@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/enterprise"
@@ -21,8 +22,10 @@ const (
 	MaxMatchFirst     = 100
 	// CandidatesPerKind caps the candidates gathered per product and fit
 	// (exact product, same segment, adjacent segment, shared partners)
-	// before scoring; the nearest are kept.
-	CandidatesPerKind = 500
+	// before scoring; the nearest are kept. A request asking for more
+	// results (first) gathers first per product and fit instead. See
+	// docs/matching.md for why 50 is enough.
+	CandidatesPerKind = 50
 
 	DefaultGapFirst     = 20
 	MaxGapFirst         = 100
@@ -185,24 +188,94 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		MaxDistanceKm: q.MaxDistanceKm,
 		Designations:  designations,
 		AskerSegments: asker.Segments,
-		PerKind:       CandidatesPerKind,
+		PerKind:       max(CandidatesPerKind, first),
 	})
 	if err != nil {
 		return nil, err
 	}
-	lang := LanguageFrom(ctx)
-	out := make([]Match, 0, len(cands))
-	for _, c := range cands {
-		if c.USCC == asker.USCC {
+	// Score first, explain after: every candidate gets its score (cheap
+	// arithmetic), but reasons and components are built only for the
+	// `first` returned.
+	ranked := make([]rankedCandidate, 0, len(cands))
+	for i := range cands {
+		if cands[i].USCC == asker.USCC {
 			continue // never the asker itself
 		}
-		out = append(out, s.scoreCandidate(lang, k, asker, own, localOnly, c))
+		sc := s.candidateScore(k, own, cands[i])
+		ranked = append(ranked, rankedCandidate{score: score(sc.comps[:]), key: gid.Encode(gid.Enterprise, cands[i].USCC), c: &cands[i]})
 	}
-	sortMatches(out)
-	if len(out) > first {
-		out = out[:first]
+	sortRanked(ranked)
+	if len(ranked) > first {
+		ranked = ranked[:first]
+	}
+	lang := LanguageFrom(ctx)
+	out := make([]Match, 0, len(ranked))
+	for _, r := range ranked {
+		out = append(out, s.scoreCandidate(lang, k, asker, own, localOnly, *r.c))
 	}
 	return out, nil
+}
+
+// rankedCandidate is a scored candidate before it is explained; key is its
+// global id, the tie-breaker, computed once rather than per comparison.
+type rankedCandidate struct {
+	score float64
+	key   string
+	c     *Candidate
+}
+
+// sortRanked orders by score descending, ties by global id, as sortMatches.
+func sortRanked(rs []rankedCandidate) {
+	slices.SortStableFunc(rs, func(a, b rankedCandidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return strings.Compare(a.key, b.key)
+	})
+}
+
+// candidateScoring is what scoring one candidate yields; the reasons are
+// built from it only for the candidates returned.
+type candidateScoring struct {
+	comps    [6]ScoreComponent
+	hit      Hit
+	capv     float64
+	capKnown bool
+	top      enterprise.Designation
+}
+
+func (s *Service) candidateScore(k Kind, own map[string]Holding, c Candidate) candidateScoring {
+	w := s.weights
+	hit, _ := bestHit(k, c.Hits)
+	fit := productFitValue(k, hit.Fit)
+	prox := proximityValue(c.DistanceKm)
+	qual, top := qualificationValue(c.Designations)
+	network := networkValue(c.Peers + c.Shared)
+	capv, capKnown := NeutralCapacity, false
+	if hit.Fit == FitProduct && (k == Suppliers || k == Customers) {
+		// Suppliers: their capacity against the asker's volume; customers:
+		// their volume against the asker's capacity.
+		mine := own[hit.Wanted.Code]
+		capv, capKnown = capacityValue(hit.Amount, hit.Unit, mine.Amount, mine.Unit)
+	}
+	novelty := 1.0
+	if c.Existing {
+		novelty = 0
+	}
+	return candidateScoring{
+		comps: [6]ScoreComponent{
+			{CompProductFit, w.ProductFit, fit},
+			{CompProximity, w.Proximity, prox},
+			{CompQualification, w.Qualification, qual},
+			{CompNetwork, w.Network, network},
+			{CompCapacity, w.Capacity, capv},
+			{CompNovelty, w.Novelty, novelty},
+		},
+		hit: hit, capv: capv, capKnown: capKnown, top: top,
+	}
 }
 
 // bestHit is the hit with the highest product fit; ties go to the lowest
@@ -225,31 +298,9 @@ func bestHit(k Kind, hits []Hit) (Hit, bool) {
 
 func (s *Service) scoreCandidate(lang Language, k Kind, asker Asker, own map[string]Holding, localOnly bool, c Candidate) Match {
 	t := texts[lang]
-	w := s.weights
-	hit, _ := bestHit(k, c.Hits)
-	fit := productFitValue(k, hit.Fit)
-	prox := proximityValue(c.DistanceKm)
-	qual, top := qualificationValue(c.Designations)
-	network := networkValue(c.Peers + c.Shared)
-	capv, capKnown := NeutralCapacity, false
-	if hit.Fit == FitProduct && (k == Suppliers || k == Customers) {
-		// Suppliers: their capacity against the asker's volume; customers:
-		// their volume against the asker's capacity.
-		mine := own[hit.Wanted.Code]
-		capv, capKnown = capacityValue(hit.Amount, hit.Unit, mine.Amount, mine.Unit)
-	}
-	novelty := 1.0
-	if c.Existing {
-		novelty = 0
-	}
-	comps := []ScoreComponent{
-		{CompProductFit, w.ProductFit, fit},
-		{CompProximity, w.Proximity, prox},
-		{CompQualification, w.Qualification, qual},
-		{CompNetwork, w.Network, network},
-		{CompCapacity, w.Capacity, capv},
-		{CompNovelty, w.Novelty, novelty},
-	}
+	sc := s.candidateScore(k, own, c)
+	hit, capv, capKnown, top := sc.hit, sc.capv, sc.capKnown, sc.top
+	comps := slices.Clone(sc.comps[:])
 	m := Match{
 		CandidateUSCC:    c.USCC,
 		Score:            score(comps),
@@ -291,13 +342,21 @@ func (s *Service) scoreCandidate(lang Language, k Kind, asker Asker, own map[str
 	return m
 }
 
-// sortMatches orders by score descending, ties by candidate global id.
+// sortMatches orders by score descending, ties by candidate global id
+// (encoded once per match, not per comparison).
 func sortMatches(ms []Match) {
-	sort.SliceStable(ms, func(i, j int) bool {
-		if ms[i].Score != ms[j].Score {
-			return ms[i].Score > ms[j].Score
+	keys := make(map[string]string, len(ms))
+	for _, m := range ms {
+		keys[m.CandidateUSCC] = gid.Encode(gid.Enterprise, m.CandidateUSCC)
+	}
+	slices.SortStableFunc(ms, func(a, b Match) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
 		}
-		return gid.Encode(gid.Enterprise, ms[i].CandidateUSCC) < gid.Encode(gid.Enterprise, ms[j].CandidateUSCC)
+		return strings.Compare(keys[a.CandidateUSCC], keys[b.CandidateUSCC])
 	})
 }
 
@@ -372,7 +431,7 @@ func (s *Service) ChainGaps(ctx context.Context, chainID string, first *int, can
 	for i, g := range gaps {
 		codes[i] = g.ProductCode
 	}
-	found, err := s.store.GapCandidates(ctx, codes, JiaxingCentre, CandidatesPerKind)
+	found, err := s.store.GapCandidates(ctx, codes, JiaxingCentre, max(CandidatesPerKind, candidates))
 	if err != nil {
 		return nil, err
 	}
