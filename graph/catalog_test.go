@@ -86,13 +86,14 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		// statements, whatever the page size
 		trips int64
 	}{
-		// The page and its counts (2); offers, designations, districts
-		// and parks, one batch each (4); the offered products (1).
+		// The page (1: totalCount is not selected, so nothing is
+		// counted); offers, designations, districts and parks, one batch
+		// each (4); the offered products (1).
 		{"catalogue fields", `query($first: Int) { enterprises(first: $first) { edges { node {
 		  name products { annualCapacity product { name } } designations { designation year }
 		  district { name } park { name }
-		} } } }`, 7},
-		// As above (7); the supplier and customer pages of every row in
+		} } } }`, 6},
+		// As above (6); the supplier and customer pages of every row in
 		// one statement (1); the partner enterprises (1); the supplied
 		// products (1).
 		{"with suppliers and customers", `query($first: Int) { enterprises(first: $first) { edges { node {
@@ -100,7 +101,7 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		  district { name } park { name }
 		  suppliers(first: 10) { totalCount pageInfo { hasPreviousPage } edges { node { supplier { name } product { name } } } }
 		  customers(first: 5) { totalCount edges { node { customer { name } } } }
-		} } } }`, 10},
+		} } } }`, 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for rep := 0; rep < 5; rep++ {
@@ -122,6 +123,31 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	// With totalCount and a cursor the page and its counts still come
+	// from one statement.
+	var counted struct {
+		Enterprises struct {
+			TotalCount int
+			PageInfo   struct {
+				HasNextPage, HasPreviousPage bool
+				EndCursor                    string
+			}
+			Edges []struct{ Node struct{ Name string } }
+		}
+	}
+	const countedPage = `query($after: String) { enterprises(first: 20, after: $after) {
+	  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { name } } } }`
+	e.ok(auth.Anonymous, countedPage, map[string]any{"after": nil}, &counted)
+	if got, c := e.trips.Load(), counted.Enterprises; got != 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
+		!c.PageInfo.HasNextPage || c.PageInfo.HasPreviousPage {
+		t.Fatalf("first page with totalCount: %d statements, %+v", got, c)
+	}
+	e.ok(auth.Anonymous, countedPage, map[string]any{"after": counted.Enterprises.PageInfo.EndCursor}, &counted)
+	if got, c := e.trips.Load(), counted.Enterprises; got != 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
+		!c.PageInfo.HasNextPage || !c.PageInfo.HasPreviousPage {
+		t.Fatalf("second page with totalCount: %d statements, %+v", got, c)
 	}
 
 	// Product.producers: one statement for the producer pages of every
@@ -400,6 +426,30 @@ func TestSearch(t *testing.T) {
 		for _, w := range tc.also {
 			if !has(hits, w) {
 				t.Errorf("%q: hits %v lack %s", tc.text, hits, w)
+			}
+		}
+	}
+	// The hits' objects come with the search statement: names of all
+	// three kinds cost no further statement (a USCC-like text adds the
+	// prefix scan, in the same transaction).
+	var named struct {
+		Search []struct {
+			Node struct {
+				Name   string
+				NameEn *string
+			}
+		}
+	}
+	const qNames = `query($text: String!) { search(text: $text, first: 10) { node { ... on Enterprise { name nameEn }
+	  ... on Product { name nameEn } ... on IndustrialChain { name nameEn } } } }`
+	for text, trips := range map[string]int64{"光伏": 1, g[:10]: 2} {
+		e.ok(auth.Anonymous, qNames, map[string]any{"text": text}, &named)
+		if got := e.trips.Load(); got != trips || len(named.Search) == 0 {
+			t.Errorf("%q with names: %d statements (want %d), %d hits", text, got, trips, len(named.Search))
+		}
+		for _, h := range named.Search {
+			if h.Node.Name == "" {
+				t.Errorf("%q: hit without a name: %+v", text, named.Search)
 			}
 		}
 	}

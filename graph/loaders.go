@@ -203,9 +203,20 @@ func (r *Resolver) loadNode(ctx context.Context, t gid.Type, key string) (model.
 }
 
 // searchHits loads the objects of search hits, batched per kind, dropping
-// hits whose object vanished meanwhile.
+// hits whose object vanished meanwhile. The objects the search read with
+// its hits prime the loaders, so usually nothing more is fetched.
 func (r *Resolver) searchHits(ctx context.Context, hits []chain.Hit) ([]model.SearchHit, error) {
 	l := r.loaders(ctx)
+	for _, h := range hits {
+		switch {
+		case h.Enterprise != nil:
+			l.Enterprise.Prime(h.Key, h.Enterprise)
+		case h.Product != nil:
+			l.Product.Prime(h.Key, h.Product)
+		case h.Chain != nil:
+			l.Chain.Prime(h.Key, h.Chain)
+		}
+	}
 	thunks := make([]func() (model.Node, error), len(hits))
 	for i, h := range hits {
 		switch h.Kind {

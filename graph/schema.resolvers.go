@@ -32,7 +32,8 @@ func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string
 // Enterprises is the resolver for the enterprises field.
 func (r *queryResolver) Enterprises(ctx context.Context, filter *model.EnterpriseFilter, orderBy *model.EnterpriseOrder, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error) {
 	p, err := r.Resolver.Enterprises.List(ctx, enterpriseFilter(filter), enterpriseOrder(orderBy),
-		enterprise.PageArgs{First: first, After: after, Last: last, Before: before})
+		enterprise.PageArgs{First: first, After: after, Last: last, Before: before,
+			SkipTotal: len(named(fieldsOf(ctx, currentField(ctx), []string{"EnterpriseConnection"}), "totalCount")) == 0})
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ type Storer interface {
 	ParksOfDistricts(ctx context.Context, codes []string) ([][]Park, error)
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
-	Search(ctx context.Context, fulltext string, usccPrefix string, limit int) (names []Hit, usccs []string, err error)
+	Search(ctx context.Context, fulltext string, usccPrefix string, limit int) (names []Hit, usccs []Hit, err error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
 	DeleteProduct(ctx context.Context, code string) (bool, error)
@@ -249,26 +249,36 @@ func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, e
 // scores, divided by the best one so they fall in (0, 1]; a USCC prefix is
 // a near-certain hit and scores 1 + (prefix length / 18), so it ranks above
 // every name hit and a full USCC scores 2. Ties go by kind and key.
-func rankHits(names []Hit, usccs []string, prefixLen, limit int) []Hit {
+func rankHits(names []Hit, usccs []Hit, prefixLen, limit int) []Hit {
 	best := 0.0
 	for _, h := range names {
 		best = max(best, h.Score)
 	}
-	byKey := map[Hit]float64{}
+	type key struct {
+		kind HitKind
+		key  string
+	}
+	byKey := map[key]Hit{}
+	keep := func(h Hit, score float64) {
+		k := key{h.Kind, h.Key}
+		if old, ok := byKey[k]; ok && old.Score >= score {
+			return
+		}
+		h.Score = score
+		byKey[k] = h
+	}
 	for _, h := range names {
-		k := Hit{Kind: h.Kind, Key: h.Key}
 		if best > 0 {
-			byKey[k] = max(byKey[k], h.Score/best)
+			keep(h, h.Score/best)
 		}
 	}
-	for _, u := range usccs {
-		k := Hit{Kind: HitEnterprise, Key: u}
-		byKey[k] = max(byKey[k], 1+float64(prefixLen)/18)
+	for _, h := range usccs {
+		h.Kind = HitEnterprise
+		keep(h, 1+float64(prefixLen)/18)
 	}
 	out := make([]Hit, 0, len(byKey))
-	for k, score := range byKey {
-		k.Score = score
-		out = append(out, k)
+	for _, h := range byKey {
+		out = append(out, h)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {

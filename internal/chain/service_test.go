@@ -18,8 +18,8 @@ func TestEscapeLucene(t *testing.T) {
 }
 
 func TestRankHitsPutsUSCCPrefixFirst(t *testing.T) {
-	names := []Hit{{HitProduct, "PV-GLASS", 4}, {HitEnterprise, "A", 2}, {HitChain, "PV", 4}}
-	got := rankHits(names, []string{"B"}, 9, 3)
+	names := []Hit{{Kind: HitProduct, Key: "PV-GLASS", Score: 4}, {Kind: HitEnterprise, Key: "A", Score: 2}, {Kind: HitChain, Key: "PV", Score: 4}}
+	got := rankHits(names, []Hit{{Key: "B"}}, 9, 3)
 	if len(got) != 3 || got[0].Key != "B" || got[0].Score != 1.5 || got[1].Key != "PV" || got[2].Key != "PV-GLASS" || got[1].Score != 1 {
 		t.Fatalf("ranked %+v", got)
 	}

@@ -111,6 +111,12 @@ type Hit struct {
 	Kind  HitKind
 	Key   string
 	Score float64
+	// The object found, of Kind, when the store read it with the hit (it
+	// does, so that showing hits costs no further statements); nil
+	// otherwise.
+	Enterprise *enterprise.Enterprise
+	Product    *Product
+	Chain      *IndustrialChain
 }
 
 // ProductPage is one page of the product catalogue.

@@ -114,7 +114,7 @@ func (s *Service) List(ctx context.Context, f Filter, o Order, args PageArgs) (P
 	if err != nil {
 		return Page{}, err
 	}
-	q := ListQuery{Criteria: crit, Order: o, Backward: backward, Limit: size + 1}
+	q := ListQuery{Criteria: crit, Order: o, Backward: backward, Limit: size + 1, SkipTotal: args.SkipTotal}
 	if cursor != nil {
 		field := "after"
 		if backward {

@@ -217,6 +217,10 @@ type PageArgs struct {
 	After  *string
 	Last   *int
 	Before *string
+	// SkipTotal says the caller does not read Page.Total (the GraphQL
+	// operation does not select totalCount), which spares counting every
+	// match; Total is then 0.
+	SkipTotal bool
 }
 
 // Page is one page of a Relay connection of enterprises.
@@ -268,6 +272,9 @@ type ListQuery struct {
 	// Limit rows at most are returned (the service asks for one more than
 	// the page size to learn whether there is another page).
 	Limit int
+	// SkipTotal says the caller does not need Total; the store may then
+	// leave it 0 and spare the count.
+	SkipTotal bool
 }
 
 // ListResult is the store's answer to a ListQuery.

@@ -146,8 +146,12 @@ func enterpriseAnchor(c enterprise.Criteria) string {
 }
 
 // ListEnterprises returns up to q.Limit enterprises matching q.Criteria
-// after q.After in fetch order, plus the total and the number passed. Two
-// statements in one read transaction.
+// after q.After in fetch order, plus the total and the number passed. One
+// statement: when the counts are wanted (q.SkipTotal unset, or a cursor,
+// whose Passed says whether there is a previous page) it matches the
+// filter once, counts and collects the sorted matches and slices the page
+// (before: a page statement and a count statement, each running the
+// filter); otherwise it only sorts the top q.Limit.
 func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (enterprise.ListResult, error) {
 	params := map[string]any{"limit": q.Limit}
 	where := enterpriseWhere(q.Criteria, params)
@@ -164,40 +168,51 @@ func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (en
 	if !asc {
 		dir, after = "DESC", afterDesc
 	}
-	cursor, passed := "true", "count(null)" // an aggregate, so the empty graph still yields a row
+	cursor := "true"
 	if q.After != nil {
-		cursor, passed = after, "count(CASE WHEN NOT "+after+" THEN 1 END)"
+		cursor = after
 		params["sortKey"], params["afterUSCC"] = q.After.Sort, q.After.USCC
 	}
-	match := enterpriseAnchor(q.Criteria)
-	page := match + "\n\tWHERE " + where +
-		"\n\tWITH e, " + sk + " AS sk WHERE " + cursor +
-		"\n\tWITH e, sk ORDER BY sk " + dir + ", e.uscc " + dir + " LIMIT $limit" +
-		"\n\tRETURN " + enterpriseColumns
-	counts := match + "\n\tWHERE " + where +
-		"\n\tWITH e, " + sk + " AS sk" +
-		"\n\tRETURN count(e) AS total, " + passed + " AS passed"
+	match := enterpriseAnchor(q.Criteria) + "\n\tWHERE " + where
+	counted := !q.SkipTotal || q.After != nil
+	var stmt string
+	if counted {
+		// The empty page still yields one row (e null) so that the
+		// counts come back; collect keeps the ORDER BY's order.
+		stmt = match +
+			"\n\tWITH e, " + sk + " AS sk" +
+			"\n\tWITH e, sk, " + cursor + " AS later ORDER BY sk " + dir + ", e.uscc " + dir +
+			"\n\tWITH count(e) AS total, count(CASE WHEN NOT later THEN 1 END) AS passed," +
+			"\n\t     collect(CASE WHEN later THEN e END)[..$limit] AS page" +
+			"\n\tUNWIND CASE page WHEN [] THEN [null] ELSE page END AS e" +
+			"\n\tRETURN total, passed, " + enterpriseColumns
+	} else {
+		stmt = match +
+			"\n\tWITH e, " + sk + " AS sk WHERE " + cursor +
+			"\n\tWITH e, sk ORDER BY sk " + dir + ", e.uscc " + dir + " LIMIT $limit" +
+			"\n\tRETURN " + enterpriseColumns
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (enterprise.ListResult, error) {
-		recs, err := run(ctx, tx, page, params)
+		recs, err := run(ctx, tx, stmt, params)
 		if err != nil {
 			return enterprise.ListResult{}, err
 		}
 		res := enterprise.ListResult{Enterprises: make([]enterprise.Enterprise, 0, len(recs))}
-		for _, rec := range recs {
+		for i, rec := range recs {
 			r := &row{rec: rec}
+			if counted && i == 0 {
+				res.Total, res.Passed = r.integer("total"), r.integer("passed")
+			}
+			if counted && r.optStr("uscc") == nil {
+				continue // the empty page's row
+			}
 			e := mapEnterprise(r)
 			if r.err != nil {
 				return enterprise.ListResult{}, r.err
 			}
 			res.Enterprises = append(res.Enterprises, e)
 		}
-		rec, err := single(ctx, tx, counts, params)
-		if err != nil {
-			return enterprise.ListResult{}, err
-		}
-		r := &row{rec: rec}
-		res.Total, res.Passed = r.integer("total"), r.integer("passed")
-		return res, r.err
+		return res, nil
 	})
 }
 

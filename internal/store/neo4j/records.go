@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -167,4 +168,52 @@ func list[T any](ctx context.Context, s *Store, query string, params map[string]
 		}
 		return out, nil
 	})
+}
+
+// asMap turns a projection ("expr AS name, ...", one of the *Columns
+// constants) into a map literal ("{name: expr, ...}"), so that one
+// statement can return several kinds of object in one column each, mapped
+// by the same map* function through mapRow.
+func asMap(columns string) string {
+	var parts []string
+	depth, start := 0, 0
+	for i, ch := range columns {
+		switch ch {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, columns[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, columns[start:])
+	for i, p := range parts {
+		expr, name, _ := strings.Cut(strings.TrimSpace(p), " AS ")
+		parts[i] = name + ": " + expr
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// mapColumn reads a map column written with asMap through mapRow; false when
+// the column is null.
+func mapColumn[T any](r *row, key string, mapRow func(*row) T) (T, bool) {
+	m, ok := value[map[string]any](r, key)
+	if !ok {
+		return *new(T), false
+	}
+	rec := &neo4j.Record{Keys: make([]string, 0, len(m)), Values: make([]any, 0, len(m))}
+	for k, v := range m {
+		rec.Keys = append(rec.Keys, k)
+		rec.Values = append(rec.Values, v)
+	}
+	inner := &row{rec: rec}
+	v := mapRow(inner)
+	if inner.err != nil && r.err == nil {
+		r.err = fmt.Errorf("column %s: %w", key, inner.err)
+	}
+	return v, true
 }
