@@ -75,13 +75,18 @@ const candidateFilter = `c <> a
       AND NOT ($excludeTrading AND EXISTS { MATCH (c)-[:SUPPLIES]-(a) })`
 
 // candidateBranch gathers candidates through relationship rel (MAKES or
-// NEEDS, from the allow-list below) for one fit; pattern binds via.
+// NEEDS, from the allow-list below) for one fit; pattern binds via. The cap
+// counts firms, not rows (a firm making five products of the segment is one
+// candidate), and keeps each firm's lowest via product code: the hit the
+// service would pick among hits of the same fit anyway (bestHit).
 func candidateBranch(rel, pattern, extra, via, fit string) string {
 	return fmt.Sprintf(`
     MATCH %s
     WHERE %s%s
-    WITH a, c, r, %s ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
-    RETURN c, r, via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
+    WITH a, c, collect({r: r, via: %s}) AS hs
+    WITH a, c, hs ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+    WITH c, reduce(b = head(hs), h IN tail(hs) | CASE WHEN h.via.code < b.via.code THEN h ELSE b END) AS h
+    RETURN c, h.r AS r, h.via AS via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
 }
 
 // candidateQuery builds the candidate statement for relationship rel.
@@ -94,7 +99,7 @@ CALL (a) {
   UNWIND $codes AS code
   MATCH (want:Product {code: code})
   CALL (a, want) {` +
-		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want AS via", string(match.FitProduct)) + `
+		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want", string(match.FitProduct)) + `
     UNION` +
 		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND via <> want", "via", string(match.FitSegment)) + `
     UNION` +
