@@ -133,12 +133,15 @@ func WithLoaders(ctx context.Context, r *Resolver) context.Context {
 	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
 }
 
-// LoaderMiddleware gives every request its own loaders; mount it in front
-// of the GraphQL handler.
+// LoaderMiddleware gives every request its own loaders, and one read
+// transaction that all its reads share (Service.ReadScope); mount it in
+// front of the GraphQL handler.
 func LoaderMiddleware(r *Resolver) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			next.ServeHTTP(w, req.WithContext(WithLoaders(req.Context(), r)))
+			ctx, end := r.Enterprises.ReadScope(req.Context())
+			defer end()
+			next.ServeHTTP(w, req.WithContext(WithLoaders(ctx, r)))
 		})
 	}
 }

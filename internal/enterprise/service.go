@@ -98,6 +98,24 @@ func (s *Service) ContactsOf(ctx context.Context, usccs []string) ([]*Contact, e
 
 // List returns one page of the enterprises matching f, sorted by o, with
 // keyset cursors: a cursor names a position (sort key, USCC), not an
+
+// readScoper is implemented by stores whose reads can share one
+// transaction per request (neo4jstore.Store.WithReadScope).
+type readScoper interface {
+	WithReadScope(ctx context.Context) (context.Context, func())
+}
+
+// ReadScope returns ctx in which the store's reads share one read
+// transaction, and the function that ends it: a request's batched reads
+// then cost one transaction instead of one each. Stores without the
+// ability return ctx unchanged.
+func (s *Service) ReadScope(ctx context.Context) (context.Context, func()) {
+	if sc, ok := s.store.(readScoper); ok {
+		return sc.WithReadScope(ctx)
+	}
+	return ctx, func() {}
+}
+
 // offset, so pages stay stable when enterprises are added or removed.
 func (s *Service) List(ctx context.Context, f Filter, o Order, args PageArgs) (Page, error) {
 	crit, err := criteria(f)

@@ -127,8 +127,14 @@ func txTimeout(ctx context.Context) func(*neo4j.TransactionConfig) {
 }
 
 // read runs work in a read transaction (retried on transient errors, routed
-// to a reader on a cluster) and translates errors.
+// to a reader on a cluster) and translates errors. Inside a read scope
+// (WithReadScope) it runs in the scope's shared transaction.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if sc := scopeOf(ctx, s); sc != nil {
+		if v, err := scopedRead(ctx, sc, work); err == nil {
+			return v, nil
+		}
+	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(ctx)
 	v, err := neo4j.ExecuteRead(ctx, sess, work, txTimeout(ctx))
@@ -140,8 +146,12 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 }
 
 // write runs work in a write transaction. work must be idempotent: the
-// driver retries it on transient errors. Generate ids outside it.
+// driver retries it on transient errors. Generate ids outside it. It ends
+// the read scope's transaction, if any, so that later reads see the write.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if sc := scopeOf(ctx, s); sc != nil {
+		sc.end(ctx)
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	v, err := neo4j.ExecuteWrite(ctx, sess, work, txTimeout(ctx))
