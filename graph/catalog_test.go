@@ -150,6 +150,35 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		t.Fatalf("second page with totalCount: %d statements, %+v", got, c)
 	}
 
+	// A single enterprise is prefetched like a page row: the enterprise
+	// (1); district, designations, offers and supplier pages (4); the
+	// offered products (1); their producer pages (1); the suppliers (1)
+	// and the supplied products (1).
+	var one struct {
+		Enterprise struct {
+			Name     string
+			District struct{ Name string }
+			Products []struct {
+				Product struct {
+					Name      string
+					Producers struct{ Edges []struct{ Node struct{ Name string } } }
+				}
+			}
+			Suppliers struct {
+				Edges []struct{ Node struct{ Supplier struct{ Name string } } }
+			}
+		}
+	}
+	for rep := 0; rep < 5; rep++ {
+		e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) { name district { name } designations { designation }
+		  products { product { name producers(first: 10) { edges { node { name } } } } }
+		  suppliers(first: 10) { edges { node { supplier { name } product { name } } } } } }`, map[string]any{"uscc": firms[0]}, &one)
+		if got, en := e.trips.Load(), one.Enterprise; got != 9 || en.District.Name == "" || len(en.Products) != 1 ||
+			len(en.Products[0].Product.Producers.Edges) != 10 || len(en.Suppliers.Edges) != 2 || en.Suppliers.Edges[0].Node.Supplier.Name == "" {
+			t.Fatalf("enterprise with products, producers and suppliers: %d statements, want 9; %+v", got, en)
+		}
+	}
+
 	// Product.producers: one statement for the producer pages of every
 	// product on the page, one for the producers' districts.
 	const producers = `query($first: Int) { products(first: $first) { edges { node { code

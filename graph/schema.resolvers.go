@@ -26,7 +26,16 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Enterprise is the resolver for the enterprise field.
 func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string) (*enterprise.Enterprise, error) {
-	return r.Resolver.Enterprises.Get(ctx, id, uscc)
+	e, err := r.Resolver.Enterprises.Get(ctx, id, uscc)
+	if err != nil || e == nil {
+		return e, err
+	}
+	// As for a page: the selected fields, level by level, without waiting
+	// for loader windows.
+	if err := r.prefetchEnterprises(ctx, fieldsOf(ctx, currentField(ctx), enterpriseTypes), []enterprise.Enterprise{*e}); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Enterprises is the resolver for the enterprises field.
