@@ -152,7 +152,7 @@ func (r *Resolver) supplyConnection(ctx context.Context, uscc string, side enter
 		return nil, err
 	}
 	err = r.prefetchOnce(ctx, p, func() error {
-		return r.prefetchSupply(ctx, connectionNodes(ctx, currentField(ctx), "SupplyRelationConnection", supplyRelationTypes), p.Relations)
+		return r.prefetchSupply(ctx, connectionNodes(ctx, currentField(ctx), "SupplyRelationConnection", supplyRelationTypes), p.Relations, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -268,7 +268,11 @@ func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.Collec
 				l.prefetched.Store(p, true)
 				rels = append(rels, p.Relations...)
 			}
-			return r.prefetchSupply(ctx, relSel, rels)
+			parents := make(map[string]*enterprise.Enterprise, len(es))
+			for i := range es {
+				parents[es[i].USCC] = &es[i]
+			}
+			return r.prefetchSupply(ctx, relSel, rels, parents)
 		})
 	}
 	return parallel(jobs...)
@@ -276,18 +280,35 @@ func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.Collec
 
 // prefetchSupply fetches the batched fields sel selects on rels: the
 // suppliers and customers (and what is selected on them) and the products.
-func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedField, rels []enterprise.SupplyRelation) error {
+// parents are the enterprises whose relations these are, when known.
+func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedField, rels []enterprise.SupplyRelation, parents map[string]*enterprise.Enterprise) error {
 	if len(rels) == 0 || len(sel) == 0 {
 		return nil
 	}
+	// The partners read with the relations, and the parents, prime the
+	// enterprise loader; only the other ends are fetched.
+	l := r.loaders(ctx)
 	var usccs, products []string
+	var partners []enterprise.Enterprise
 	ends := append(named(sel, "supplier"), named(sel, "customer")...)
+	end := func(rel enterprise.SupplyRelation, uscc string) {
+		p := rel.Partner
+		if p == nil || p.USCC != uscc {
+			p = parents[uscc]
+		}
+		if p != nil {
+			l.Enterprise.Prime(uscc, p)
+			partners = append(partners, *p)
+			return
+		}
+		usccs = append(usccs, uscc)
+	}
 	for _, rel := range rels {
 		if len(named(sel, "supplier")) > 0 {
-			usccs = append(usccs, rel.SupplierUSCC)
+			end(rel, rel.SupplierUSCC)
 		}
 		if len(named(sel, "customer")) > 0 {
-			usccs = append(usccs, rel.CustomerUSCC)
+			end(rel, rel.CustomerUSCC)
 		}
 		if rel.ProductCode != nil {
 			products = append(products, *rel.ProductCode)
@@ -298,7 +319,11 @@ func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedFi
 			if len(ends) == 0 {
 				return nil
 			}
-			return r.prefetchEnterprisesByUSCC(ctx, fieldsOf(ctx, ends, enterpriseTypes), usccs)
+			_, es, err := prime(ctx, l.Enterprise, r.Enterprises.ByUSCC, usccs)
+			if err != nil {
+				return err
+			}
+			return r.prefetchEnterprises(ctx, fieldsOf(ctx, ends, enterpriseTypes), uniqueEnterprises(append(partners, derefs(es)...)))
 		},
 		func() error {
 			ps := named(sel, "product")
@@ -307,16 +332,6 @@ func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedFi
 			}
 			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, ps, productTypes), products)
 		})
-}
-
-// prefetchEnterprisesByUSCC loads the enterprises into the request's
-// loader, then what sel selects on them.
-func (r *Resolver) prefetchEnterprisesByUSCC(ctx context.Context, sel []graphql.CollectedField, usccs []string) error {
-	_, es, err := prime(ctx, r.loaders(ctx).Enterprise, r.Enterprises.ByUSCC, usccs)
-	if err != nil {
-		return err
-	}
-	return r.prefetchEnterprises(ctx, sel, derefs(es))
 }
 
 // prefetchProductsByCode loads the products into the request's loader,

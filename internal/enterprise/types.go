@@ -86,6 +86,10 @@ type SupplyRelation struct {
 	CustomerUSCC string
 	ProductCode  *string
 	Since        *int
+	// Partner is the enterprise at the listed end (the supplier in a
+	// listing of suppliers), when the store read it with the relation, so
+	// that showing it costs no further statement; nil otherwise.
+	Partner *Enterprise
 }
 
 // Input is an enterprise to create or update, keyed by USCC. It is what the

@@ -272,7 +272,7 @@ func (s *Store) ContactsOf(ctx context.Context, usccs []string) ([]*enterprise.C
 // and how many lie at or before the position (hasPreviousPage). LIMIT may
 // not refer to a row variable, so the window is a slice of the ordered
 // list.
-const qSupplyWindows = `UNWIND $rows AS k
+var qSupplyWindows = `UNWIND $rows AS k
 	CALL (k) {
 	  MATCH (me:Enterprise {uscc: k.uscc})-[r:SUPPLIES]-(o:Enterprise)
 	  WHERE CASE WHEN k.customers THEN startNode(r) = me ELSE endNode(r) = me END
@@ -281,8 +281,9 @@ const qSupplyWindows = `UNWIND $rows AS k
 	       (sk = k.since AND (o.uscc > k.partner OR (o.uscc = k.partner AND r.product > k.product))) AS later
 	  ORDER BY sk DESC, o.uscc, r.product
 	  WITH count(r) AS total, count(CASE WHEN NOT later THEN 1 END) AS passed,
-	       collect(CASE WHEN later THEN {partner: o.uscc, product: r.product, since: r.since} END) AS later
-	  RETURN total, passed, later[0..k.limit] AS rels
+	       collect(CASE WHEN later THEN {o: o, product: r.product, since: r.since} END) AS later
+	  RETURN total, passed, [x IN later[0..k.limit] | [e IN [x.o] | {partner: e.uscc, product: x.product, since: x.since,
+	         enterprise: ` + asMap(enterpriseColumns) + `}][0]] AS rels
 	}
 	RETURN k.i AS i, total, passed, rels`
 
@@ -328,6 +329,13 @@ func (s *Store) SupplyWindows(ctx context.Context, qs []enterprise.SupplyQuery) 
 				if y, ok := m["since"].(int64); ok {
 					since := int(y)
 					rel.Since = &since
+				}
+				if em, ok := m["enterprise"].(map[string]any); ok {
+					e, err := fromMap(em, mapEnterprise)
+					if err != nil {
+						return struct{}{}, fmt.Errorf("supply window: partner: %w", err)
+					}
+					rel.Partner = &e
 				}
 				w.Relations = append(w.Relations, rel)
 			}

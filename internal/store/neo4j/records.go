@@ -198,22 +198,28 @@ func asMap(columns string) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// mapColumn reads a map column written with asMap through mapRow; false when
-// the column is null.
+// mapColumn reads a map column written with asMap through mapRow; false
+// when the column is null.
 func mapColumn[T any](r *row, key string, mapRow func(*row) T) (T, bool) {
 	m, ok := value[map[string]any](r, key)
 	if !ok {
 		return *new(T), false
 	}
+	v, err := fromMap(m, mapRow)
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("column %s: %w", key, err)
+	}
+	return v, true
+}
+
+// fromMap reads a map written with asMap through mapRow.
+func fromMap[T any](m map[string]any, mapRow func(*row) T) (T, error) {
 	rec := &neo4j.Record{Keys: make([]string, 0, len(m)), Values: make([]any, 0, len(m))}
 	for k, v := range m {
 		rec.Keys = append(rec.Keys, k)
 		rec.Values = append(rec.Values, v)
 	}
-	inner := &row{rec: rec}
-	v := mapRow(inner)
-	if inner.err != nil && r.err == nil {
-		r.err = fmt.Errorf("column %s: %w", key, inner.err)
-	}
-	return v, true
+	r := &row{rec: rec}
+	v := mapRow(r)
+	return v, r.err
 }
