@@ -161,11 +161,15 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 			Products []struct {
 				Product struct {
 					Name      string
-					Producers struct{ Edges []struct{ Node struct{ Name string } } }
+					Producers struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
 				}
 			}
 			Suppliers struct {
-				Edges []struct{ Node struct{ Supplier struct{ Name string } } }
+				Edges []struct {
+					Node struct{ Supplier struct{ Name string } }
+				}
 			}
 		}
 	}
