@@ -80,6 +80,16 @@ var designationLadder = map[enterprise.Designation]float64{
 	enterprise.InnovativeSME:       0.3,
 }
 
+// rankKey is the RankKey of the weights w.
+func rankKey(w Weights) RankKey {
+	ladder := make(map[string]float64, len(designationLadder))
+	for d, v := range designationLadder {
+		ladder[string(d)] = v
+	}
+	return RankKey{Proximity: w.Proximity, Qualification: w.Qualification,
+		ProximityScaleKm: ProximityScaleKm, UnknownProximity: UnknownProximity, Ladder: ladder}
+}
+
 // qualificationValue is the ladder value of the highest designation held
 // (0 for none) and that designation.
 func qualificationValue(held []string) (float64, enterprise.Designation) {

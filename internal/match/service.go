@@ -20,12 +20,12 @@ import (
 const (
 	DefaultMatchFirst = 20
 	MaxMatchFirst     = 100
-	// CandidatesPerKind caps the candidates gathered per product and fit
-	// (exact product, same segment, adjacent segment, shared partners)
-	// before scoring; the nearest are kept. A request asking for more
-	// results (first) gathers first per product and fit instead. See
-	// docs/matching.md for why 50 is enough.
-	CandidatesPerKind = 50
+	// CandidatesPerKind caps the candidates (firms) gathered per product
+	// and fit (exact product, same segment, adjacent segment, shared
+	// partners) before scoring: those with the highest rank key (weighted
+	// proximity + qualification, RankKey) are kept, or first per product and
+	// fit when first is larger. Why 100: docs/matching.md.
+	CandidatesPerKind = 100
 
 	DefaultGapFirst     = 20
 	MaxGapFirst         = 100
@@ -189,6 +189,7 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		Designations:  designations,
 		AskerSegments: asker.Segments,
 		PerKind:       max(CandidatesPerKind, first),
+		Rank:          rankKey(s.weights),
 	})
 	if err != nil {
 		return nil, err

@@ -77,8 +77,22 @@ type CandidateQuery struct {
 	Designations  []string
 	// AskerSegments are the segments "firms like the asker" work in.
 	AskerSegments []string
-	// PerKind caps candidate rows per product and fit, before scoring.
+	// PerKind caps the candidates (firms) per product and fit, before
+	// scoring: those with the highest Rank key are kept.
 	PerKind int
+	Rank    RankKey
+}
+
+// RankKey is the part of the score the store computes for every candidate
+// before the cap: the weighted proximity and qualification. The product fit
+// is the same for all candidates of a product and fit; network, capacity
+// and novelty are left out (they cost a count per candidate).
+type RankKey struct {
+	Proximity, Qualification float64 // weights
+	ProximityScaleKm         float64
+	UnknownProximity         float64
+	// Ladder is the qualification value of each designation code.
+	Ladder map[string]float64
 }
 
 // Hit is one way a candidate relates to a product asked about.

@@ -74,6 +74,11 @@ const candidateFilter = `c <> a
       AND (size($designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d:Designation) WHERE d.code IN $designations })
       AND NOT ($excludeTrading AND EXISTS { MATCH (c)-[:SUPPLIES]-(a) })`
 
+// rankKey is the weighted proximity + qualification of candidate c for
+// asker a (match.RankKey): the cap keeps the highest.
+const rankKey = `$rank.proximity * coalesce(exp(-point.distance(c.location, a.location) / 1000.0 / $rank.scaleKm), $rank.unknownProximity)
+      + $rank.qualification * reduce(q = 0.0, d IN [(c)-[:HOLDS]->(x:Designation) | x.code] | CASE WHEN coalesce($rank.ladder[d], 0.0) > q THEN $rank.ladder[d] ELSE q END)`
+
 // candidateBranch gathers candidates through relationship rel (MAKES or
 // NEEDS, from the allow-list below) for one fit; pattern binds via. The cap
 // counts firms, not rows (a firm making five products of the segment is one
@@ -84,14 +89,15 @@ func candidateBranch(rel, pattern, extra, via, fit string) string {
     MATCH %s
     WHERE %s%s
     WITH a, c, collect({r: r, via: %s}) AS hs
-    WITH a, c, hs ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+    WITH a, c, hs, ` + rankKey + ` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
     WITH c, reduce(b = head(hs), h IN tail(hs) | CASE WHEN h.via.code < b.via.code THEN h ELSE b END) AS h
     RETURN c, h.r AS r, h.via AS via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
 }
 
 // candidateQuery builds the candidate statement for relationship rel.
-// Every branch is capped at $perKind rows (nearest first) before anything
-// else is computed, so the cost is bounded by products x fits x $perKind.
+// Every branch is capped at $perKind firms (highest rank key first) before
+// the network counts are computed, so their cost is bounded by products x
+// fits x $perKind.
 func candidateQuery(rel string, peers, existing string) string {
 	return `
 MATCH (a:Enterprise {uscc: $uscc})
@@ -109,12 +115,14 @@ CALL (a) {
   UNION
   MATCH (a)-[:SUPPLIES]->(:Enterprise)<-[:SUPPLIES]-(c:Enterprise)
   WHERE $sharedPartners AND ` + candidateFilter + `
-  WITH DISTINCT a, c ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+  WITH DISTINCT a, c
+  WITH a, c, ` + rankKey + ` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
   RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit
   UNION
   MATCH (a)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(c:Enterprise)
   WHERE $sharedPartners AND ` + candidateFilter + `
-  WITH DISTINCT a, c ORDER BY point.distance(c.location, a.location), c.uscc LIMIT $perKind
+  WITH DISTINCT a, c
+  WITH a, c, ` + rankKey + ` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
   RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit
 }
 WITH a, c, collect({fit: fit,
@@ -174,6 +182,11 @@ func (s *Store) MatchCandidates(ctx context.Context, q match.CandidateQuery) ([]
 		"sharedPartners": q.Kind == match.Partners,
 		"askerSegments":  nonNil(q.AskerSegments),
 		"perKind":        q.PerKind,
+		"rank": map[string]any{
+			"proximity": q.Rank.Proximity, "qualification": q.Rank.Qualification,
+			"scaleKm": q.Rank.ProximityScaleKm, "unknownProximity": q.Rank.UnknownProximity,
+			"ladder": ladder(q.Rank.Ladder),
+		},
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]match.Candidate, error) {
 		recs, err := run(ctx, tx, query, params)
@@ -329,6 +342,14 @@ func number(v any) *float64 {
 		return &f
 	}
 	return nil
+}
+
+func ladder(m map[string]float64) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 func nonNil(s []string) []string {
