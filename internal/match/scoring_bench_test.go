@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"chainmatch/internal/geo"
+	"chainmatch/internal/gid"
 )
 
 // benchCandidates builds n candidates shaped like the store's answer for a
@@ -58,6 +59,32 @@ func BenchmarkScoreAndRankCandidates(b *testing.B) {
 			out = append(out, s.scoreCandidate(lang, Suppliers, asker, own, true, c))
 		}
 		sortMatches(out)
+	}
+}
+
+// BenchmarkScoreRankExplainFirst is what the service does now: score the
+// 1,500 candidates, rank them, and build components and reasons for the 20
+// returned only.
+func BenchmarkScoreRankExplainFirst(b *testing.B) {
+	s, err := NewService(nil, DefaultWeights())
+	if err != nil {
+		b.Fatal(err)
+	}
+	asker, own, cs := benchCandidates(1500)
+	lang := LanguageFrom(context.Background())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ranked := make([]rankedCandidate, 0, len(cs))
+		for i := range cs {
+			sc := s.candidateScore(Suppliers, own, cs[i])
+			ranked = append(ranked, rankedCandidate{score: score(sc.comps[:]), key: gid.Encode(gid.Enterprise, cs[i].USCC), c: &cs[i]})
+		}
+		sortRanked(ranked)
+		out := make([]Match, 0, DefaultMatchFirst)
+		for _, r := range ranked[:DefaultMatchFirst] {
+			out = append(out, s.scoreCandidate(lang, Suppliers, asker, own, true, *r.c))
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ func candidateBranch(rel, pattern, extra, via, fit string) string {
     MATCH %s
     WHERE %s%s
     WITH a, c, collect({r: r, via: %s}) AS hs
-    WITH a, c, hs, ` + rankKey + ` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
+    WITH a, c, hs, `+rankKey+` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
     WITH c, reduce(b = head(hs), h IN tail(hs) | CASE WHEN h.via.code < b.via.code THEN h ELSE b END) AS h
     RETURN c, h.r AS r, h.via AS via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
 }
