@@ -72,11 +72,14 @@ const (
 )
 
 // enterpriseWhere builds the conjunction of the filter fragments c asks for
-// and their parameters.
-func enterpriseWhere(c enterprise.Criteria, params map[string]any) string {
+// and their parameters, leaving out the fragment the anchor MATCH already
+// guarantees (its parameter is still set).
+func enterpriseWhere(c enterprise.Criteria, params map[string]any, anchored string) string {
 	var conds []string
 	add := func(frag, name string, v any) {
-		conds = append(conds, frag)
+		if frag != anchored {
+			conds = append(conds, frag)
+		}
 		if name != "" {
 			params[name] = v
 		}
@@ -125,24 +128,26 @@ func enterpriseWhere(c enterprise.Criteria, params map[string]any) string {
 	return strings.Join(conds, "\n\t  AND ")
 }
 
-// enterpriseAnchor is the MATCH that starts a listing. A filter on a node
-// with a unique key (district, park, product made) starts from that node
-// and expands to its enterprises, instead of scanning every enterprise and
-// testing the filter's EXISTS per row: on the 100,000-firm graph a district
-// and designation page went from ~1.1 s to ~0.34 s of Neo4j time
-// (docs/benchmarks.md). The filter fragment stays in the WHERE (redundant,
-// cheap), so the result is the same; MERGE keeps one relationship per pair,
-// so the expansion yields each enterprise once.
-func enterpriseAnchor(c enterprise.Criteria) string {
+// enterpriseAnchor is the MATCH that starts a listing, and the filter
+// fragment it makes redundant. A filter on a node with a unique key
+// (district, park, product made) starts from that node and expands to its
+// enterprises, instead of scanning every enterprise and testing the
+// filter's EXISTS per row: on the 100,000-firm graph a district and
+// designation page went from ~1.1 s to ~0.34 s of Neo4j time
+// (docs/benchmarks.md). MERGE keeps one relationship per pair, so the
+// expansion yields each enterprise once. The fragment is left out of the
+// WHERE: kept, it cost an Expand(Into) per row, about half the db hits of
+// a district + designation page (PROFILE, docs/graph-model.md).
+func enterpriseAnchor(c enterprise.Criteria) (match, anchored string) {
 	switch {
 	case c.DistrictCode != nil:
-		return "MATCH (:District {code: $districtCode})<-[:LOCATED_IN]-(e:Enterprise)"
+		return "MATCH (:District {code: $districtCode})<-[:LOCATED_IN]-(e:Enterprise)", fDistrict
 	case c.ParkCode != nil:
-		return "MATCH (:Park {code: $parkCode})<-[:IN_PARK]-(e:Enterprise)"
+		return "MATCH (:Park {code: $parkCode})<-[:IN_PARK]-(e:Enterprise)", fPark
 	case c.MakesProductCode != nil:
-		return "MATCH (:Product {code: $makesCode})<-[:MAKES]-(e:Enterprise)"
+		return "MATCH (:Product {code: $makesCode})<-[:MAKES]-(e:Enterprise)", fMakes
 	}
-	return "MATCH (e:Enterprise)"
+	return "MATCH (e:Enterprise)", ""
 }
 
 // ListEnterprises returns up to q.Limit enterprises matching q.Criteria
@@ -154,7 +159,8 @@ func enterpriseAnchor(c enterprise.Criteria) string {
 // filter); otherwise it only sorts the top q.Limit.
 func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (enterprise.ListResult, error) {
 	params := map[string]any{"limit": q.Limit}
-	where := enterpriseWhere(q.Criteria, params)
+	anchor, anchored := enterpriseAnchor(q.Criteria)
+	where := enterpriseWhere(q.Criteria, params, anchored)
 	sk := sortUSCC
 	switch q.Order.Field {
 	case enterprise.OrderByName:
@@ -173,7 +179,7 @@ func (s *Store) ListEnterprises(ctx context.Context, q enterprise.ListQuery) (en
 		cursor = after
 		params["sortKey"], params["afterUSCC"] = q.After.Sort, q.After.USCC
 	}
-	match := enterpriseAnchor(q.Criteria) + "\n\tWHERE " + where
+	match := anchor + "\n\tWHERE " + where
 	counted := !q.SkipTotal || q.After != nil
 	var stmt string
 	if counted {
