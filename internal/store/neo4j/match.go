@@ -108,7 +108,18 @@ CALL (a) {
 		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want", string(match.FitProduct)) + `
     UNION` +
 		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND via <> want", "via", string(match.FitSegment)) + `
-    UNION` +
+  }
+  RETURN c, r, want, via, fit
+  UNION
+  // The adjacent-segment fit depends only on the wanted product's segments:
+  // gathered once per set of segments, for its lowest-coded wanted product
+  // (the hit the ranking picks among equal ones), not once per product.
+  UNWIND $codes AS code
+  MATCH (want:Product {code: code})
+  WITH a, want, COLLECT { MATCH (want)-[:IN_SEGMENT]->(s:ChainSegment) RETURN s.code AS s ORDER BY s } AS segs
+  WITH a, segs, min(want.code) AS lowest
+  MATCH (want:Product {code: lowest})
+  CALL (a, want) {` +
 		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(s:ChainSegment)-[:PART_OF]->(:IndustrialChain)<-[:PART_OF]-(s2:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND abs(s2.position - s.position) = 1", "via", string(match.FitAdjacent)) + `
   }
   RETURN c, r, want, via, fit
