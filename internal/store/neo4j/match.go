@@ -106,8 +106,34 @@ CALL (a) {
   MATCH (want:Product {code: code})
   CALL (a, want) {` +
 		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want", string(match.FitProduct)) + `
-    UNION` +
-		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND via <> want", "via", string(match.FitSegment)) + `
+  }
+  RETURN c, r, want, via, fit
+  UNION
+  // The same-segment fit: the makers of the segments' products are
+  // gathered and ranked once per set of segments; each wanted product then
+  // keeps, in memory, the best $perKind firms with another product than
+  // itself (as if gathered per product).
+  UNWIND $codes AS code
+  MATCH (want:Product {code: code})
+  WITH a, want, COLLECT { MATCH (want)-[:IN_SEGMENT]->(s:ChainSegment) RETURN s.code AS s ORDER BY s } AS segs
+  WITH a, segs, collect(want) AS wants
+  CALL (a, wants) {
+    WITH a, wants, head(wants) AS w0
+    // Two MATCH clauses: in one pattern, w0 itself could not be a via
+    // (the same IN_SEGMENT edge twice), yet it is one for the others.
+    MATCH (w0)-[:IN_SEGMENT]->(seg:ChainSegment)
+    MATCH (seg)<-[:IN_SEGMENT]-(via:Product)<-[r:` + rel + `]-(c:Enterprise)
+    WHERE ` + candidateFilter + `
+    WITH a, wants, c, collect({r: r, via: via}) AS hs
+    WITH wants, c, hs, ` + rankKey + ` AS key
+    UNWIND wants AS want
+    WITH want, c, key, [h IN hs WHERE h.via <> want] AS hs
+    WHERE size(hs) > 0
+    WITH want, c, hs ORDER BY key DESC, c.uscc
+    WITH want, collect({c: c, hs: hs})[..$perKind] AS top
+    UNWIND top AS t
+    WITH want, t.c AS c, reduce(b = head(t.hs), h IN tail(t.hs) | CASE WHEN h.via.code < b.via.code THEN h ELSE b END) AS h
+    RETURN c, h.r AS r, want, h.via AS via, '` + string(match.FitSegment) + `' AS fit
   }
   RETURN c, r, want, via, fit
   UNION
