@@ -71,6 +71,14 @@ func Open(cfg Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j driver for %s: %w", cfg.URI, err)
 	}
+	// The driver (v5.28) initialises its connector lazily and unsynchronised
+	// on the first connection attempt, so two first connections in parallel
+	// race (the race detector sees it). One attempt here, before anything
+	// runs concurrently, does that initialisation; whether it reaches Neo4j
+	// does not matter (the server starts while Neo4j is down).
+	warmCtx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	_ = drv.VerifyConnectivity(warmCtx)
+	cancel()
 	return &Store{
 		driver:    drv,
 		db:        cfg.Database,
