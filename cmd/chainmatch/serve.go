@@ -32,6 +32,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if _, err := newSecurity(cfg, st, log); err != nil {
 		return err
 	}
+	if _, err := newMatchService(cfg, st); err != nil {
+		return err
+	}
 	h := newHandler(cfg, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

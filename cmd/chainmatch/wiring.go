@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -15,15 +16,25 @@ import (
 
 // newResolver builds the services the resolvers call.
 func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *graph.Resolver {
-	matches, err := match.NewService(st, match.DefaultWeights())
+	matches, err := newMatchService(cfg, st)
 	if err != nil {
-		panic(err) // the default weights are valid; a test proves it
+		panic(err) // serve checks the weights before it builds the handler
 	}
 	return &graph.Resolver{
 		Enterprises: enterprise.NewService(st),
 		Catalog:     chain.NewService(st),
 		Matches:     matches,
 	}
+}
+
+// newMatchService builds matchmaking with the default weights, overridden
+// by CHAINMATCH_MATCH_WEIGHTS.
+func newMatchService(cfg config.Config, st *neo4jstore.Store) (*match.Service, error) {
+	w, err := match.ParseWeights(cfg.MatchWeights, match.DefaultWeights())
+	if err != nil {
+		return nil, fmt.Errorf("CHAINMATCH_MATCH_WEIGHTS: %w", err)
+	}
+	return match.NewService(st, w)
 }
 
 // graphQLMiddleware wraps the GraphQL handler with per-request state.

@@ -30,6 +30,7 @@ type Config struct {
 	MaxBodyBytes    int64
 	Migrate         bool
 	AdminKey        string
+	MatchWeights    string
 	// JWT verification (off unless a secret or public key is set).
 	JWTHS256Secret        string
 	JWTRS256PublicKeyFile string
@@ -78,6 +79,7 @@ var Vars = []Var{
 	{"CHAINMATCH_MAX_BODY_BYTES", "1048576", false, "largest accepted request body"},
 	{"CHAINMATCH_MIGRATE", "true", false, "apply schema migrations at `serve` start (replicas may set false and run `chainmatch migrate` once)"},
 	{"CHAINMATCH_ADMIN_KEY", "", true, "bootstrap admin API key (optional)"},
+	{"CHAINMATCH_MATCH_WEIGHTS", "", false, "override scoring weights, e.g. `proximity=0.3,network=0.1` (names as in `ScoreComponent.name`; see docs/matching.md)"},
 	{"CHAINMATCH_JWT_HS256_SECRET", "", true, "accept HS256 JWTs signed with this secret (at least 32 bytes)"},
 	{"CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE", "", false, "accept RS256 JWTs verified with this PEM public key (instead of HS256)"},
 	{"CHAINMATCH_JWT_ISSUER", "", false, "required `iss` of JWTs (empty: not checked)"},
@@ -129,6 +131,7 @@ func load(getenv func(string) string) (Config, error) {
 		RequestTimeout:  dur("CHAINMATCH_REQUEST_TIMEOUT"),
 		ShutdownTimeout: dur("CHAINMATCH_SHUTDOWN_TIMEOUT"),
 		AdminKey:        getenv("CHAINMATCH_ADMIN_KEY"),
+		MatchWeights:    getenv("CHAINMATCH_MATCH_WEIGHTS"),
 
 		JWTHS256Secret:        getenv("CHAINMATCH_JWT_HS256_SECRET"),
 		JWTRS256PublicKeyFile: strings.TrimSpace(getenv("CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE")),

@@ -3,6 +3,8 @@ package match
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // Weights are the configurable weights of the two scoring models (see
@@ -91,4 +93,48 @@ func score(cs []ScoreComponent) float64 {
 		s += c.Weight * c.Value
 	}
 	return s
+}
+
+// weightNames maps the component names used in responses and docs to the
+// Weights fields, for ParseWeights.
+func (w *Weights) byName() map[string]*float64 {
+	return map[string]*float64{
+		"productFit": &w.ProductFit, "proximity": &w.Proximity, "qualification": &w.Qualification,
+		"network": &w.Network, "capacity": &w.Capacity, "novelty": &w.Novelty,
+		"supplyAccess": &w.SupplyAccess, "marketAccess": &w.MarketAccess,
+		"chainFocus": &w.ChainFocus, "gapFill": &w.GapFill,
+	}
+}
+
+// ParseWeights overrides base with a spec such as
+// "proximity=0.3,network=0.1" (component names as in responses; the
+// CHAINMATCH_MATCH_WEIGHTS variable). Unnamed components keep their base
+// value; NewService then scales each group to sum to 1. An empty spec
+// returns base.
+func ParseWeights(spec string, base Weights) (Weights, error) {
+	w := base
+	fields := w.byName()
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return base, fmt.Errorf("match weights: %q is not name=value", part)
+		}
+		f, known := fields[strings.TrimSpace(name)]
+		if !known {
+			return base, fmt.Errorf("match weights: unknown component %q", name)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return base, fmt.Errorf("match weights: %s needs a number >= 0, got %q", name, val)
+		}
+		*f = v
+	}
+	if _, err := w.normalized(); err != nil {
+		return base, err
+	}
+	return w, nil
 }
