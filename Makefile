@@ -26,7 +26,7 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 test: ## every check and test, against a real Neo4j (its own, on port 7688)
 	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
 
-test-all: neo4j-ensure vet fmt-check check-generate go-test fuzz web-test e2e
+test-all: neo4j-ensure web vet fmt-check check-generate go-test fuzz web-test e2e
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
@@ -45,7 +45,7 @@ vet: ## go vet
 fmt-check: ## gofmt check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-go-test: neo4j-ensure ## go test -race (integration tests use the real Neo4j)
+go-test: neo4j-ensure web ## go test -race (integration tests use the real Neo4j; the explorer build is embedded and tested)
 	$(GO) test -race -count=1 -timeout 15m $(GOTESTFLAGS) ./...
 
 fuzz: neo4j-ensure ## short fuzz runs of the request path and the query limits (seed corpus in testdata/fuzz)
