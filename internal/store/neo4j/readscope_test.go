@@ -2,7 +2,11 @@ package neo4jstore_test
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
+
+	"chainmatch/internal/apperr"
 
 	"chainmatch/internal/enterprise"
 	neo4jstore "chainmatch/internal/store/neo4j"
@@ -47,5 +51,21 @@ func TestReadScopeSharesOneTransaction(t *testing.T) {
 	end()
 	if _, err := neo4jstore.TransactionID(ctx, s); err != nil {
 		t.Fatalf("read after the scope ended: %v", err)
+	}
+}
+
+// TestReadScopeDoesNotRerunDomainErrors: a read whose answer is "not
+// found" is final; it must not be run a second time outside the scope.
+func TestReadScopeDoesNotRerunDomainErrors(t *testing.T) {
+	s := neo4jtest.Open(t)
+	var n atomic.Int64
+	ctx, end := s.WithReadScope(neo4jstore.WithRoundTripCounter(context.Background(), &n))
+	defer end()
+	_, err := s.MatchAsker(ctx, "91330000NOSUCH000X", nil)
+	if !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("MatchAsker of an unknown firm: %v, want ErrNotFound", err)
+	}
+	if got := n.Load(); got != 1 {
+		t.Fatalf("not-found read cost %d statements, want 1", got)
 	}
 }

@@ -139,8 +139,14 @@ func txTimeout(ctx context.Context) func(*neo4j.TransactionConfig) {
 // (WithReadScope) it runs in the scope's shared transaction.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	if sc := scopeOf(ctx, s); sc != nil {
-		if v, err := scopedRead(ctx, sc, work); err == nil {
+		v, err := scopedRead(ctx, sc, work)
+		if err == nil {
 			return v, nil
+		}
+		// A domain answer (not found, bad input) is final; only a failure
+		// of the shared transaction itself is worth a run of its own.
+		if isDomainError(err) {
+			return v, err
 		}
 	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
@@ -189,6 +195,13 @@ func single(ctx context.Context, tx neo4j.ManagedTransaction, query string, para
 		return nil, err
 	}
 	return recs[0], nil
+}
+
+// isDomainError reports errors that work functions return on purpose: they
+// mean the same in any transaction, so running the work again is waste.
+func isDomainError(err error) bool {
+	var ae *apperr.Error
+	return errors.As(err, &ae) || errors.Is(err, apperr.ErrNotFound) || errors.Is(err, apperr.ErrConflict)
 }
 
 // translate maps driver errors to apperr sentinels, keeping the cause for logs.
