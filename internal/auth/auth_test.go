@@ -17,7 +17,14 @@ func TestAPIKeyFormatAndHash(t *testing.T) {
 	if !ok || id != k.ID || !strings.HasPrefix(plain, k.Prefix+"_") || len(plain) != len("cm_")+12+1+43 {
 		t.Fatalf("key %q id %q ok %v", plain, id, ok)
 	}
-	if !k.matches(plain) || k.matches(plain[:len(plain)-1]+"A") || strings.Contains(k.Hash, plain) {
+	// Change the secret's last character to one it is not (a fixed
+	// replacement would equal the original one time in 64).
+	last := plain[len(plain)-1]
+	other := byte('A')
+	if last == other {
+		other = 'B'
+	}
+	if !k.matches(plain) || k.matches(plain[:len(plain)-1]+string(other)) || strings.Contains(k.Hash, plain) {
 		t.Fatal("hash comparison")
 	}
 	for _, bad := range []string{"", "cm_", "cm_zzzzzzzzzzzz_" + strings.Repeat("A", 43), "xx_0123456789ab_" + strings.Repeat("A", 43), plain + "A"} {
