@@ -25,16 +25,26 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer st.Close(context.Background())
 
-	// Neo4j may be down at start: serve anyway (readyz says 503, queries
-	// say DATABASE_UNAVAILABLE) and keep trying to migrate in the background.
-	go prepareSchema(ctx, cfg, st, log)
-
+	// Refuse bad configuration before anything runs in the background.
 	if _, err := newSecurity(cfg, st, log); err != nil {
 		return err
 	}
 	if _, err := newMatchService(cfg, st); err != nil {
 		return err
 	}
+
+	// Neo4j may be down at start: serve anyway (readyz says 503, queries
+	// say DATABASE_UNAVAILABLE) and keep trying to migrate in the background.
+	// The migration stops and is waited for before the store closes (the
+	// deferred calls run last-in first-out), so Close never races a session.
+	schemaCtx, stopSchema := context.WithCancel(ctx)
+	schemaDone := make(chan struct{})
+	go func() {
+		defer close(schemaDone)
+		prepareSchema(schemaCtx, cfg, st, log)
+	}()
+	defer func() { stopSchema(); <-schemaDone }()
+
 	h := newHandler(cfg, st, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

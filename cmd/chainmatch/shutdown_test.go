@@ -80,3 +80,29 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 		t.Fatal("serve did not return after draining")
 	}
 }
+
+// TestServeStopsSchemaWorkBeforeClosingStore makes serve fail right after
+// the background migration has started (its address is taken): serve must
+// stop and wait for the migration before closing the driver. Under -race a
+// Close during the migration's connection borrow is reported as a data race.
+func TestServeStopsSchemaWorkBeforeClosingStore(t *testing.T) {
+	neo4jtest.Open(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	t.Setenv("CHAINMATCH_ADDR", taken.Addr().String())
+	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
+	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
+	cfg, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		err := serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err == nil || !strings.Contains(err.Error(), "listen on") {
+			t.Fatalf("serve on a taken address: %v", err)
+		}
+	}
+}
