@@ -24,11 +24,11 @@ func TestDeadlineAbortsLongQuery(t *testing.T) {
 	if !errors.Is(err, apperr.ErrUnavailable) || apperr.CodeOf(err) != apperr.DatabaseUnavailable {
 		t.Fatalf("want DATABASE_UNAVAILABLE, got %v", err)
 	}
-	if elapsed > 3*time.Second {
+	if elapsed > 10*time.Second { // unbounded, the count runs for minutes
 		t.Fatalf("query ran %v after a 300ms deadline", elapsed)
 	}
 	// The server gave up too: Neo4j answers the next query at once.
-	pctx, pcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	pctx, pcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer pcancel()
 	if err := s.Ping(pctx); err != nil {
 		t.Fatal(err)
