@@ -153,14 +153,6 @@ fi
 log "servers: chainmatch :$cm_port, raw floor :$floor_port, @neo4j/graphql :$peer_port"
 admin_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 cm_bin=bin/chainmatch
-if [ "${BENCH_PPROF:-0}" = 1 ]; then
-	# Profiling build: chainmatch plus bench/pprof/pprof_main.go.txt (an
-	# opt-in pprof listener) through a build overlay; no file in
-	# cmd/chainmatch changes.
-	printf '{"Replace":{"%s":"%s"}}' "$root/cmd/chainmatch/zz_bench_pprof.go" "$root/bench/pprof/pprof_main.go.txt" >"$work/overlay.json"
-	go build -overlay "$work/overlay.json" -o bin/chainmatch-pprof ./cmd/chainmatch
-	cm_bin=bin/chainmatch-pprof
-fi
 # The peer has no rate limit; the benchmark key has none either (0 = off).
 CHAINMATCH_ADDR=127.0.0.1:$cm_port CHAINMATCH_MODE=prod CHAINMATCH_ADMIN_KEY=$admin_key CHAINMATCH_MIGRATE=false \
 	CHAINMATCH_RATE_LIMITS=anonymous=5:20,partner=20:60,staff=50:100,admin=0:0 \
@@ -188,7 +180,7 @@ if [ "${BENCH_PPROF:-0}" = 1 ]; then
 		curl -fsS -o "$out/cpu-$op.pprof" "http://127.0.0.1:18089/debug/pprof/profile?seconds=20"
 		curl -fsS -o "$out/heap-$op.pprof" "http://127.0.0.1:18089/debug/pprof/heap"
 		wait "$load" || true
-		go tool pprof -top -nodecount=40 bin/chainmatch-pprof "$out/cpu-$op.pprof" >"$out/cpu-$op.txt" 2>/dev/null || true
+		go tool pprof -top -nodecount=40 bin/chainmatch "$out/cpu-$op.pprof" >"$out/cpu-$op.txt" 2>/dev/null || true
 		head -n 30 "$out/cpu-$op.txt"
 	done
 fi

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"chainmatch/graph"
@@ -46,6 +47,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer func() { stopSchema(); <-schemaDone }()
 
 	h := newHandler(cfg, st, log)
+	if cfg.PprofAddr != "" {
+		stop, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -128,4 +136,25 @@ func prepareSchema(ctx context.Context, cfg config.Config, st *neo4jstore.Store,
 		}
 		wait = min(wait*2, 10*time.Second)
 	}
+}
+
+// servePprof serves Go's profiler on its own loopback listener (config
+// refuses other hosts), apart from the API's handler chain, so that
+// profiles can be taken under load (docs/benchmarks.md). The returned
+// function closes it.
+func servePprof(addr string, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("pprof listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("profiler", "addr", ln.Addr().String(), "path", "/debug/pprof/")
+	return func() { _ = srv.Close() }, nil
 }

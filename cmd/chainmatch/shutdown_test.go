@@ -109,3 +109,46 @@ func TestServeStopsSchemaWorkBeforeClosingStore(t *testing.T) {
 		}
 	}
 }
+
+// TestServeProfilerOnItsOwnListener: CHAINMATCH_PPROF serves Go's profiler
+// on a separate loopback port, never on the API's, and stops with serve.
+func TestServeProfilerOnItsOwnListener(t *testing.T) {
+	neo4jtest.Open(t)
+	api, prof := freePort(t), freePort(t)
+	t.Setenv("CHAINMATCH_ADDR", "127.0.0.1:"+strconv.Itoa(api))
+	t.Setenv("CHAINMATCH_PPROF", "127.0.0.1:"+strconv.Itoa(prof))
+	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
+	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
+	cfg, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+
+	get := func(port int, path string) (int, string) {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	eventually(t, "API ready", 30*time.Second, func() bool { code, _ := get(api, "/readyz"); return code == http.StatusOK })
+	if code, body := get(prof, "/debug/pprof/goroutine?debug=1"); code != http.StatusOK || !strings.Contains(body, "goroutine profile") {
+		t.Fatalf("profiler: %d %.200s", code, body)
+	}
+	if code, _ := get(api, "/debug/pprof/"); code == http.StatusOK {
+		t.Fatal("the API's listener serves the profiler")
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := get(prof, "/debug/pprof/"); code != 0 {
+		t.Fatalf("profiler still answers after serve returned: %d", code)
+	}
+}

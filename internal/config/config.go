@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ type Config struct {
 	// ("" = off); TrustedDocumentsRoles are the roles it restricts.
 	TrustedDocuments      string
 	TrustedDocumentsRoles []string
+	// PprofAddr is the loopback address of the profiling listener ("" = off).
+	PprofAddr string
 }
 
 // Rate is a token bucket: PerSecond sustained, Burst at once.
@@ -89,6 +92,7 @@ var Vars = []Var{
 	{"CHAINMATCH_RATE_LIMITS", "anonymous=5:20,partner=20:60,staff=50:100,admin=50:100", false, "requests per second:burst per role, per API key (per IP for anonymous callers); 0 turns a role's limit off"},
 	{"CHAINMATCH_TRUSTED_DOCUMENTS", "", false, "JSON manifest (sha256 -> document) of registered operations; turns trusted-documents mode on"},
 	{"CHAINMATCH_TRUSTED_DOCUMENTS_ROLES", "anonymous,partner", false, "roles restricted to registered operations when trusted-documents mode is on"},
+	{"CHAINMATCH_PPROF", "", false, "serve Go's `/debug/pprof/` on this separate loopback address, e.g. `127.0.0.1:6060` (empty: off; other hosts are refused)"},
 }
 
 // Load reads the environment, applying defaults, and validates the result.
@@ -140,6 +144,10 @@ func load(getenv func(string) string) (Config, error) {
 		JWTRoleClaim:          get("CHAINMATCH_JWT_ROLE_CLAIM"),
 		KeyCacheTTL:           dur("CHAINMATCH_KEY_CACHE_TTL"),
 		TrustedDocuments:      strings.TrimSpace(getenv("CHAINMATCH_TRUSTED_DOCUMENTS")),
+		PprofAddr:             strings.TrimSpace(getenv("CHAINMATCH_PPROF")),
+	}
+	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		errs = append(errs, fmt.Sprintf("CHAINMATCH_PPROF: want a loopback host:port such as 127.0.0.1:6060, got %q", c.PprofAddr))
 	}
 	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < 32 {
 		errs = append(errs, "CHAINMATCH_JWT_HS256_SECRET: want at least 32 bytes")
@@ -198,6 +206,20 @@ func load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// loopback reports whether addr is host:port with a loopback host: the
+// profiler exposes internals and must not be reachable from other machines.
+func loopback(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func knownRole(r string) bool {

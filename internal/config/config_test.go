@@ -57,3 +57,23 @@ func TestClusterURIsPassThroughUnchanged(t *testing.T) {
 		}
 	}
 }
+
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:6060": true, "[::1]:6060": true, "localhost:6060": true,
+		":6060": false, "0.0.0.0:6060": false, "10.0.0.5:6060": false, "127.0.0.1": false, "pprof": false,
+	} {
+		c, err := load(func(k string) string {
+			if k == "CHAINMATCH_PPROF" {
+				return addr
+			}
+			return ""
+		})
+		if ok && (err != nil || c.PprofAddr != addr) {
+			t.Errorf("%q refused: %v", addr, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "CHAINMATCH_PPROF")) {
+			t.Errorf("%q accepted (err %v)", addr, err)
+		}
+	}
+}
