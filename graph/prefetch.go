@@ -179,59 +179,48 @@ func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.Collec
 	}
 	var jobs []func() error
 	has := func(name string) bool { return len(named(sel, name)) > 0 }
-	if has("designations") {
-		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Designations, svc.DesignationsOf, usccs); return err })
-	}
-	if has("chains") {
-		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.ChainsOf, cat.ChainsOfEnterprises, usccs); return err })
-	}
 	if has("contact") {
 		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Contact, svc.ContactsOf, usccs); return err })
 	}
-	if has("district") {
-		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.District, cat.DistrictsByCode, districts); return err })
-	}
-	if has("park") {
-		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Park, cat.ParksByCode, parks); return err })
-	}
-	// Offers and needs, then the products they name (one batch for both).
+	// Designations, district, park, chains, offers and needs with their
+	// products: one statement for whatever of them is selected.
 	offers, needs := named(sel, "products"), named(sel, "needs")
-	if len(offers)+len(needs) > 0 {
+	want := chain.DetailWants{Designations: has("designations"), District: has("district"), Park: has("park"),
+		Chains: has("chains"), Offers: len(offers) > 0, Needs: len(needs) > 0}
+	if want.Any() {
 		jobs = append(jobs, func() error {
-			var offered, needed []string
-			err := parallel(
-				func() error {
-					if len(offers) == 0 {
-						return nil
-					}
-					_, vs, err := prime(ctx, l.Offers, svc.OffersOf, usccs)
-					for _, v := range vs {
-						for _, o := range v {
-							offered = append(offered, o.ProductCode)
-						}
-					}
-					return err
-				},
-				func() error {
-					if len(needs) == 0 {
-						return nil
-					}
-					_, vs, err := prime(ctx, l.Needs, svc.NeedsOf, usccs)
-					for _, v := range vs {
-						for _, n := range v {
-							needed = append(needed, n.ProductCode)
-						}
-					}
-					return err
-				})
+			ds, err := cat.DetailsOf(ctx, usccs, want)
 			if err != nil {
 				return err
 			}
-			products := named(fieldsOf(ctx, slices.Concat(offers, needs), nil), "product")
-			if len(products) == 0 {
-				return nil
+			var products []chain.Product
+			for i, u := range usccs {
+				d := ds[i]
+				if want.Designations {
+					l.Designations.Prime(u, d.Designations)
+				}
+				if want.Chains {
+					l.ChainsOf.Prime(u, d.Chains)
+				}
+				if want.Offers {
+					l.Offers.Prime(u, d.Offers)
+				}
+				if want.Needs {
+					l.Needs.Prime(u, d.Needs)
+				}
+				if d.District != nil {
+					l.District.Prime(d.District.Code, d.District)
+				}
+				if d.Park != nil {
+					l.Park.Prime(d.Park.Code, d.Park)
+				}
+				for j := range d.Products {
+					l.Product.Prime(d.Products[j].Code, &d.Products[j])
+					products = append(products, d.Products[j])
+				}
 			}
-			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, products, productTypes), slices.Concat(offered, needed))
+			sel := fieldsOf(ctx, named(fieldsOf(ctx, slices.Concat(offers, needs), nil), "product"), productTypes)
+			return r.prefetchProducts(ctx, sel, uniqueProducts(products))
 		})
 	}
 	// Suppliers and customers of every row, for every distinct argument
@@ -406,10 +395,21 @@ func (r *Resolver) prefetchProducts(ctx context.Context, sel []graphql.Collected
 // uniqueEnterprises drops repeated enterprises (a firm that makes two of
 // the listed products), keeping the first.
 func uniqueEnterprises(es []enterprise.Enterprise) []enterprise.Enterprise {
+	return uniqueBy(es, func(e enterprise.Enterprise) string { return e.USCC })
+}
+
+// uniqueProducts drops repeated products (made or needed by several of the
+// listed firms), keeping the first.
+func uniqueProducts(ps []chain.Product) []chain.Product {
+	return uniqueBy(ps, func(p chain.Product) string { return p.Code })
+}
+
+func uniqueBy[T any](xs []T, key func(T) string) []T {
 	seen := map[string]bool{}
-	return slices.DeleteFunc(es, func(e enterprise.Enterprise) bool {
-		dup := seen[e.USCC]
-		seen[e.USCC] = true
+	return slices.DeleteFunc(xs, func(x T) bool {
+		k := key(x)
+		dup := seen[k]
+		seen[k] = true
 		return dup
 	})
 }

@@ -1,0 +1,138 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"chainmatch/internal/chain"
+	"chainmatch/internal/demo"
+	"chainmatch/internal/enterprise"
+	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/store/neo4j/neo4jtest"
+)
+
+// EnterpriseDetails folds six one-part reads into one statement; on a demo
+// graph it must give exactly what those reads give, in their orders, for
+// every enterprise and for any subset of parts.
+func TestEnterpriseDetailsEqualTheOnePartReads(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s, demo.Options{Scale: 300}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.ListEnterprises(ctx, enterprise.ListQuery{Order: enterprise.Order{Field: enterprise.OrderByUSCC}, Limit: 300, SkipTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	usccs := []string{"911111111111111111"} // unknown: the zero detail
+	for _, e := range page.Enterprises {
+		usccs = append(usccs, e.USCC)
+	}
+
+	all := chain.DetailWants{Designations: true, District: true, Park: true, Chains: true, Offers: true, Needs: true}
+	got, err := s.EnterpriseDetails(ctx, usccs, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := onePartDetails(t, s, usccs)
+	nonEmpty := map[string]int{}
+	for i, u := range usccs {
+		g, w := got[i], want[i]
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s:\n got %+v\nwant %+v", u, g, w)
+		}
+		if len(g.Designations) > 1 {
+			nonEmpty["several designations"]++
+		}
+		if g.Park != nil {
+			nonEmpty["park"]++
+		}
+		if len(g.Chains) > 0 {
+			nonEmpty["chains"]++
+		}
+		if len(g.Offers) > 1 && len(g.Needs) > 0 {
+			nonEmpty["offers and needs"]++
+		}
+	}
+	if len(nonEmpty) != 4 {
+		t.Fatalf("the demo graph does not exercise every part: %v", nonEmpty)
+	}
+	if !reflect.DeepEqual(got[0], chain.EnterpriseDetail{}) {
+		t.Fatalf("unknown USCC: %+v", got[0])
+	}
+
+	// A subset reads only its parts.
+	some, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{District: true, Needs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range usccs {
+		w := chain.EnterpriseDetail{District: want[i].District, Needs: want[i].Needs}
+		for _, p := range want[i].Products[len(want[i].Offers):] {
+			w.Products = append(w.Products, p)
+		}
+		if i == 0 {
+			w = chain.EnterpriseDetail{}
+		}
+		if !reflect.DeepEqual(some[i], w) {
+			t.Fatalf("%s, district and needs only:\n got %+v\nwant %+v", usccs[i], some[i], w)
+		}
+	}
+	if none, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{}); err != nil || len(none) != len(usccs) {
+		t.Fatalf("nothing wanted: %d details, %v", len(none), err)
+	}
+}
+
+// onePartDetails assembles the details from the one-part reads.
+func onePartDetails(t *testing.T, s *neo4jstore.Store, usccs []string) []chain.EnterpriseDetail {
+	t.Helper()
+	ctx := context.Background()
+	designations, err1 := s.DesignationsOf(ctx, usccs)
+	chains, err2 := s.ChainsOfEnterprises(ctx, usccs)
+	offers, err3 := s.OffersOf(ctx, usccs)
+	needs, err4 := s.NeedsOf(ctx, usccs)
+	firms, err5 := s.EnterprisesByUSCC(ctx, usccs)
+	for _, err := range []error{err1, err2, err3, err4, err5} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := make([]chain.EnterpriseDetail, len(usccs))
+	for i := range usccs {
+		if firms[i] == nil {
+			continue
+		}
+		d := chain.EnterpriseDetail{Designations: designations[i], Chains: chains[i], Offers: offers[i], Needs: needs[i]}
+		if c := firms[i].DistrictCode; c != nil {
+			ds, err := s.DistrictsByCode(ctx, []string{*c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.District = ds[0]
+		}
+		if c := firms[i].ParkCode; c != nil {
+			ps, err := s.ParksByCode(ctx, []string{*c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Park = ps[0]
+		}
+		var codes []string
+		for _, o := range d.Offers {
+			codes = append(codes, o.ProductCode)
+		}
+		for _, n := range d.Needs {
+			codes = append(codes, n.ProductCode)
+		}
+		ps, err := s.ProductsByCode(ctx, codes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			d.Products = append(d.Products, *p)
+		}
+		out[i] = d
+	}
+	return out
+}
