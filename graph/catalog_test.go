@@ -185,6 +185,50 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		}
 	}
 
+	// A supplied product asked for only by what its code gives (code, id)
+	// is answered from the relation: one statement fewer, and the same
+	// answer as a read of the product; another alias of the same field
+	// that asks for more still reads it.
+	var keyed struct {
+		Enterprise struct {
+			Suppliers struct {
+				Edges []struct {
+					Node struct {
+						Product *struct{ Code, ID string }
+						Full    *struct{ Code, ID, Name string }
+					}
+				}
+			}
+		}
+	}
+	e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) {
+	  suppliers(first: 10) { edges { node { product { code id } } } } } }`, map[string]any{"uscc": firms[0]}, &keyed)
+	if got := e.trips.Load(); got != 2 {
+		t.Fatalf("suppliers with product { code id }: %d statements, want 2 (the enterprise, the supplier page)", got)
+	}
+	codes := 0
+	for _, ed := range keyed.Enterprise.Suppliers.Edges {
+		if p := ed.Node.Product; p != nil {
+			codes++
+			if p.Code != "PV-GLASS" || p.ID != productID("PV-GLASS") {
+				t.Fatalf("key-only product %+v", p)
+			}
+		}
+	}
+	if codes != 1 {
+		t.Fatalf("want one supplier with a product: %+v", keyed)
+	}
+	e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) {
+	  suppliers(first: 10) { edges { node { product { code id } full: product { code id name } } } } } }`, map[string]any{"uscc": firms[0]}, &keyed)
+	if got := e.trips.Load(); got != 3 {
+		t.Fatalf("with a full alias: %d statements, want 3", got)
+	}
+	for _, ed := range keyed.Enterprise.Suppliers.Edges {
+		if p, f := ed.Node.Product, ed.Node.Full; (p == nil) != (f == nil) || p != nil && (p.Code != f.Code || p.ID != f.ID || f.Name != "光伏玻璃") {
+			t.Fatalf("key-only %+v and full %+v disagree", p, f)
+		}
+	}
+
 	// Product.producers: one statement for the producer pages of every
 	// product on the page, one for the producers' districts.
 	const producers = `query($first: Int) { products(first: $first) { edges { node { code

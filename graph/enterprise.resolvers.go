@@ -125,6 +125,9 @@ func (r *supplyRelationResolver) Customer(ctx context.Context, obj *enterprise.S
 
 // Product is the resolver for the product field.
 func (r *supplyRelationResolver) Product(ctx context.Context, obj *enterprise.SupplyRelation) (*chain.Product, error) {
+	if obj.ProductCode != nil && keyOnly(fieldsOf(ctx, currentField(ctx), productTypes)) {
+		return &chain.Product{Code: *obj.ProductCode}, nil
+	}
 	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)
 }
 

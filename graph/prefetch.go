@@ -61,6 +61,21 @@ func connectionNodes(ctx context.Context, fs []graphql.CollectedField, connectio
 	return fieldsOf(ctx, nodes, node)
 }
 
+// keyOnly reports whether a selection on a product asks only for what its
+// code gives (code, id, __typename). A supply relation names its product by
+// code, and a product that a relation names cannot be deleted (DeleteProduct
+// refuses in the same statement), so such a selection needs no read.
+func keyOnly(fs []graphql.CollectedField) bool {
+	for _, f := range fs {
+		switch f.Name {
+		case "code", "id", "__typename":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // currentField is the field being resolved, as a selection list.
 func currentField(ctx context.Context) []graphql.CollectedField {
 	return []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
@@ -316,8 +331,8 @@ func (r *Resolver) prefetchSupply(ctx context.Context, sel []graphql.CollectedFi
 		},
 		func() error {
 			ps := named(sel, "product")
-			if len(ps) == 0 {
-				return nil
+			if len(ps) == 0 || keyOnly(fieldsOf(ctx, ps, productTypes)) {
+				return nil // the relation's product code answers it (Product of supplyRelationResolver)
 			}
 			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, ps, productTypes), products)
 		})
