@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"chainmatch/internal/auth"
@@ -207,5 +209,57 @@ func TestEnterpriseFilters(t *testing.T) {
 	errs = e.do(auth.Anonymous, pageQuery, map[string]any{"filter": map[string]any{"within": map[string]any{"latitude": 30, "longitude": 120, "radiusKm": 0}}}, nil)
 	if len(errs) != 1 || errs[0].Extensions["field"] != "filter.within.radiusKm" {
 		t.Fatalf("zero radius: %+v", errs)
+	}
+}
+
+// enterprise(id|uscc) reads the enterprise with its selected parts in one
+// statement; an unknown key is null, bad arguments are BAD_USER_INPUT
+// naming the argument, before any statement.
+func TestEnterpriseLookup(t *testing.T) {
+	e := newEnv(t)
+	e.catalogue()
+	firms := e.many(2, "丙", 700)
+	type firm struct {
+		Enterprise *struct {
+			ID, USCC, Name string
+			District       *struct{ Code string }
+			Designations   []struct{ Designation string }
+			Products       []struct{ Product struct{ Code, Name string } }
+		}
+	}
+	const byUSCC = `query($u: String!) { enterprise(uscc: $u) { id uscc name district { code } designations { designation } products { product { code name } } } }`
+	var got firm
+	e.ok(auth.Anonymous, byUSCC, map[string]any{"u": strings.ToLower(firms[1])}, &got)
+	en := got.Enterprise
+	if en == nil || en.USCC != firms[1] || en.Name != "丙 001" || en.District == nil || en.District.Code != "330411" ||
+		len(en.Designations) != 1 || len(en.Products) != 1 || en.Products[0].Product.Name != "光伏玻璃" {
+		t.Fatalf("by USCC: %+v", en)
+	}
+	if n := e.trips.Load(); n != 1 {
+		t.Fatalf("enterprise with district, designations and products: %d statements, want 1", n)
+	}
+	var byID firm
+	e.ok(auth.Anonymous, `query($id: ID!) { enterprise(id: $id) { id uscc name district { code } designations { designation } products { product { code name } } } }`,
+		map[string]any{"id": en.ID}, &byID)
+	if !reflect.DeepEqual(byID, got) {
+		t.Fatalf("by id %+v, by USCC %+v", byID.Enterprise, en)
+	}
+
+	var none firm
+	e.ok(auth.Anonymous, byUSCC, map[string]any{"u": "911111111111111111"}, &none)
+	if none.Enterprise != nil || e.trips.Load() != 1 {
+		t.Fatalf("unknown USCC: %+v after %d statements", none.Enterprise, e.trips.Load())
+	}
+
+	for _, tc := range []struct{ query, field string }{
+		{`{ enterprise { name } }`, "id"},
+		{`{ enterprise(id: "x", uscc: "y") { name } }`, "id"},
+		{`{ enterprise(id: "not-a-global-id") { name } }`, "id"},
+		{`{ enterprise(id: "` + gid.Encode(gid.Product, "PV-GLASS") + `") { name } }`, "id"},
+	} {
+		errs := e.do(auth.Anonymous, tc.query, nil, nil)
+		if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != tc.field || e.trips.Load() != 0 {
+			t.Errorf("%s: %+v after %d statements", tc.query, errs, e.trips.Load())
+		}
 	}
 }

@@ -177,36 +177,43 @@ func (r *Resolver) supplyConnection(ctx context.Context, uscc string, side enter
 
 // prefetchEnterprises fetches the batched fields sel selects on es.
 func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.CollectedField, es []enterprise.Enterprise) error {
+	return r.prefetchEnterprisesWith(ctx, sel, es, nil)
+}
+
+// detailWants is what sel selects of an enterprise's own parts, which one
+// statement reads (chain.Service.DetailsOf).
+func detailWants(sel []graphql.CollectedField) chain.DetailWants {
+	has := func(name string) bool { return len(named(sel, name)) > 0 }
+	return chain.DetailWants{Designations: has("designations"), District: has("district"), Park: has("park"),
+		Chains: has("chains"), Offers: has("products"), Needs: has("needs")}
+}
+
+// prefetchEnterprisesWith is prefetchEnterprises for es whose details,
+// when not nil, were already read with (at least) detailWants(sel), as
+// enterprise(id|uscc) reads them together with the enterprise.
+func (r *Resolver) prefetchEnterprisesWith(ctx context.Context, sel []graphql.CollectedField, es []enterprise.Enterprise, details []chain.EnterpriseDetail) error {
 	if len(es) == 0 || len(sel) == 0 {
 		return nil
 	}
 	l, svc, cat := r.loaders(ctx), r.Enterprises, r.Catalog
 	usccs := make([]string, len(es))
-	var districts, parks []string
 	for i, e := range es {
 		usccs[i] = e.USCC
-		if e.DistrictCode != nil {
-			districts = append(districts, *e.DistrictCode)
-		}
-		if e.ParkCode != nil {
-			parks = append(parks, *e.ParkCode)
-		}
 	}
 	var jobs []func() error
-	has := func(name string) bool { return len(named(sel, name)) > 0 }
-	if has("contact") {
+	if len(named(sel, "contact")) > 0 {
 		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Contact, svc.ContactsOf, usccs); return err })
 	}
 	// Designations, district, park, chains, offers and needs with their
 	// products: one statement for whatever of them is selected.
-	offers, needs := named(sel, "products"), named(sel, "needs")
-	want := chain.DetailWants{Designations: has("designations"), District: has("district"), Park: has("park"),
-		Chains: has("chains"), Offers: len(offers) > 0, Needs: len(needs) > 0}
-	if want.Any() {
+	if want := detailWants(sel); want.Any() {
 		jobs = append(jobs, func() error {
-			ds, err := cat.DetailsOf(ctx, usccs, want)
-			if err != nil {
-				return err
+			ds := details
+			if ds == nil {
+				var err error
+				if ds, err = cat.DetailsOf(ctx, usccs, want); err != nil {
+					return err
+				}
 			}
 			var products []chain.Product
 			for i, u := range usccs {
@@ -234,7 +241,8 @@ func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.Collec
 					products = append(products, d.Products[j])
 				}
 			}
-			sel := fieldsOf(ctx, named(fieldsOf(ctx, slices.Concat(offers, needs), nil), "product"), productTypes)
+			offersAndNeeds := slices.Concat(named(sel, "products"), named(sel, "needs"))
+			sel := fieldsOf(ctx, named(fieldsOf(ctx, offersAndNeeds, nil), "product"), productTypes)
 			return r.prefetchProducts(ctx, sel, uniqueProducts(products))
 		})
 	}

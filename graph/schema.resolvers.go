@@ -26,13 +26,22 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Enterprise is the resolver for the enterprise field.
 func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string) (*enterprise.Enterprise, error) {
-	e, err := r.Resolver.Enterprises.Get(ctx, id, uscc)
-	if err != nil || e == nil {
-		return e, err
+	key, err := enterprise.Key(id, uscc)
+	if err != nil {
+		return nil, err
 	}
-	// As for a page: the selected fields, level by level, without waiting
-	// for loader windows.
-	if err := r.prefetchEnterprises(ctx, fieldsOf(ctx, currentField(ctx), enterpriseTypes), []enterprise.Enterprise{*e}); err != nil {
+	// The enterprise and its selected parts in one statement, then, as for
+	// a page, the other selected fields level by level.
+	sel := fieldsOf(ctx, currentField(ctx), enterpriseTypes)
+	want := detailWants(sel)
+	want.Self = true
+	ds, err := r.Catalog.DetailsOf(ctx, []string{key}, want)
+	if err != nil || ds[0].Enterprise == nil {
+		return nil, err
+	}
+	e := ds[0].Enterprise
+	r.loaders(ctx).Enterprise.Prime(key, e)
+	if err := r.prefetchEnterprisesWith(ctx, sel, []enterprise.Enterprise{*e}, ds); err != nil {
 		return nil, err
 	}
 	return e, nil

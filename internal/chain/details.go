@@ -10,6 +10,7 @@ import (
 // together: what a page's or a detail view's selection asks for below its
 // enterprises.
 type DetailWants struct {
+	Self         bool // the enterprise itself
 	Designations bool
 	District     bool
 	Park         bool
@@ -20,12 +21,13 @@ type DetailWants struct {
 
 // Any reports whether anything is wanted.
 func (w DetailWants) Any() bool {
-	return w.Designations || w.District || w.Park || w.Chains || w.Offers || w.Needs
+	return w.Self || w.Designations || w.District || w.Park || w.Chains || w.Offers || w.Needs
 }
 
 // EnterpriseDetail holds the wanted parts of one enterprise. Products are
 // the products its Offers and Needs name (each once per offer or need).
 type EnterpriseDetail struct {
+	Enterprise   *enterprise.Enterprise
 	Designations []enterprise.DesignationGrant // newest first
 	District     *District
 	Park         *Park

@@ -52,24 +52,28 @@ func (s *Service) ByUSCC(ctx context.Context, usccs []string) ([]*Enterprise, er
 // Get returns the enterprise with exactly one of id (a global id) or code
 // (a USCC); nil without error when none exists.
 func (s *Service) Get(ctx context.Context, id, code *string) (*Enterprise, error) {
-	var key string
-	switch {
-	case (id == nil) == (code == nil):
-		return nil, apperr.Invalid("id", "give exactly one of id and uscc")
-	case id != nil:
-		k, err := gid.Key(*id, gid.Enterprise, "id")
-		if err != nil {
-			return nil, err
-		}
-		key = k
-	default:
-		key = uscc.Normalize(*code)
+	key, err := Key(id, code)
+	if err != nil {
+		return nil, err
 	}
 	es, err := s.store.EnterprisesByUSCC(ctx, []string{key})
 	if err != nil {
 		return nil, err
 	}
 	return es[0], nil
+}
+
+// Key returns the USCC that exactly one of id (a global id) or code (a
+// USCC, normalised) names, or BAD_USER_INPUT naming the argument at fault.
+func Key(id, code *string) (string, error) {
+	switch {
+	case (id == nil) == (code == nil):
+		return "", apperr.Invalid("id", "give exactly one of id and uscc")
+	case id != nil:
+		return gid.Key(*id, gid.Enterprise, "id")
+	default:
+		return uscc.Normalize(*code), nil
+	}
 }
 
 // DesignationsOf returns each enterprise's designations, newest first.

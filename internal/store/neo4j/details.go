@@ -13,7 +13,7 @@ import (
 
 // The fragments of qEnterpriseDetails, one per part a selection may want.
 // Each is a column over e; a statement is the fixed head plus the wanted
-// columns, so no input becomes Cypher text and there are at most 2^6
+// columns, so no input becomes Cypher text and there are at most 2^7
 // statement texts for the plan cache.
 const (
 	detailHead = `UNWIND $keys AS key
@@ -38,6 +38,9 @@ const (
 // detailsQuery is the statement for w.
 func detailsQuery(w chain.DetailWants) string {
 	cols := []string{detailHead}
+	if w.Self {
+		cols = append(cols, asMap(enterpriseColumns)+" AS self")
+	}
 	if w.Designations {
 		cols = append(cols, detailDesignations)
 	}
@@ -79,6 +82,11 @@ func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w chain.D
 		for _, rec := range recs {
 			r := &row{rec: rec}
 			var d chain.EnterpriseDetail
+			if w.Self {
+				if v, ok := mapColumn(r, "self", mapEnterprise); ok {
+					d.Enterprise = &v
+				}
+			}
 			if w.Designations {
 				d.Designations = mapList(r, "designations", func(r *row) enterprise.DesignationGrant {
 					return enterprise.DesignationGrant{Designation: enterprise.Designation(r.str("designation")), Year: r.integer("year")}
