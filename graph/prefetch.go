@@ -180,17 +180,40 @@ func (r *Resolver) prefetchEnterprises(ctx context.Context, sel []graphql.Collec
 	return r.prefetchEnterprisesWith(ctx, sel, es, nil)
 }
 
-// detailWants is what sel selects of an enterprise's own parts, which one
-// statement reads (chain.Service.DetailsOf).
-func detailWants(sel []graphql.CollectedField) chain.DetailWants {
+// detailWants is what sel selects of the enterprises usccs that one
+// statement reads (chain.Service.DetailsOf): their own parts, and the
+// supplier and customer windows for every distinct argument set; relSel is
+// what is selected on those windows' relations.
+func (r *Resolver) detailWants(ctx context.Context, sel []graphql.CollectedField, usccs []string) (w chain.DetailWants, relSel []graphql.CollectedField) {
 	has := func(name string) bool { return len(named(sel, name)) > 0 }
-	return chain.DetailWants{Designations: has("designations"), District: has("district"), Park: has("park"),
+	w = chain.DetailWants{Designations: has("designations"), District: has("district"), Park: has("park"),
 		Chains: has("chains"), Offers: has("products"), Needs: has("needs")}
+	for _, side := range []struct {
+		field string
+		side  enterprise.Side
+	}{{"suppliers", enterprise.Suppliers}, {"customers", enterprise.Customers}} {
+		for _, f := range named(sel, side.field) {
+			first, after, ok := pageArgs(ctx, f)
+			if !ok {
+				continue
+			}
+			for _, u := range usccs {
+				q, err := r.Enterprises.SupplyQueryOf(u, side.side, first, after)
+				if err != nil {
+					break // the field resolver reports it
+				}
+				w.Supply = append(w.Supply, q)
+			}
+			relSel = append(relSel, connectionNodes(ctx, []graphql.CollectedField{f}, "SupplyRelationConnection", supplyRelationTypes)...)
+		}
+	}
+	w.Supply = distinct(w.Supply)
+	return w, relSel
 }
 
 // prefetchEnterprisesWith is prefetchEnterprises for es whose details,
-// when not nil, were already read with (at least) detailWants(sel), as
-// enterprise(id|uscc) reads them together with the enterprise.
+// when not nil, were already read with r.detailWants(ctx, sel, their
+// USCCs), as enterprise(id|uscc) reads them together with the enterprise.
 func (r *Resolver) prefetchEnterprisesWith(ctx context.Context, sel []graphql.CollectedField, es []enterprise.Enterprise, details []chain.EnterpriseDetail) error {
 	if len(es) == 0 || len(sel) == 0 {
 		return nil
@@ -205,8 +228,10 @@ func (r *Resolver) prefetchEnterprisesWith(ctx context.Context, sel []graphql.Co
 		jobs = append(jobs, func() error { _, _, err := prime(ctx, l.Contact, svc.ContactsOf, usccs); return err })
 	}
 	// Designations, district, park, chains, offers and needs with their
-	// products: one statement for whatever of them is selected.
-	if want := detailWants(sel); want.Any() {
+	// products, suppliers and customers: one statement for whatever of
+	// them is selected, then what is selected below them.
+	want, relSel := r.detailWants(ctx, sel, usccs)
+	if want.Any() {
 		jobs = append(jobs, func() error {
 			ds := details
 			if ds == nil {
@@ -216,6 +241,7 @@ func (r *Resolver) prefetchEnterprisesWith(ctx context.Context, sel []graphql.Co
 				}
 			}
 			var products []chain.Product
+			windows := make([]enterprise.SupplyWindow, len(want.Supply))
 			for i, u := range usccs {
 				d := ds[i]
 				if want.Designations {
@@ -240,51 +266,25 @@ func (r *Resolver) prefetchEnterprisesWith(ctx context.Context, sel []graphql.Co
 					l.Product.Prime(d.Products[j].Code, &d.Products[j])
 					products = append(products, d.Products[j])
 				}
-			}
-			offersAndNeeds := slices.Concat(named(sel, "products"), named(sel, "needs"))
-			sel := fieldsOf(ctx, named(fieldsOf(ctx, offersAndNeeds, nil), "product"), productTypes)
-			return r.prefetchProducts(ctx, sel, uniqueProducts(products))
-		})
-	}
-	// Suppliers and customers of every row, for every distinct argument
-	// set, in one batch.
-	var qs []enterprise.SupplyQuery
-	var relSel []graphql.CollectedField
-	for _, side := range []struct {
-		field string
-		side  enterprise.Side
-	}{{"suppliers", enterprise.Suppliers}, {"customers", enterprise.Customers}} {
-		for _, f := range named(sel, side.field) {
-			first, after, ok := pageArgs(ctx, f)
-			if !ok {
-				continue
-			}
-			for _, u := range usccs {
-				q, err := svc.SupplyQueryOf(u, side.side, first, after)
-				if err != nil {
-					break // the field resolver reports it
+				for j, w := range d.Supply {
+					windows[j] = w
 				}
-				qs = append(qs, q)
-			}
-			relSel = append(relSel, connectionNodes(ctx, []graphql.CollectedField{f}, "SupplyRelationConnection", supplyRelationTypes)...)
-		}
-	}
-	if len(qs) > 0 {
-		jobs = append(jobs, func() error {
-			_, pages, err := prime(ctx, l.SupplyPage, pointers(svc.SupplyPages), qs)
-			if err != nil {
-				return err
 			}
 			var rels []enterprise.SupplyRelation
-			for _, p := range pages {
-				l.prefetched.Store(p, true)
+			for i, p := range enterprise.SupplyPagesOf(want.Supply, windows) {
+				l.SupplyPage.Prime(want.Supply[i], &p)
+				l.prefetched.Store(&p, true)
 				rels = append(rels, p.Relations...)
 			}
 			parents := make(map[string]*enterprise.Enterprise, len(es))
 			for i := range es {
 				parents[es[i].USCC] = &es[i]
 			}
-			return r.prefetchSupply(ctx, relSel, rels, parents)
+			offersAndNeeds := slices.Concat(named(sel, "products"), named(sel, "needs"))
+			productSel := fieldsOf(ctx, named(fieldsOf(ctx, offersAndNeeds, nil), "product"), productTypes)
+			return parallel(
+				func() error { return r.prefetchProducts(ctx, productSel, uniqueProducts(products)) },
+				func() error { return r.prefetchSupply(ctx, relSel, rels, parents) })
 		})
 	}
 	return parallel(jobs...)

@@ -33,7 +33,7 @@ func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string
 	// The enterprise and its selected parts in one statement, then, as for
 	// a page, the other selected fields level by level.
 	sel := fieldsOf(ctx, currentField(ctx), enterpriseTypes)
-	want := detailWants(sel)
+	want, _ := r.detailWants(ctx, sel, []string{key})
 	want.Self = true
 	ds, err := r.Catalog.DetailsOf(ctx, []string{key}, want)
 	if err != nil || ds[0].Enterprise == nil {

@@ -17,11 +17,14 @@ type DetailWants struct {
 	Chains       bool
 	Offers       bool // what it makes, with the products
 	Needs        bool // what it needs, with the products
+	// Supply are supplier or customer windows wanted of these enterprises
+	// (each query's USCC is one of those read).
+	Supply []enterprise.SupplyQuery
 }
 
 // Any reports whether anything is wanted.
 func (w DetailWants) Any() bool {
-	return w.Self || w.Designations || w.District || w.Park || w.Chains || w.Offers || w.Needs
+	return w.Self || w.Designations || w.District || w.Park || w.Chains || w.Offers || w.Needs || len(w.Supply) > 0
 }
 
 // EnterpriseDetail holds the wanted parts of one enterprise. Products are
@@ -35,6 +38,9 @@ type EnterpriseDetail struct {
 	Offers       []enterprise.ProductOffer
 	Needs        []enterprise.ProductNeed
 	Products     []Product
+	// Supply holds the answers to DetailWants.Supply about this
+	// enterprise, by the query's index there.
+	Supply map[int]enterprise.SupplyWindow
 }
 
 // DetailsOf returns the parts w asks for of each enterprise, in key order,

@@ -281,6 +281,12 @@ func (s *Service) SupplyPages(ctx context.Context, qs []SupplyQuery) ([]SupplyPa
 	if err != nil {
 		return nil, err
 	}
+	return SupplyPagesOf(qs, ws), nil
+}
+
+// SupplyPagesOf turns the store's answers ws to qs into pages with
+// cursors, in query order.
+func SupplyPagesOf(qs []SupplyQuery, ws []SupplyWindow) []SupplyPage {
 	out := make([]SupplyPage, len(qs))
 	for i, q := range qs {
 		w, size := ws[i], q.Limit-1
@@ -294,7 +300,7 @@ func (s *Service) SupplyPages(ctx context.Context, qs []SupplyQuery) ([]SupplyPa
 		}
 		out[i] = p
 	}
-	return out, nil
+	return out
 }
 
 // producerOrder is the order of Product.producers: by USCC, ascending, so

@@ -13,7 +13,7 @@ import (
 
 // The fragments of qEnterpriseDetails, one per part a selection may want.
 // Each is a column over e; a statement is the fixed head plus the wanted
-// columns, so no input becomes Cypher text and there are at most 2^7
+// columns, so no input becomes Cypher text and there are at most 2^8
 // statement texts for the plan cache.
 const (
 	detailHead = `UNWIND $keys AS key
@@ -30,6 +30,10 @@ const (
 	detailOffers = `COLLECT { MATCH (e)-[m:MAKES]->(p:Product)
 	  WITH m, p ORDER BY p.code
 	  RETURN {product: p.code, amount: m.annualCapacity, unit: m.unit, item: ` + "%s" + `} } AS offers`
+	detailSupply = `COLLECT { UNWIND $supply AS k
+	  WITH k WHERE k.uscc = key
+	  %s
+	  RETURN {i: k.i, total: total, passed: passed, rels: rels} } AS supply`
 	detailNeeds = `COLLECT { MATCH (e)-[n:NEEDS]->(p:Product)
 	  WITH n, p ORDER BY p.code
 	  RETURN {product: p.code, amount: n.annualVolume, unit: n.unit, item: ` + "%s" + `} } AS needs`
@@ -59,6 +63,9 @@ func detailsQuery(w chain.DetailWants) string {
 	if w.Needs {
 		cols = append(cols, fmt.Sprintf(detailNeeds, asMap(productColumns)))
 	}
+	if len(w.Supply) > 0 {
+		cols = append(cols, fmt.Sprintf(detailSupply, supplyWindowCall))
+	}
 	return strings.Join(cols, ",\n\t  ")
 }
 
@@ -74,7 +81,11 @@ func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w chain.D
 		return out, nil
 	}
 	found, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]chain.EnterpriseDetail, error) {
-		recs, err := run(ctx, tx, detailsQuery(w), map[string]any{"keys": usccs})
+		params := map[string]any{"keys": usccs}
+		if len(w.Supply) > 0 {
+			params["supply"] = supplyRows(w.Supply)
+		}
+		recs, err := run(ctx, tx, detailsQuery(w), params)
 		if err != nil {
 			return nil, err
 		}
@@ -120,6 +131,26 @@ func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w chain.D
 					}
 					return enterprise.ProductNeed{ProductCode: r.str("product"), AnnualVolume: r.optFloat("amount"), Unit: r.optStr("unit")}
 				})
+			}
+			if len(w.Supply) > 0 {
+				ws, _ := value[[]any](r, "supply")
+				d.Supply = make(map[int]enterprise.SupplyWindow, len(ws))
+				for _, x := range ws {
+					wm, ok := x.(map[string]any)
+					if !ok {
+						return nil, fmt.Errorf("column supply: item is %T, not a map", x)
+					}
+					i, _ := wm["i"].(int64)
+					if i < 0 || int(i) >= len(w.Supply) {
+						return nil, fmt.Errorf("column supply: query index %d out of range", i)
+					}
+					win, err := supplyWindow(&row{rec: &neo4j.Record{Keys: []string{"total", "passed", "rels"},
+						Values: []any{wm["total"], wm["passed"], wm["rels"]}}}, w.Supply[i])
+					if err != nil {
+						return nil, err
+					}
+					d.Supply[int(i)] = win
+				}
 			}
 			if r.err != nil {
 				return nil, r.err

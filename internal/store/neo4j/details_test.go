@@ -84,6 +84,77 @@ func TestEnterpriseDetailsEqualTheOnePartReads(t *testing.T) {
 	}
 }
 
+// The supplier and customer windows folded into EnterpriseDetails equal
+// SupplyWindows' answers, with and without a cursor, on both sides.
+func TestEnterpriseDetailsSupplyWindowsEqualSupplyWindows(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s, demo.Options{Scale: 300}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.ListEnterprises(ctx, enterprise.ListQuery{Order: enterprise.Order{Field: enterprise.OrderByUSCC}, Limit: 80, SkipTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var usccs []string
+	var qs []enterprise.SupplyQuery
+	for _, e := range page.Enterprises {
+		usccs = append(usccs, e.USCC)
+		qs = append(qs, enterprise.SupplyQuery{USCC: e.USCC, Side: enterprise.Suppliers, Limit: 3},
+			enterprise.SupplyQuery{USCC: e.USCC, Side: enterprise.Customers, Limit: 2})
+	}
+	first, err := s.SupplyWindows(ctx, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Second pages: after the first window's first relation.
+	for i, w := range first {
+		if len(w.Relations) < 2 {
+			continue
+		}
+		rel, q := w.Relations[0], qs[i]
+		partner := rel.SupplierUSCC
+		if q.Side == enterprise.Customers {
+			partner = rel.CustomerUSCC
+		}
+		k := enterprise.SupplyKeyset{Partner: partner}
+		if rel.Since != nil {
+			k.Since = int64(*rel.Since)
+		}
+		if rel.ProductCode != nil {
+			k.Product = *rel.ProductCode
+		}
+		q.After, q.HasAfter = k, true
+		qs = append(qs, q)
+	}
+	want, err := s.SupplyWindows(ctx, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{Supply: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, withRelations, withCursor := 0, 0, 0
+	for _, d := range got {
+		for i, w := range d.Supply {
+			answered++
+			if !reflect.DeepEqual(w, want[i]) {
+				t.Fatalf("query %+v:\n got %+v\nwant %+v", qs[i], w, want[i])
+			}
+			if len(w.Relations) > 0 {
+				withRelations++
+				if qs[i].HasAfter {
+					withCursor++
+				}
+			}
+		}
+	}
+	if answered != len(qs) || withRelations < 20 || withCursor == 0 {
+		t.Fatalf("%d of %d queries answered, %d with relations, %d after a cursor", answered, len(qs), withRelations, withCursor)
+	}
+}
+
 // onePartDetails assembles the details from the one-part reads.
 func onePartDetails(t *testing.T, s *neo4jstore.Store, usccs []string) []chain.EnterpriseDetail {
 	t.Helper()

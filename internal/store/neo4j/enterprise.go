@@ -279,7 +279,12 @@ func (s *Store) ContactsOf(ctx context.Context, usccs []string) ([]*enterprise.C
 // not refer to a row variable, so the window is a slice of the ordered
 // list.
 var qSupplyWindows = `UNWIND $rows AS k
-	CALL (k) {
+	` + supplyWindowCall + `
+	RETURN k.i AS i, total, passed, rels`
+
+// supplyWindowCall computes total, passed and rels for the supply query
+// row k (see supplyRows); EnterpriseDetails runs it too.
+var supplyWindowCall = `CALL (k) {
 	  MATCH (me:Enterprise {uscc: k.uscc})-[r:SUPPLIES]-(o:Enterprise)
 	  WHERE CASE WHEN k.customers THEN startNode(r) = me ELSE endNode(r) = me END
 	  WITH o, r, coalesce(r.since, 0) AS sk
@@ -290,8 +295,17 @@ var qSupplyWindows = `UNWIND $rows AS k
 	       collect(CASE WHEN later THEN {o: o, product: r.product, since: r.since} END) AS later
 	  RETURN total, passed, [x IN later[0..k.limit] | [e IN [x.o] | {partner: e.uscc, product: x.product, since: x.since,
 	         enterprise: ` + asMap(enterpriseColumns) + `}][0]] AS rels
+	}`
+
+// supplyRows are the statement rows of qs; k.i is the query's index.
+func supplyRows(qs []enterprise.SupplyQuery) []map[string]any {
+	rows := make([]map[string]any, len(qs))
+	for i, q := range qs {
+		rows[i] = map[string]any{"i": i, "uscc": q.USCC, "customers": q.Side == enterprise.Customers, "limit": q.Limit,
+			"hasAfter": q.HasAfter, "since": q.After.Since, "partner": q.After.Partner, "product": q.After.Product}
 	}
-	RETURN k.i AS i, total, passed, rels`
+	return rows
+}
 
 // SupplyWindows answers each query with a window of the enterprise's
 // suppliers or customers and its counts, in query order, with one
@@ -301,55 +315,61 @@ func (s *Store) SupplyWindows(ctx context.Context, qs []enterprise.SupplyQuery) 
 	if len(qs) == 0 {
 		return out, nil
 	}
-	rows := make([]map[string]any, len(qs))
-	for i, q := range qs {
-		rows[i] = map[string]any{"i": i, "uscc": q.USCC, "customers": q.Side == enterprise.Customers, "limit": q.Limit,
-			"hasAfter": q.HasAfter, "since": q.After.Since, "partner": q.After.Partner, "product": q.After.Product}
-	}
 	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := run(ctx, tx, qSupplyWindows, map[string]any{"rows": rows})
+		recs, err := run(ctx, tx, qSupplyWindows, map[string]any{"rows": supplyRows(qs)})
 		if err != nil {
 			return struct{}{}, err
 		}
 		for _, rec := range recs {
 			r := &row{rec: rec}
 			i := r.integer("i")
-			w := enterprise.SupplyWindow{Total: r.integer("total"), Passed: r.integer("passed")}
-			rels, _ := value[[]any](r, "rels")
 			if r.err != nil {
 				return struct{}{}, r.err
 			}
-			for _, x := range rels {
-				m, ok := x.(map[string]any)
-				if !ok {
-					return struct{}{}, fmt.Errorf("supply window: relation is %T", x)
-				}
-				partner, _ := m["partner"].(string)
-				rel := enterprise.SupplyRelation{SupplierUSCC: partner, CustomerUSCC: qs[i].USCC}
-				if qs[i].Side == enterprise.Customers {
-					rel.SupplierUSCC, rel.CustomerUSCC = qs[i].USCC, partner
-				}
-				if p, _ := m["product"].(string); p != "" {
-					rel.ProductCode = &p
-				}
-				if y, ok := m["since"].(int64); ok {
-					since := int(y)
-					rel.Since = &since
-				}
-				if em, ok := m["enterprise"].(map[string]any); ok {
-					e, err := fromMap(em, mapEnterprise)
-					if err != nil {
-						return struct{}{}, fmt.Errorf("supply window: partner: %w", err)
-					}
-					rel.Partner = &e
-				}
-				w.Relations = append(w.Relations, rel)
+			if out[i], err = supplyWindow(r, qs[i]); err != nil {
+				return struct{}{}, err
 			}
-			out[i] = w
 		}
 		return struct{}{}, nil
 	})
 	return out, err
+}
+
+// supplyWindow reads the total, passed and rels columns of r as the answer
+// to q.
+func supplyWindow(r *row, q enterprise.SupplyQuery) (enterprise.SupplyWindow, error) {
+	w := enterprise.SupplyWindow{Total: r.integer("total"), Passed: r.integer("passed")}
+	rels, _ := value[[]any](r, "rels")
+	if r.err != nil {
+		return w, r.err
+	}
+	for _, x := range rels {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return w, fmt.Errorf("supply window: relation is %T", x)
+		}
+		partner, _ := m["partner"].(string)
+		rel := enterprise.SupplyRelation{SupplierUSCC: partner, CustomerUSCC: q.USCC}
+		if q.Side == enterprise.Customers {
+			rel.SupplierUSCC, rel.CustomerUSCC = q.USCC, partner
+		}
+		if p, _ := m["product"].(string); p != "" {
+			rel.ProductCode = &p
+		}
+		if y, ok := m["since"].(int64); ok {
+			since := int(y)
+			rel.Since = &since
+		}
+		if em, ok := m["enterprise"].(map[string]any); ok {
+			e, err := fromMap(em, mapEnterprise)
+			if err != nil {
+				return w, fmt.Errorf("supply window: partner: %w", err)
+			}
+			rel.Partner = &e
+		}
+		w.Relations = append(w.Relations, rel)
+	}
+	return w, nil
 }
 
 // qProducerWindows answers many ProducerQuery rows in one statement: per
