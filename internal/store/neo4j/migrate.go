@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -35,9 +36,7 @@ var migrations = []migration{
 		`CREATE INDEX enterprise_founded IF NOT EXISTS FOR (e:Enterprise) ON (e.founded)`,
 		`CREATE INDEX enterprise_data_source IF NOT EXISTS FOR (e:Enterprise) ON (e.dataSource)`,
 		`CREATE POINT INDEX enterprise_location IF NOT EXISTS FOR (e:Enterprise) ON (e.location)`,
-		`CREATE FULLTEXT INDEX name_search IF NOT EXISTS
-		   FOR (n:Enterprise|Product|IndustrialChain) ON EACH [n.name, n.nameEn, n.uscc]
-		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk'}}`,
+		qCreateNameSearchIndex,
 	}},
 	{3, "api keys and audit trail", []string{
 		`CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE`,
@@ -45,6 +44,20 @@ var migrations = []migration{
 		`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at)`,
 	}},
 }
+
+// The CJK full-text index over enterprise, product and chain names that
+// Search queries. Migration 2 creates it; a fresh bulk load drops it and
+// builds it again from this same definition after writing the enterprises
+// (bulk.go), and Migrate recreates it if such a load was killed between
+// the two.
+const (
+	nameSearchIndex        = "name_search"
+	qCreateNameSearchIndex = `CREATE FULLTEXT INDEX name_search IF NOT EXISTS
+		   FOR (n:Enterprise|Product|IndustrialChain) ON EACH [n.name, n.nameEn, n.uscc]
+		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk'}}`
+	qDropNameSearchIndex = `DROP INDEX name_search IF EXISTS`
+	qIndexState          = `SHOW INDEXES YIELD name, state WHERE name = $name RETURN state`
+)
 
 // LatestMigration is the schema version this build needs.
 func LatestMigration() int { return migrations[len(migrations)-1].version }
@@ -106,6 +119,11 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 		}
 		applied = append(applied, m.version)
 	}
+	// Puts the full-text index back if a fresh bulk load was killed between
+	// dropping and rebuilding it; a no-op otherwise.
+	if err := s.schemaWrite(ctx, qCreateNameSearchIndex); err != nil {
+		return applied, fmt.Errorf("restore full-text index %s: %w", nameSearchIndex, err)
+	}
 	if err := s.awaitIndexes(ctx); err != nil {
 		return applied, err
 	}
@@ -126,8 +144,54 @@ func (s *Store) awaitIndexes(ctx context.Context) error {
 	return nil
 }
 
+// schemaWrite runs one schema statement in its own write transaction.
+func (s *Store) schemaWrite(ctx context.Context, stmt string) error {
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := run(ctx, tx, stmt, nil)
+		return struct{}{}, err
+	})
+	return err
+}
+
+// indexState returns the state of the named index (ONLINE, POPULATING or
+// FAILED), or "" when there is no such index.
+func (s *Store) indexState(ctx context.Context, name string) (string, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (string, error) {
+		rec, err := single(ctx, tx, qIndexState, map[string]any{"name": name})
+		if err != nil || rec == nil {
+			return "", err
+		}
+		state, _, err := neo4j.GetRecordValue[string](rec, "state")
+		return state, err
+	})
+}
+
+// awaitIndexOnline polls the named index until it is ONLINE. It fails when
+// the index is missing or FAILED, or when ctx ends first.
+func (s *Store) awaitIndexOnline(ctx context.Context, name string) error {
+	for {
+		state, err := s.indexState(ctx, name)
+		if err != nil {
+			return fmt.Errorf("index %s: %w", name, err)
+		}
+		switch state {
+		case "ONLINE":
+			return nil
+		case "", "FAILED":
+			return fmt.Errorf("index %s is %s", name, cmp.Or(state, "missing"))
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("index %s still %s: %w", name, state, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 // CheckMigrated marks the store ready when the graph already records every
-// migration of this build (used by replicas that do not migrate themselves).
+// migration of this build and the full-text index is online (used by
+// replicas that do not migrate themselves; a fresh bulk load rebuilds that
+// index, see LoadGraph).
 func (s *Store) CheckMigrated(ctx context.Context) error {
 	latest, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
 		rec, err := single(ctx, tx, `MATCH (m:Migration) RETURN coalesce(max(m.version), 0) AS v`, nil)
@@ -142,6 +206,14 @@ func (s *Store) CheckMigrated(ctx context.Context) error {
 	}
 	if int(latest) < LatestMigration() {
 		return fmt.Errorf("graph is at schema version %d, this build needs %d: run `chainmatch migrate`", latest, LatestMigration())
+	}
+	state, err := s.indexState(ctx, nameSearchIndex)
+	if err != nil {
+		return err
+	}
+	if state != "ONLINE" {
+		return fmt.Errorf("full-text index %s is %s: wait for the bulk load that rebuilds it, or run `chainmatch migrate`",
+			nameSearchIndex, cmp.Or(state, "missing"))
 	}
 	s.migrated.Store(true)
 	return nil
