@@ -2,11 +2,14 @@ package neo4jstore_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/enterprise"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
 )
@@ -63,8 +66,14 @@ func TestLoadGraphWritesEverythingAndIsIdempotent(t *testing.T) {
 	if stats.NodeRows != 1+2+2+1+1+1+1+2 || stats.RelationshipRows != 1+1+1+1+1+2+1+1 {
 		t.Errorf("stats %+v", stats)
 	}
-	if int64(stats.Statements) != trips.Load() || stats.Statements != stats.NodeRows+stats.RelationshipRows {
-		t.Errorf("%d statements, %d round trips, want one per row", stats.Statements, trips.Load())
+	// Into the wiped graph the load takes the fresh path: besides one
+	// statement per row, the probe, dropping the full-text index, creating
+	// it after the nodes, the rebuild's create and at least one state poll.
+	if !stats.Fresh {
+		t.Error("a load into a wiped graph did not take the fresh path")
+	}
+	if stats.Statements != stats.NodeRows+stats.RelationshipRows || trips.Load() < int64(stats.Statements)+5 {
+		t.Errorf("%d statements, %d round trips, want one statement per row and 5+ more round trips", stats.Statements, trips.Load())
 	}
 	if len(progress) != stats.Statements || progress[len(progress)-1][0] != progress[len(progress)-1][1] {
 		t.Errorf("progress calls %v", progress)
@@ -88,10 +97,20 @@ func TestLoadGraphWritesEverythingAndIsIdempotent(t *testing.T) {
 		t.Errorf("IsEmpty after load = %v, %v", empty, err)
 	}
 
-	// A second load, now in one batch per kind, leaves the same graph.
+	if state, err := neo4jstore.NameSearchState(ctx, s); err != nil || state != "ONLINE" {
+		t.Errorf("full-text index after a fresh load: %q, %v", state, err)
+	}
+
+	// A second load, now in one batch per kind, merges (the probe and one
+	// statement per kind, nothing for the index) and leaves the same graph.
 	g.BatchSize = 0
-	if _, err := s.LoadGraph(ctx, g, nil); err != nil {
+	trips.Store(0)
+	stats, err = s.LoadGraph(neo4jstore.WithRoundTripCounter(ctx, &trips), g, nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if stats.Fresh || stats.Statements != 16 || trips.Load() != 17 {
+		t.Errorf("second load: fresh %v, %d statements, %d round trips; want a merge, 16 and 17", stats.Fresh, stats.Statements, trips.Load())
 	}
 	again, err := s.CountGraph(ctx)
 	if err != nil {
@@ -108,5 +127,140 @@ func TestLoadGraphFailsOnCancelledContext(t *testing.T) {
 	cancel()
 	if _, err := s.LoadGraph(ctx, bulkFixture(), nil); err == nil {
 		t.Fatal("LoadGraph with a cancelled context succeeded")
+	}
+}
+
+// searchable fails the test unless the full-text index is online, the
+// schema passes CheckMigrated and a name search for uscc's firm finds it
+// (uscc "" only runs a search).
+func searchable(t *testing.T, s *neo4jstore.Store, name, uscc string) {
+	t.Helper()
+	ctx := context.Background()
+	if state, err := neo4jstore.NameSearchState(ctx, s); err != nil || state != "ONLINE" {
+		t.Fatalf("full-text index: %q, %v; want ONLINE", state, err)
+	}
+	if err := s.CheckMigrated(ctx); err != nil {
+		t.Fatalf("CheckMigrated: %v", err)
+	}
+	hits, _, err := s.Search(ctx, name, "", 10)
+	if err != nil {
+		t.Fatalf("search %q: %v", name, err)
+	}
+	if uscc == "" {
+		return
+	}
+	for _, h := range hits {
+		if h.Key == uscc {
+			return
+		}
+	}
+	t.Fatalf("search %q: %d hits, none is %s", name, len(hits), uscc)
+}
+
+func TestFreshLoadRebuildsTheFullTextIndex(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	stats, err := s.LoadGraph(ctx, bulkFixture(), nil)
+	if err != nil || !stats.Fresh {
+		t.Fatalf("fresh load: %+v, %v", stats, err)
+	}
+	// Written and searchable at once, with no wait in the test.
+	searchable(t, s, "成都乙硅片有限公司", "915101000000000206")
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate after a fresh load: %v", err)
+	}
+}
+
+func TestFreshLoadWithADuplicateKeyFailsAndKeepsTheIndex(t *testing.T) {
+	s := neo4jtest.Open(t)
+	g := bulkFixture()
+	g.Enterprises = append(g.Enterprises, g.Enterprises[0]) // a second 91330411000000010X
+	_, err := s.LoadGraph(context.Background(), g, nil)
+	if !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("fresh load with a duplicate USCC: %v, want a conflict", err)
+	}
+	searchable(t, s, "光伏", "")
+}
+
+func TestFreshLoadCancelledMidwayKeepsTheIndexAndResumesAsAMerge(t *testing.T) {
+	s := neo4jtest.Open(t)
+	g := bulkFixture()
+	g.BatchSize = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var batches int
+	stats, err := s.LoadGraph(ctx, g, func(done, total int) {
+		if batches++; batches == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || !stats.Fresh {
+		t.Fatalf("cancelled fresh load: %+v, %v; want a fresh load failing with context.Canceled", stats, err)
+	}
+	if stats.NodeRows+stats.RelationshipRows >= 20 {
+		t.Fatalf("cancelled load wrote all %d rows", stats.NodeRows+stats.RelationshipRows)
+	}
+	searchable(t, s, "光伏", "")
+
+	// The graph is no longer fresh: loading again merges and completes it.
+	stats, err = s.LoadGraph(context.Background(), g, nil)
+	if err != nil || stats.Fresh {
+		t.Fatalf("load after the cancelled one: %+v, %v; want a merge", stats, err)
+	}
+	counts, err := s.CountGraph(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.TotalNodes() != 11 || counts.TotalRelationships() != 14 {
+		t.Errorf("after resuming: %d nodes, %d relationships; want 11 and 14", counts.TotalNodes(), counts.TotalRelationships())
+	}
+	searchable(t, s, "成都乙硅片有限公司", "915101000000000206")
+}
+
+// A repeated relationship row gives one relationship with the last row's
+// properties, whether the load creates (fresh graph) or merges.
+func TestRepeatedRelationshipRowsCreateWhatMergeWould(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	g := bulkFixture()
+	g.Makes = append(g.Makes, neo4jstore.BulkOffer{USCC: "91330411000000010X", ProductCode: "PV-CELL", AnnualCapacity: 700, Unit: "MW"})
+	g.Supplies = append(g.Supplies, g.Supplies[0])
+	g.Grants = append(g.Grants, g.Grants[0])
+
+	load := func(fresh bool) (neo4jstore.GraphCounts, []enterprise.ProductOffer) {
+		t.Helper()
+		if err := s.DeleteAllData(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !fresh { // a catalogue node makes the graph not fresh
+			if _, err := s.LoadGraph(ctx, &neo4jstore.BulkGraph{Chains: g.Chains}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stats, err := s.LoadGraph(ctx, g, nil)
+		if err != nil || stats.Fresh != fresh {
+			t.Fatalf("load (fresh %v): %+v, %v", fresh, stats, err)
+		}
+		counts, err := s.CountGraph(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offers, err := s.OffersOf(ctx, []string{"91330411000000010X"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return counts, offers[0]
+	}
+	created, createdOffers := load(true)
+	merged, mergedOffers := load(false)
+	if !reflect.DeepEqual(created, merged) {
+		t.Errorf("counts differ:\n created %v\n  merged %v", created, merged)
+	}
+	if created.Relationships["MAKES"] != 2 || created.Relationships["SUPPLIES"] != 1 || created.Relationships["HOLDS"] != 1 {
+		t.Errorf("repeated rows doubled relationships: %v", created.Relationships)
+	}
+	if !reflect.DeepEqual(createdOffers, mergedOffers) || len(createdOffers) != 1 ||
+		createdOffers[0].AnnualCapacity == nil || *createdOffers[0].AnnualCapacity != 700 {
+		t.Errorf("offers: created %+v, merged %+v; want one PV-CELL offer of 700", createdOffers, mergedOffers)
 	}
 }
