@@ -232,7 +232,9 @@ log "Go micro-benchmarks (scoring, USCC validation, record mapping)"
 	printf '```\n'
 } >"$out/micro.md" 2>&1 || rc=1
 cat "$out/micro.md" >>"$out/summary.md"
-sed -n '/## Bulk load/,$p' "$out/summary.md" | head -n 20
+# Print the bulk-load section (awk reads to the end: a `head` here would
+# end the pipeline with SIGPIPE, which pipefail turns into a failed run).
+awk '/^## Bulk load/ { on = 1 } on && shown++ < 20' "$out/summary.md"
 echo
 echo "bench.sh: report in $out/summary.md (raw numbers: results.json, logs next to it)"
 exit $rc
