@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 
@@ -273,6 +274,44 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 				}
 			}
 		}
+	}
+
+	// Paging through one product's producers: every page knows the total
+	// and whether there are pages before and after it; the pages cover the
+	// 50 producers once each, in USCC order.
+	const producerPages = `query($after: String) { product(code: "PV-GLASS") { producers(first: 7, after: $after) {
+	  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { uscc } } } } }`
+	var seen []string
+	var after any
+	for page := 0; ; page++ {
+		var resp struct {
+			Product struct {
+				Producers struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage, HasPreviousPage bool
+						EndCursor                    string
+					}
+					Edges []struct{ Node struct{ USCC string } }
+				}
+			}
+		}
+		e.ok(auth.Anonymous, producerPages, map[string]any{"after": after}, &resp)
+		p := resp.Product.Producers
+		if p.TotalCount != 50 || p.PageInfo.HasPreviousPage != (page > 0) || len(p.Edges) != min(7, 50-len(seen)) ||
+			p.PageInfo.HasNextPage != (len(seen)+len(p.Edges) < 50) {
+			t.Fatalf("producers page %d: %+v", page, p)
+		}
+		for _, ed := range p.Edges {
+			seen = append(seen, ed.Node.USCC)
+		}
+		if !p.PageInfo.HasNextPage {
+			break
+		}
+		after = p.PageInfo.EndCursor
+	}
+	if want := slices.Sorted(slices.Values(firms)); !slices.Equal(seen, want) {
+		t.Fatalf("producers paged as %v, want %v", seen, want)
 	}
 }
 

@@ -372,24 +372,34 @@ func supplyWindow(r *row, q enterprise.SupplyQuery) (enterprise.SupplyWindow, er
 	return w, nil
 }
 
-// qProducerWindows answers many ProducerQuery rows in one statement: per
-// row the counts, then the window of producers after k.after in USCC
-// order, one record per enterprise (one record with a null enterprise
-// when the window is empty, so that the counts still come back).
-const qProducerWindows = `UNWIND $rows AS k
-	CALL (k) {
-	  MATCH (e:Enterprise)-[:MAKES]->(:Product {code: k.product})
-	  RETURN count(e) AS total, count(CASE WHEN k.hasAfter AND e.uscc <= k.after THEN 1 END) AS passed
-	}
-	CALL (k) {
-	  MATCH (e:Enterprise)-[:MAKES]->(:Product {code: k.product})
+// qProducerWindowsFmt answers many ProducerQuery rows in one statement: per
+// row the window of producers after k.after in USCC order (a top-k sort:
+// $limit is the largest k.limit, and each row's window is cut to its own),
+// the total from the product's MAKES degree (only enterprises make
+// products, so no producer is read to count them), and, in
+// qProducerWindowsAfter (used when a row has a cursor), how many lie at
+// or before k.after. One record per enterprise (one
+// record with a null enterprise when the window is empty, so that the
+// counts still come back); none for an unknown product.
+const qProducerWindowsFmt = `UNWIND $rows AS k
+	MATCH (p:Product {code: k.product})
+	CALL (k, p) {
+	  MATCH (e:Enterprise)-[:MAKES]->(p)
 	  WHERE NOT k.hasAfter OR e.uscc > k.after
-	  WITH e ORDER BY e.uscc
-	  WITH collect(e) AS producers
-	  RETURN producers[0..k.limit] AS window
+	  WITH e ORDER BY e.uscc LIMIT $limit
+	  RETURN collect(e) AS window
 	}
+	WITH k, window[0..k.limit] AS window, COUNT { (p)<-[:MAKES]-() } AS total, %s AS passed
 	UNWIND CASE WHEN window = [] THEN [null] ELSE window END AS e
-	RETURN k.i AS i, total, passed, ` + enterpriseColumns
+	RETURN k.i AS i, total, passed, `
+
+var (
+	// Without a cursor nothing lies before the window.
+	qProducerWindows = fmt.Sprintf(qProducerWindowsFmt, "0") + enterpriseColumns
+	// With one, the producers at or before it are counted (hasPreviousPage).
+	qProducerWindowsAfter = fmt.Sprintf(qProducerWindowsFmt,
+		"CASE WHEN k.hasAfter THEN COUNT { (p)<-[:MAKES]-(x:Enterprise) WHERE x.uscc <= k.after } ELSE 0 END") + enterpriseColumns
+)
 
 // ProducerWindows answers each query with a window of the product's
 // producers and its counts, in query order, with one statement.
@@ -399,11 +409,16 @@ func (s *Store) ProducerWindows(ctx context.Context, qs []enterprise.ProducerQue
 		return out, nil
 	}
 	rows := make([]map[string]any, len(qs))
+	query, limit := qProducerWindows, 0
 	for i, q := range qs {
 		rows[i] = map[string]any{"i": i, "product": q.ProductCode, "hasAfter": q.HasAfter, "after": q.After, "limit": q.Limit}
+		limit = max(limit, q.Limit)
+		if q.HasAfter {
+			query = qProducerWindowsAfter
+		}
 	}
 	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		recs, err := run(ctx, tx, qProducerWindows, map[string]any{"rows": rows})
+		recs, err := run(ctx, tx, query, map[string]any{"rows": rows, "limit": limit})
 		if err != nil {
 			return struct{}{}, err
 		}
