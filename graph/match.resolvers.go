@@ -46,22 +46,26 @@ func (r *matchResolver) Product(ctx context.Context, obj *match.Match) (*chain.P
 
 // SupplierMatches is the resolver for the supplierMatches field.
 func (r *queryResolver) SupplierMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	return r.Matches.SupplierMatches(ctx, matchQuery(input))
+	return r.withMatches(ctx)(r.Matches.SupplierMatches(ctx, matchQuery(input)))
 }
 
 // CustomerMatches is the resolver for the customerMatches field.
 func (r *queryResolver) CustomerMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	return r.Matches.CustomerMatches(ctx, matchQuery(input))
+	return r.withMatches(ctx)(r.Matches.CustomerMatches(ctx, matchQuery(input)))
 }
 
 // PartnerMatches is the resolver for the partnerMatches field.
 func (r *queryResolver) PartnerMatches(ctx context.Context, input model.MatchInput) ([]match.Match, error) {
-	return r.Matches.PartnerMatches(ctx, matchQuery(input))
+	return r.withMatches(ctx)(r.Matches.PartnerMatches(ctx, matchQuery(input)))
 }
 
 // ChainGaps is the resolver for the chainGaps field.
 func (r *queryResolver) ChainGaps(ctx context.Context, chainID string, first *int) ([]match.ChainGap, error) {
-	return r.Matches.ChainGaps(ctx, chainID, first, gapCandidatesWanted(ctx))
+	gaps, err := r.Matches.ChainGaps(ctx, chainID, first, gapCandidatesWanted(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return gaps, r.prefetchGaps(ctx, gaps)
 }
 
 // SettlementOptions is the resolver for the settlementOptions field.

@@ -12,6 +12,7 @@ import (
 	"chainmatch/graph/model"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/match"
 )
 
 // Prefetching makes the batching of pages deterministic. Left to
@@ -29,6 +30,7 @@ var (
 	enterpriseTypes     = []string{"Enterprise", "Node"}
 	productTypes        = []string{"Product", "Node"}
 	supplyRelationTypes = []string{"SupplyRelation"}
+	matchTypes          = []string{"Match"}
 )
 
 // fieldsOf collects the fields selected below fs (merged, fragments
@@ -435,4 +437,94 @@ func uniqueBy[T any](xs []T, key func(T) string) []T {
 		seen[k] = true
 		return dup
 	})
+}
+
+// withMatches prefetches what the current field selects on the matches a
+// service returned (see prefetchMatches), passing the service's error on.
+func (r *Resolver) withMatches(ctx context.Context) func([]match.Match, error) ([]match.Match, error) {
+	return func(ms []match.Match, err error) ([]match.Match, error) {
+		if err != nil {
+			return nil, err
+		}
+		if err := r.prefetchMatches(ctx, fieldsOf(ctx, currentField(ctx), matchTypes), ms, nil, nil); err != nil {
+			return nil, err
+		}
+		return ms, nil
+	}
+}
+
+// prefetchMatches loads, one batch each, the candidates of ms with what
+// sel (fields selected on Match) asks of them, and the products of ms —
+// plus extraCodes when extraSel (fields named product of another type)
+// is selected — with what is asked of them. A match list then costs the
+// same statements whatever its length and however its resolvers are
+// scheduled.
+func (r *Resolver) prefetchMatches(ctx context.Context, sel []graphql.CollectedField, ms []match.Match, extraCodes []string, extraSel []graphql.CollectedField) error {
+	l := r.loaders(ctx)
+	candidates, products := named(sel, "candidate"), named(sel, "product")
+	var usccs, codes []string
+	for _, m := range ms {
+		usccs = append(usccs, m.CandidateUSCC)
+		if m.ProductCode != nil && len(products) > 0 {
+			codes = append(codes, *m.ProductCode)
+		}
+	}
+	if len(extraSel) > 0 {
+		codes = append(codes, extraCodes...)
+	}
+	return parallel(
+		func() error {
+			if len(candidates) == 0 || len(usccs) == 0 {
+				return nil
+			}
+			_, es, err := prime(ctx, l.Enterprise, r.Enterprises.ByUSCC, usccs)
+			if err != nil {
+				return err
+			}
+			return r.prefetchEnterprises(ctx, fieldsOf(ctx, candidates, enterpriseTypes), uniqueEnterprises(derefs(es)))
+		},
+		func() error {
+			if len(codes) == 0 {
+				return nil
+			}
+			return r.prefetchProductsByCode(ctx, fieldsOf(ctx, slices.Concat(products, extraSel), productTypes), codes)
+		})
+}
+
+// prefetchGaps loads what the current chainGaps field selects: the gaps'
+// segments, and their products together with their candidates' products,
+// and the candidates.
+func (r *Resolver) prefetchGaps(ctx context.Context, gaps []match.ChainGap) error {
+	sel := fieldsOf(ctx, currentField(ctx), []string{"ChainGap"})
+	var segments, products []string
+	for _, g := range gaps {
+		segments = append(segments, g.SegmentCode)
+		products = append(products, g.ProductCode)
+	}
+	var ms []match.Match
+	var matchSel []graphql.CollectedField
+	for _, f := range named(sel, "candidates") {
+		first, _, ok := pageArgs(ctx, f)
+		if !ok {
+			continue
+		}
+		for i := range gaps {
+			cs, err := r.Matches.GapCandidates(ctx, &gaps[i], first)
+			if err != nil {
+				break // the field resolver reports it
+			}
+			ms = append(ms, cs...)
+		}
+		matchSel = append(matchSel, fieldsOf(ctx, []graphql.CollectedField{f}, matchTypes)...)
+	}
+	l := r.loaders(ctx)
+	return parallel(
+		func() error {
+			if len(named(sel, "segment")) == 0 {
+				return nil
+			}
+			_, _, err := prime(ctx, l.Segment, r.Catalog.SegmentsByCode, segments)
+			return err
+		},
+		func() error { return r.prefetchMatches(ctx, matchSel, ms, products, named(sel, "product")) })
 }
