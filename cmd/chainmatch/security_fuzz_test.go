@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -35,9 +36,15 @@ func FuzzGraphQLRequest(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	// Fuzz workers are separate processes: they cannot take the shared
-	// test lock the coordinator holds, and need not, since the fuzzer is
-	// anonymous and cannot write. They read whatever the graph holds.
+	// The requests are anonymous, so they change no data, but a refused
+	// mutation is still audited: a write. Under plain `go test` (the seed
+	// corpus, while other packages' tests share the database) hold the
+	// shared test lock like every other test. When fuzzing, workers are
+	// separate processes that cannot take the lock the coordinator holds;
+	// `make fuzz` runs alone, after the tests.
+	if fuzzing := flag.Lookup("test.fuzz"); fuzzing == nil || fuzzing.Value.String() == "" {
+		neo4jtest.Locked(f)
+	}
 	st, err := neo4jstore.Open(neo4jtest.Config(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		f.Fatal(err)
