@@ -21,15 +21,8 @@ import (
 // request open (its body half sent), signals shutdown, then finishes the
 // request: it must still be answered, and serve must return cleanly.
 func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
-	neo4jtest.Open(t) // the serve below uses the same Neo4j; hold its lock
 	port := freePort(t)
-	t.Setenv("CHAINMATCH_ADDR", "127.0.0.1:"+strconv.Itoa(port))
-	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
-	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
-	cfg, err := config.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := serveConfig(t, "127.0.0.1:"+strconv.Itoa(port), nil)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	done := make(chan error, 1)
@@ -89,19 +82,12 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 // stop and wait for the migration before closing the driver. Under -race a
 // Close during the migration's connection borrow is reported as a data race.
 func TestServeStopsSchemaWorkBeforeClosingStore(t *testing.T) {
-	neo4jtest.Open(t)
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	t.Setenv("CHAINMATCH_ADDR", taken.Addr().String())
-	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
-	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
-	cfg, err := config.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := serveConfig(t, taken.Addr().String(), nil)
 	for range 20 {
 		err := serve(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err == nil || !strings.Contains(err.Error(), "listen on") {
@@ -113,20 +99,9 @@ func TestServeStopsSchemaWorkBeforeClosingStore(t *testing.T) {
 // TestServeProfilerOnItsOwnListener: CHAINMATCH_PPROF serves Go's profiler
 // on a separate loopback port, never on the API's, and stops with serve.
 func TestServeProfilerOnItsOwnListener(t *testing.T) {
-	neo4jtest.Open(t)
 	api, prof := freePort(t), freePort(t)
-	t.Setenv("CHAINMATCH_ADDR", "127.0.0.1:"+strconv.Itoa(api))
-	t.Setenv("CHAINMATCH_PPROF", "127.0.0.1:"+strconv.Itoa(prof))
-	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
-	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
-	cfg, err := config.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	cfg := serveConfig(t, "127.0.0.1:"+strconv.Itoa(api), map[string]string{"CHAINMATCH_PPROF": "127.0.0.1:" + strconv.Itoa(prof)})
+	stop := serveInBackground(cfg)
 
 	get := func(port int, path string) (int, string) {
 		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, path))
@@ -144,11 +119,37 @@ func TestServeProfilerOnItsOwnListener(t *testing.T) {
 	if code, _ := get(api, "/debug/pprof/"); code == http.StatusOK {
 		t.Fatal("the API's listener serves the profiler")
 	}
-	stop()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := get(prof, "/debug/pprof/"); code != 0 {
 		t.Fatalf("profiler still answers after serve returned: %d", code)
 	}
+}
+
+// serveConfig holds the shared test Neo4j's lock for the test and returns
+// the configuration of a serve on addr over it, with env's other variables.
+func serveConfig(t *testing.T, addr string, env map[string]string) config.Config {
+	t.Helper()
+	neo4jtest.Open(t) // the serve uses the same Neo4j; hold its lock
+	t.Setenv("CHAINMATCH_ADDR", addr)
+	t.Setenv("NEO4J_URI", neo4jtest.Config().URI)
+	t.Setenv("NEO4J_PASSWORD", neo4jtest.Config().Password)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// serveInBackground runs serve until the returned stop is called; stop
+// returns serve's result.
+func serveInBackground(cfg config.Config) (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	return func() error { cancel(); return <-done }
 }
