@@ -24,6 +24,9 @@
 #   BENCH_SKIP_IMPORT [0]      1 skips the offline-importer comparison
 #   BENCH_KEEP [0]             1 keeps the databases and CSV files under .neo4j/bench
 #   BENCH_PPROF [0]            1 also records CPU and heap profiles of chainmatch under W1/W2/W4
+#   BENCH_BASELINE []          a git revision (e.g. HEAD~5): its chainmatch binary is built and
+#                              served beside the current one (:18083) and timed in the same runs
+#                              ("chainmatch-base" rows, "chainmatch / baseline" ratios)
 #   BENCH_OUT [test-output/bench/<time>]
 set -euo pipefail
 
@@ -38,7 +41,8 @@ heap=${BENCH_NEO4J_HEAP:-3g}
 pagecache=${BENCH_NEO4J_PAGECACHE:-3g}
 bolt=7695
 import_bolt=7696
-cm_port=18080 floor_port=18081 peer_port=18082
+cm_port=18080 floor_port=18081 peer_port=18082 base_port=18083
+baseline=${BENCH_BASELINE:-}
 out=${BENCH_OUT:-$root/test-output/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 work=$root/.neo4j/bench
 password=chainmatch-bench
@@ -89,7 +93,7 @@ wait_http() { # url [method body]
 }
 
 mkdir -p "$out" "$work"
-for p in $bolt $import_bolt $cm_port $floor_port $peer_port; do
+for p in $bolt $import_bolt $cm_port $floor_port $peer_port $base_port; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use; stop what listens there first"; fi
 done
 command -v node >/dev/null || die "Node.js 20+ is required for the @neo4j/graphql peer"
@@ -98,6 +102,14 @@ command -v npm >/dev/null || die "npm is required for the @neo4j/graphql peer"
 log "build"
 go build -o bin/chainmatch ./cmd/chainmatch
 go build -o bin/chainbench ./bench/chainbench
+if [ -n "$baseline" ]; then
+	rev=$(git rev-parse --verify "$baseline^{commit}") || die "BENCH_BASELINE=$baseline is not a commit"
+	log "baseline: chainmatch at $rev"
+	rm -rf "$work/baseline-src"
+	mkdir -p "$work/baseline-src"
+	git archive "$rev" | tar -x -C "$work/baseline-src"
+	(cd "$work/baseline-src" && go build -o "$root/bin/chainmatch-base" ./cmd/chainmatch) || die "could not build the baseline $rev"
+fi
 (cd bench/node && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.log" 2>&1) || die "npm ci failed (log: $out/npm.log)"
 scripts/neo4j.sh install
 
@@ -109,6 +121,7 @@ scripts/neo4j.sh install
 	echo "- @neo4j/graphql $(node -p "require('./bench/node/node_modules/@neo4j/graphql/package.json').version"), @apollo/server $(node -p "require('./bench/node/node_modules/@apollo/server/package.json').version"), neo4j-driver (JS) $(node -p "require('./bench/node/node_modules/neo4j-driver/package.json').version")"
 	echo "- scale $scale enterprises; runs: warm-up $warmup then $duration recorded, concurrency $concurrency"
 	echo "- command: BENCH_SCALE=$scale BENCH_DURATION=$duration BENCH_WARMUP=$warmup scripts/bench.sh (what make bench runs)"
+	[ -z "$baseline" ] || echo "- baseline: chainmatch at $(git rev-parse --short "$baseline") served beside $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)') on the same Neo4j"
 } >"$out/summary.md"
 
 log "Neo4j on 127.0.0.1:$bolt (fresh data directory)"
@@ -163,6 +176,16 @@ pids+=("$cm_pid")
 bin/chainbench floor --addr "127.0.0.1:$floor_port" >"$out/floor.log" 2>&1 &
 floor_pid=$!
 pids+=("$floor_pid")
+base_args=()
+if [ -n "$baseline" ]; then
+	CHAINMATCH_ADDR=127.0.0.1:$base_port CHAINMATCH_MODE=prod CHAINMATCH_ADMIN_KEY=$admin_key CHAINMATCH_MIGRATE=false \
+		CHAINMATCH_RATE_LIMITS=anonymous=5:20,partner=20:60,staff=50:100,admin=0:0 \
+		bin/chainmatch-base serve >"$out/chainmatch-base.log" 2>&1 &
+	base_pid=$!
+	pids+=("$base_pid")
+	base_args=(--baseline "http://127.0.0.1:$base_port" --baseline-pid "$base_pid")
+	wait_http "http://127.0.0.1:$base_port/readyz"
+fi
 PORT=$peer_port node bench/node/server.js >"$out/neo4j-graphql.log" 2>&1 &
 peer_pid=$!
 pids+=("$peer_pid")
@@ -191,7 +214,7 @@ bin/chainbench run \
 	--chainmatch "http://127.0.0.1:$cm_port" --chainmatch-pid "$cm_pid" --chainmatch-key "$admin_key" \
 	--floor "http://127.0.0.1:$floor_port" --floor-pid "$floor_pid" \
 	--neo4j-graphql "http://127.0.0.1:$peer_port" --neo4j-graphql-pid "$peer_pid" \
-	--neo4j-pid "$neo4j_pid" --concurrency "$concurrency" --warmup "$warmup" --duration "$duration" --ops "$ops" \
+	"${base_args[@]}" --neo4j-pid "$neo4j_pid" --concurrency "$concurrency" --warmup "$warmup" --duration "$duration" --ops "$ops" \
 	--json "$out/results.json" --markdown "$out/results.md" || rc=$?
 
 log "load and import"

@@ -21,7 +21,7 @@ func writeReport(w io.Writer, results []result, ops []operation, concurrencies [
 	fmt.Fprintf(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, op := range ops {
 		for _, c := range concurrencies {
-			for _, s := range []string{srvChainmatch, srvFloor, srvNeo4jGraphQL} {
+			for _, s := range []string{srvChainmatch, srvBaseline, srvFloor, srvNeo4jGraphQL} {
 				if r := find(s, op.name, c); r != nil {
 					fmt.Fprintf(w, "| %s | %d | %s | %.1f | %.2f | %.2f | %.2f | %d | %.0f | %.3f | %.3f |\n",
 						r.Op, r.Concurrency, r.Server, r.RPS, r.P50ms, r.P95ms, r.P99ms, r.Errors, r.PeakRSSMB, r.CPUPer1k, r.Neo4jPer1k)
@@ -30,7 +30,7 @@ func writeReport(w io.Writer, results []result, ops []operation, concurrencies [
 		}
 	}
 	fmt.Fprintf(w, "\n## Ratios (throughput, same run)\n\n")
-	fmt.Fprintf(w, "| op | conc | chainmatch / floor | chainmatch / @neo4j/graphql | p99 chainmatch ms |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| op | conc | chainmatch / floor | chainmatch / @neo4j/graphql | chainmatch / baseline | p99 chainmatch ms | p99 baseline ms |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, op := range ops {
 		for _, c := range concurrencies {
 			cm := find(srvChainmatch, op.name, c)
@@ -43,8 +43,12 @@ func writeReport(w io.Writer, results []result, ops []operation, concurrencies [
 				}
 				return fmt.Sprintf("%.2f", cm.RPS/o.RPS)
 			}
-			fmt.Fprintf(w, "| %s | %d | %s | %s | %.2f |\n", op.name, c, ratio(find(srvFloor, op.name, c)),
-				ratio(find(srvNeo4jGraphQL, op.name, c)), cm.P99ms)
+			baseP99 := "–"
+			if b := find(srvBaseline, op.name, c); b != nil {
+				baseP99 = fmt.Sprintf("%.2f", b.P99ms)
+			}
+			fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.2f | %s |\n", op.name, c, ratio(find(srvFloor, op.name, c)),
+				ratio(find(srvNeo4jGraphQL, op.name, c)), ratio(find(srvBaseline, op.name, c)), cm.P99ms, baseP99)
 		}
 	}
 	fmt.Fprintf(w, "\n## Targets\n\n")

@@ -53,6 +53,8 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		cmURL      = fs.String("chainmatch", "http://127.0.0.1:18080", "chainmatch base URL")
 		cmPID      = fs.Int("chainmatch-pid", 0, "chainmatch process id")
 		cmKey      = fs.String("chainmatch-key", os.Getenv("CHAINMATCH_ADMIN_KEY"), "API key sent to chainmatch")
+		baseURL    = fs.String("baseline", "", "base URL of an earlier chainmatch binary timed beside the current one (empty: none)")
+		basePID    = fs.Int("baseline-pid", 0, "baseline chainmatch process id")
 		floorURL   = fs.String("floor", "http://127.0.0.1:18081", "raw floor base URL")
 		floorPID   = fs.Int("floor-pid", 0, "raw floor process id")
 		peerURL    = fs.String("neo4j-graphql", "http://127.0.0.1:18082", "@neo4j/graphql peer base URL")
@@ -86,6 +88,10 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		srvNeo4jGraphQL: {name: srvNeo4jGraphQL, base: *peerURL, pid: *peerPID},
 	}
 	servers := strings.Split(*serversArg, ",")
+	if *baseURL != "" {
+		targets[srvBaseline] = target{name: srvBaseline, base: *baseURL, pid: *basePID, auth: auth}
+		servers = append(servers, srvBaseline)
+	}
 	wantOps := map[string]bool{}
 	for _, o := range strings.Split(*opsFlag, ",") {
 		wantOps[strings.TrimSpace(o)] = true
@@ -205,7 +211,7 @@ func checkOp(ctx context.Context, client *http.Client, op operation, targets map
 		var ref []byte
 		refServer := ""
 		for _, s := range servers {
-			if !op.appliesTo(s) {
+			if !op.appliesTo(s) || s == srvBaseline {
 				continue
 			}
 			body, err := do(ctx, client, op.build(targets[s], p), &buf)

@@ -6,9 +6,13 @@ import (
 	"net/url"
 )
 
-// The three servers of the comparison.
+// The servers of the comparison. The baseline is an earlier chainmatch
+// binary (BENCH_BASELINE) served beside the current one: it gets the same
+// requests as chainmatch and is timed, never compared for answers (an
+// earlier version may rank differently on purpose).
 const (
 	srvChainmatch   = "chainmatch"
+	srvBaseline     = "chainmatch-base"
 	srvFloor        = "floor"
 	srvNeo4jGraphQL = "neo4j-graphql"
 )
@@ -38,6 +42,9 @@ type operation struct {
 }
 
 func (op operation) appliesTo(server string) bool {
+	if server == srvBaseline {
+		server = srvChainmatch
+	}
 	for _, s := range op.servers {
 		if s == server {
 			return true
