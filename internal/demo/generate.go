@@ -36,8 +36,12 @@ type Options struct {
 
 	// The rest only concern Load.
 
-	// Reset empties the graph (keeping the schema) before loading.
+	// Reset empties the business graph before loading; API keys, the
+	// audit trail and the schema are kept.
 	Reset bool
+	// ResetAll empties everything before loading, API keys and the audit
+	// trail included (the schema is kept). It implies Reset.
+	ResetAll bool
 	// BatchSize is the rows per bulk statement; 0 is the store's default.
 	BatchSize int
 	// Progress, when set, is called after every batch (see ProgressBar).

@@ -15,15 +15,22 @@ import (
 // Loader is what Load needs from the store (*neo4jstore.Store has it).
 type Loader interface {
 	LoadGraph(ctx context.Context, g *neo4jstore.BulkGraph, progress func(done, total int)) (neo4jstore.BulkStats, error)
+	DeleteDomainData(ctx context.Context) error
 	DeleteAllData(ctx context.Context) error
 }
 
 // Load generates the demo graph for opts and writes it through l, after
-// emptying the graph when opts.Reset is set. Loading twice without Reset
-// is harmless: every write merges on natural keys.
+// emptying the business graph when opts.Reset is set (everything, API keys
+// and audit trail included, when opts.ResetAll is). Loading twice without
+// a reset is harmless: every write merges on natural keys.
 func Load(ctx context.Context, l Loader, opts Options) (neo4jstore.BulkStats, error) {
-	if opts.Reset {
+	switch {
+	case opts.ResetAll:
 		if err := l.DeleteAllData(ctx); err != nil {
+			return neo4jstore.BulkStats{}, fmt.Errorf("reset before demo load: %w", err)
+		}
+	case opts.Reset:
+		if err := l.DeleteDomainData(ctx); err != nil {
 			return neo4jstore.BulkStats{}, fmt.Errorf("reset before demo load: %w", err)
 		}
 	}
