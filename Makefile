@@ -12,7 +12,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 # make run serves.
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e fuzz \
+.PHONY: help run test test-all build generate check-generate tidy-check vet fmt-check go-test web web-test e2e fuzz \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -26,7 +26,7 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 test: ## every check and test, against a real Neo4j (its own, on port 7688)
 	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
 
-test-all: neo4j-ensure web vet fmt-check check-generate go-test fuzz web-test e2e
+test-all: neo4j-ensure web vet fmt-check tidy-check check-generate go-test fuzz web-test e2e
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
@@ -38,6 +38,9 @@ check-generate: ## fail when `go generate ./...` changes committed files
 	$(GO) generate ./...
 	@if ! git diff --quiet -- graph; then \
 		echo "go generate changed graph/ — run 'make generate' and commit:"; git diff --stat -- graph; exit 1; fi
+
+tidy-check: ## fail when `go mod tidy` would change go.mod or go.sum
+	@$(GO) mod tidy -diff || { echo "go mod tidy changes go.mod/go.sum — run 'go mod tidy' and commit"; exit 1; }
 
 vet: ## go vet
 	$(GO) vet ./...

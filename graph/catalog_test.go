@@ -86,7 +86,8 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, query string
-		// statements, whatever the page size
+		// the most statements the query may cost, whatever the page size:
+		// a page must not cost a statement per row
 		trips int64
 	}{
 		// The page (1: totalCount is not selected, so nothing is
@@ -114,8 +115,8 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 					}
 					// A partner: the anonymous cost limit refuses 50 rows with two connections each.
 					e.ok(auth.Partner, tc.query, map[string]any{"first": n}, &resp)
-					if got := e.trips.Load(); got != tc.trips {
-						t.Fatalf("first %d (repetition %d): %d statements, want %d", n, rep, got, tc.trips)
+					if got := e.trips.Load(); got > tc.trips {
+						t.Fatalf("first %d (repetition %d): %d statements, want at most %d", n, rep, got, tc.trips)
 					}
 					if len(resp.Enterprises.Edges) != n {
 						t.Fatalf("first %d: %d rows", n, len(resp.Enterprises.Edges))
@@ -143,20 +144,20 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 	const countedPage = `query($after: String) { enterprises(first: 20, after: $after) {
 	  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { name } } } }`
 	e.ok(auth.Anonymous, countedPage, map[string]any{"after": nil}, &counted)
-	if got, c := e.trips.Load(), counted.Enterprises; got != 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
+	if got, c := e.trips.Load(), counted.Enterprises; got > 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
 		!c.PageInfo.HasNextPage || c.PageInfo.HasPreviousPage {
-		t.Fatalf("first page with totalCount: %d statements, %+v", got, c)
+		t.Fatalf("first page with totalCount: %d statements (want at most 1: the count rides with the page), %+v", got, c)
 	}
 	e.ok(auth.Anonymous, countedPage, map[string]any{"after": counted.Enterprises.PageInfo.EndCursor}, &counted)
-	if got, c := e.trips.Load(), counted.Enterprises; got != 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
+	if got, c := e.trips.Load(), counted.Enterprises; got > 1 || c.TotalCount != 50 || len(c.Edges) != 20 ||
 		!c.PageInfo.HasNextPage || !c.PageInfo.HasPreviousPage {
-		t.Fatalf("second page with totalCount: %d statements, %+v", got, c)
+		t.Fatalf("second page with totalCount: %d statements (want at most 1), %+v", got, c)
 	}
 
-	// A single enterprise is prefetched like a page row: the enterprise
-	// with its district, designations, offers with their products and
-	// supplier pages with the suppliers (1); the offered products' producer
-	// pages (1); the supplied products (1).
+	// A single enterprise is read like a page row, never a statement per
+	// part or row: at most the enterprise with its district, designations,
+	// offers with their products and supplier pages with the suppliers (1);
+	// the offered products' producer pages (1); the supplied products (1).
 	var one struct {
 		Enterprise struct {
 			Name     string
@@ -180,9 +181,9 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) { name district { name } designations { designation }
 		  products { product { name producers(first: 10) { edges { node { name } } } } }
 		  suppliers(first: 10) { edges { node { supplier { name } product { name } } } } } }`, map[string]any{"uscc": firms[0]}, &one)
-		if got, en := e.trips.Load(), one.Enterprise; got != 3 || en.District.Name == "" || len(en.Products) != 1 ||
+		if got, en := e.trips.Load(), one.Enterprise; got > 3 || en.District.Name == "" || len(en.Products) != 1 ||
 			len(en.Products[0].Product.Producers.Edges) != 10 || len(en.Suppliers.Edges) != 2 || en.Suppliers.Edges[0].Node.Supplier.Name == "" {
-			t.Fatalf("enterprise with products, producers and suppliers: %d statements, want 3; %+v", got, en)
+			t.Fatalf("enterprise with products, producers and suppliers: %d statements, want at most 3; %+v", got, en)
 		}
 	}
 
@@ -204,8 +205,9 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 	}
 	e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) {
 	  suppliers(first: 10) { edges { node { product { code id } } } } } }`, map[string]any{"uscc": firms[0]}, &keyed)
-	if got := e.trips.Load(); got != 1 {
-		t.Fatalf("suppliers with product { code id }: %d statements, want 1 (the enterprise with its supplier page)", got)
+	// The relation carries the product code: no product read.
+	if got := e.trips.Load(); got > 1 {
+		t.Fatalf("suppliers with product { code id }: %d statements, want at most 1 (the enterprise with its supplier page)", got)
 	}
 	codes := 0
 	for _, ed := range keyed.Enterprise.Suppliers.Edges {
@@ -221,8 +223,9 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 	}
 	e.ok(auth.Anonymous, `query($uscc: String!) { enterprise(uscc: $uscc) {
 	  suppliers(first: 10) { edges { node { product { code id } full: product { code id name } } } } } }`, map[string]any{"uscc": firms[0]}, &keyed)
-	if got := e.trips.Load(); got != 2 {
-		t.Fatalf("with a full alias: %d statements, want 2", got)
+	// Plus one batch of products for the full alias, not one per row.
+	if got := e.trips.Load(); got > 2 {
+		t.Fatalf("with a full alias: %d statements, want at most 2", got)
 	}
 	for _, ed := range keyed.Enterprise.Suppliers.Edges {
 		if p, f := ed.Node.Product, ed.Node.Full; (p == nil) != (f == nil) || p != nil && (p.Code != f.Code || p.ID != f.ID || f.Name != "光伏玻璃") {
@@ -256,8 +259,10 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 			}
 		}
 		e.ok(auth.Anonymous, producers, map[string]any{"first": n}, &resp)
-		if got := e.trips.Load(); got != 4 {
-			t.Fatalf("products(first: %d) with producers: %d statements, want 4", n, got)
+		// Constant in the page size: never a statement per product or
+		// producer.
+		if got := e.trips.Load(); got > 4 {
+			t.Fatalf("products(first: %d) with producers: %d statements, want at most 4", n, got)
 		}
 		for _, ed := range resp.Products.Edges {
 			p := ed.Node.Producers

@@ -235,8 +235,10 @@ func TestEnterpriseLookup(t *testing.T) {
 		len(en.Designations) != 1 || len(en.Products) != 1 || en.Products[0].Product.Name != "光伏玻璃" {
 		t.Fatalf("by USCC: %+v", en)
 	}
-	if n := e.trips.Load(); n != 1 {
-		t.Fatalf("enterprise with district, designations and products: %d statements, want 1", n)
+	// The firm and its selected parts come from one read, not a statement
+	// per part.
+	if n := e.trips.Load(); n > 1 {
+		t.Fatalf("enterprise with district, designations and products: %d statements, want at most 1", n)
 	}
 	var byID firm
 	e.ok(auth.Anonymous, `query($id: ID!) { enterprise(id: $id) { id uscc name district { code } designations { designation } products { product { code name } } } }`,
@@ -247,7 +249,7 @@ func TestEnterpriseLookup(t *testing.T) {
 
 	var none firm
 	e.ok(auth.Anonymous, byUSCC, map[string]any{"u": "911111111111111111"}, &none)
-	if none.Enterprise != nil || e.trips.Load() != 1 {
+	if none.Enterprise != nil || e.trips.Load() > 1 {
 		t.Fatalf("unknown USCC: %+v after %d statements", none.Enterprise, e.trips.Load())
 	}
 

@@ -70,9 +70,10 @@ func TestSupplierMatchesEndToEnd(t *testing.T) {
 	if !ms[1].ExistingRelation {
 		t.Errorf("the current supplier is not marked: %+v", ms[1])
 	}
-	// asker + candidates, then one batch of enterprises and one of products.
-	if n := e.trips.Load(); n != 4 {
-		t.Errorf("round trips = %d, want 4", n)
+	// At most: asker + candidates, then one batch of enterprises and one of
+	// products — never a statement per match.
+	if n := e.trips.Load(); n > 4 {
+		t.Errorf("round trips = %d, want at most 4", n)
 	}
 }
 
@@ -110,11 +111,12 @@ func TestChainGapsEndToEndBatchesCandidates(t *testing.T) {
 			t.Fatalf("first %d: candidates %+v", n, g[0].Candidates)
 		}
 	}
-	// The gaps, one batch of candidates for all gaps, then one prefetched
-	// batch each of segments, products (the gaps' and the candidates') and
-	// candidate enterprises: 5, whatever the number of candidates.
-	if trips[1] != trips[3] || trips[3] != 5 {
-		t.Fatalf("round trips %v", trips)
+	// A page must not cost a statement per gap or candidate: at most the
+	// gaps, one batch of candidates for all gaps, then one batch each of
+	// segments, products (the gaps' and the candidates') and candidate
+	// enterprises — the same whatever the number of candidates.
+	if trips[1] != trips[3] || trips[3] > 5 {
+		t.Fatalf("round trips %v, want the same for 1 and 3 candidates and at most 5", trips)
 	}
 }
 

@@ -2,12 +2,11 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
+	"golang.org/x/sync/errgroup"
 
 	"chainmatch/graph/model"
 	"chainmatch/internal/chain"
@@ -132,19 +131,13 @@ func distinct[K comparable](keys []K) []K {
 	return out
 }
 
-// parallel runs the jobs concurrently and joins their errors.
+// parallel runs the jobs concurrently and returns the first error.
 func parallel(jobs ...func() error) error {
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	for i, job := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = job()
-		}()
+	var g errgroup.Group
+	for _, job := range jobs {
+		g.Go(job)
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }
 
 // prefetchOnce prefetches below a connection page unless that was already

@@ -55,7 +55,7 @@ func TestReadProcOfThisProcess(t *testing.T) {
 func TestImportCSVHasEveryRecordOfTheGraph(t *testing.T) {
 	g := demo.Generate(demo.Options{Scale: 200})
 	dir := t.TempDir()
-	args, err := writeImportCSV(&g.BulkGraph, dir, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	args, err := writeImportCSV(&g.Graph, dir, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func orNil[T comparable](v T) any {
 // LoadGraph writes for the same graph.
 func exportCSV(scale int, dir string) ([]string, error) {
 	g := demo.Generate(demo.Options{Scale: scale})
-	return writeImportCSV(&g.BulkGraph, dir, time.Now().UTC())
+	return writeImportCSV(&g.Graph, dir, time.Now().UTC())
 }
 
 func writeImportCSV(g *neo4jstore.BulkGraph, dir string, now time.Time) ([]string, error) {

@@ -20,7 +20,7 @@ func loadSteps(ctx context.Context, st *neo4jstore.Store, scale, maxSteps int) e
 	if err := st.DeleteAllData(ctx); err != nil {
 		return err
 	}
-	g := demo.Generate(demo.Options{Scale: scale}).BulkGraph
+	g := demo.Generate(demo.Options{Scale: scale}).Graph
 	catalogue := neo4jstore.BulkGraph{Chains: g.Chains, Segments: g.Segments, Products: g.Products, Districts: g.Districts,
 		Parks: g.Parks, Designations: g.Designations, Incentives: g.Incentives}
 	enterprises := make([]neo4jstore.BulkEnterprise, len(g.Enterprises))

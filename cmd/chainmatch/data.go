@@ -18,11 +18,15 @@ import (
 
 // demoCmd loads the deterministic Jiaxing demo graph:
 //
-//	chainmatch demo [--scale N] [--reset] [--if-empty] [--batch N]
+//	chainmatch demo [--scale N] [--reset | --reset-all] [--if-empty] [--batch N]
+//
+// --reset keeps API keys and the audit trail; --reset-all deletes them too
+// and says so.
 func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	scale := fs.Int("scale", 0, "number of enterprises (0: the standard ~2,000-firm Jiaxing demo)")
-	reset := fs.Bool("reset", false, "delete all data (keeping the schema) before loading")
+	reset := fs.Bool("reset", false, "delete the business graph before loading (API keys, audit trail and schema are kept)")
+	resetAll := fs.Bool("reset-all", false, "delete everything before loading, API keys and the audit trail included (the schema is kept)")
 	ifEmpty := fs.Bool("if-empty", false, "load only when the graph holds no enterprise (what make run does)")
 	batch := fs.Int("batch", 0, "rows per bulk statement (0: the store's default)")
 	if err := fs.Parse(args); err != nil {
@@ -31,8 +35,8 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if *scale < 0 || *batch < 0 {
 		return fmt.Errorf("demo: --scale and --batch must be >= 0")
 	}
-	if *reset && *ifEmpty {
-		return fmt.Errorf("demo: --reset and --if-empty exclude each other")
+	if (*reset || *resetAll) && *ifEmpty {
+		return fmt.Errorf("demo: --reset/--reset-all and --if-empty exclude each other")
 	}
 	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
@@ -49,10 +53,14 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			return nil
 		}
 	}
+	if *resetAll {
+		fmt.Println("demo: --reset-all: deleting every API key and the audit trail along with the graph")
+	}
 	start := time.Now()
 	stats, err := demo.Load(ctx, st, demo.Options{
 		Scale:     *scale,
 		Reset:     *reset,
+		ResetAll:  *resetAll,
 		BatchSize: *batch,
 		Progress:  demo.ProgressBar(os.Stdout, "loading demo graph"),
 	})

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync/atomic"
 	"time"
 
 	"chainmatch/graph"
@@ -106,7 +107,20 @@ func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.
 		GraphiQL:       cfg.Dev(),
 		Authenticator:  sec.access,
 		RateLimits:     sec.rates,
+		RequestContext: requestContext{},
 	})
+}
+
+// requestContext gives the HTTP layer's request id to the GraphQL layer and
+// counts the request's Neo4j statements.
+type requestContext struct{}
+
+func (requestContext) WithRequestID(ctx context.Context, id string) context.Context {
+	return graph.WithRequestID(ctx, id)
+}
+
+func (requestContext) WithStatementCounter(ctx context.Context, n *atomic.Int64) context.Context {
+	return neo4jstore.WithRoundTripCounter(ctx, n)
 }
 
 // prepareSchema migrates (or, for replicas with CHAINMATCH_MIGRATE=false,

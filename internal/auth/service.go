@@ -10,6 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"golang.org/x/sync/singleflight"
+
 	"chainmatch/internal/apperr"
 )
 
@@ -47,22 +50,28 @@ type Service struct {
 	cfg   Config
 	now   func() time.Time
 
-	mu      sync.Mutex
-	cache   map[string]cachedKey // by key id
-	touched map[string]time.Time // when lastUsedAt was last written, by key id
+	// keys caches verified lookups by key id for KeyCacheTTL, unknown ids
+	// too, so random keys cannot turn every request into a Neo4j read; the
+	// least recently used entry goes when it is full.
+	keys *expirable.LRU[string, cachedKey]
+	// lookups lets concurrent requests with the same uncached key share
+	// one read.
+	lookups singleflight.Group
+	// touched holds the key ids whose lastUsedAt was written within the
+	// last touchEvery.
+	touched   *expirable.LRU[string, struct{}]
+	touchedMu sync.Mutex // makes "not touched lately, so touch" one step
 }
 
 type cachedKey struct {
-	key     APIKey
-	found   bool
-	fetched time.Time
+	key   APIKey
+	found bool
 }
 
 // touchEvery bounds writes of lastUsedAt to one per key per minute.
 const touchEvery = time.Minute
 
-// maxCachedKeys bounds the cache; unknown ids are cached too, so random
-// keys cannot turn every request into a Neo4j read.
+// maxCachedKeys bounds both caches.
 const maxCachedKeys = 10000
 
 // NewService returns the access service.
@@ -73,7 +82,13 @@ func NewService(store Storer, cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Service{store: store, cfg: cfg, now: time.Now, cache: map[string]cachedKey{}, touched: map[string]time.Time{}}
+	return &Service{
+		store:   store,
+		cfg:     cfg,
+		now:     time.Now,
+		keys:    expirable.NewLRU[string, cachedKey](maxCachedKeys, nil, cfg.KeyCacheTTL),
+		touched: expirable.NewLRU[string, struct{}](maxCachedKeys, nil, touchEvery),
+	}
 }
 
 // ErrInvalidCredential means a credential was presented but is not valid;
@@ -109,26 +124,9 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Principal, e
 }
 
 func (s *Service) authenticateKey(ctx context.Context, id, plain string) (Principal, error) {
-	now := s.now()
-	s.mu.Lock()
-	c, ok := s.cache[id]
-	s.mu.Unlock()
-	if !ok || now.Sub(c.fetched) > s.cfg.KeyCacheTTL {
-		k, err := s.store.APIKey(ctx, id)
-		switch {
-		case errors.Is(err, apperr.ErrNotFound):
-			c = cachedKey{fetched: now}
-		case err != nil:
-			return Principal{}, err // DATABASE_UNAVAILABLE, not a bad key
-		default:
-			c = cachedKey{key: k, found: true, fetched: now}
-		}
-		s.mu.Lock()
-		if len(s.cache) >= maxCachedKeys {
-			clear(s.cache)
-		}
-		s.cache[id] = c
-		s.mu.Unlock()
+	c, err := s.lookupKey(ctx, id)
+	if err != nil {
+		return Principal{}, err // DATABASE_UNAVAILABLE, not a bad key
 	}
 	if !c.found || !c.key.matches(plain) {
 		return Principal{}, fmt.Errorf("%w: unknown API key", ErrInvalidCredential)
@@ -136,27 +134,53 @@ func (s *Service) authenticateKey(ctx context.Context, id, plain string) (Princi
 	if c.key.Revoked() {
 		return Principal{}, fmt.Errorf("%w: API key revoked", ErrInvalidCredential)
 	}
-	s.touch(ctx, id, now)
+	s.touch(ctx, id)
 	return Principal{ID: c.key.ID, Name: c.key.Name, Role: c.key.Role}, nil
 }
 
-// touch records lastUsedAt at most once a minute per key; a failure is
-// logged, never fatal to the request.
-func (s *Service) touch(ctx context.Context, id string, now time.Time) {
-	s.mu.Lock()
-	last, ok := s.touched[id]
-	due := !ok || now.Sub(last) >= touchEvery
-	if due {
-		if len(s.touched) >= maxCachedKeys {
-			clear(s.touched)
-		}
-		s.touched[id] = now
+// lookupKey returns the key with this id from the cache, or else reads it
+// once for all concurrent callers and caches the answer, "not found"
+// included.
+func (s *Service) lookupKey(ctx context.Context, id string) (cachedKey, error) {
+	if c, ok := s.keys.Get(id); ok {
+		return c, nil
 	}
-	s.mu.Unlock()
-	if due {
-		if err := s.store.TouchAPIKey(ctx, id, now.UTC()); err != nil {
-			s.cfg.Log.WarnContext(ctx, "record API key use", "key_id", id, "err", err)
+	v, err, _ := s.lookups.Do(id, func() (any, error) {
+		if c, ok := s.keys.Get(id); ok { // a flight that just ended filled it
+			return c, nil
 		}
+		k, err := s.store.APIKey(ctx, id)
+		var c cachedKey
+		switch {
+		case errors.Is(err, apperr.ErrNotFound):
+		case err != nil:
+			return cachedKey{}, err
+		default:
+			c = cachedKey{key: k, found: true}
+		}
+		s.keys.Add(id, c)
+		return c, nil
+	})
+	if err != nil {
+		return cachedKey{}, err
+	}
+	return v.(cachedKey), nil
+}
+
+// touch records lastUsedAt at most once per touchEvery per key; a failure
+// is logged, never fatal to the request.
+func (s *Service) touch(ctx context.Context, id string) {
+	s.touchedMu.Lock()
+	due := !s.touched.Contains(id)
+	if due {
+		s.touched.Add(id, struct{}{})
+	}
+	s.touchedMu.Unlock()
+	if !due {
+		return
+	}
+	if err := s.store.TouchAPIKey(ctx, id, s.now().UTC()); err != nil {
+		s.cfg.Log.WarnContext(ctx, "record API key use", "key_id", id, "err", err)
 	}
 }
 
@@ -245,8 +269,6 @@ func (s *Service) RevokeKey(ctx context.Context, id string) (APIKey, error) {
 	if err != nil {
 		return APIKey{}, err
 	}
-	s.mu.Lock()
-	delete(s.cache, id)
-	s.mu.Unlock()
+	s.keys.Remove(id)
 	return k, nil
 }

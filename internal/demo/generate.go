@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strings"
 
-	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/dataset"
 	"chainmatch/internal/uscc"
 )
 
@@ -36,8 +36,12 @@ type Options struct {
 
 	// The rest only concern Load.
 
-	// Reset empties the graph (keeping the schema) before loading.
+	// Reset empties the business graph before loading; API keys, the
+	// audit trail and the schema are kept.
 	Reset bool
+	// ResetAll empties everything before loading, API keys and the audit
+	// trail included (the schema is kept). It implies Reset.
+	ResetAll bool
 	// BatchSize is the rows per bulk statement; 0 is the store's default.
 	BatchSize int
 	// Progress, when set, is called after every batch (see ProgressBar).
@@ -47,7 +51,7 @@ type Options struct {
 // Graph is a generated demo graph: the records to load and what the
 // generator built in on purpose, for tests and docs.
 type Graph struct {
-	neo4jstore.BulkGraph
+	dataset.Graph
 	// GapProducts are product codes with local demand and, by design, no
 	// local maker; every one has non-local makers.
 	GapProducts []string
@@ -109,7 +113,7 @@ func Generate(opts Options) *Graph {
 		visitors:  map[string][]int{},
 	}
 	out := &Graph{GapProducts: slices.Clone(gapProducts)}
-	g.catalogue(&out.BulkGraph)
+	g.catalogue(&out.Graph)
 
 	visitors := max(len(gapProducts)*2+len(visitorStories), int(math.Round(float64(n)*0.03)))
 	locals := n - visitors
@@ -119,7 +123,7 @@ func Generate(opts Options) *Graph {
 	g.coverProducts()
 	g.visitorFirms(visitors)
 	g.designate(locals)
-	g.emit(&out.BulkGraph)
+	g.emit(&out.Graph)
 	return out
 }
 
@@ -132,34 +136,34 @@ func set(xs []string) map[string]bool {
 }
 
 // catalogue indexes the static catalogue and writes it to b.
-func (g *generator) catalogue(b *neo4jstore.BulkGraph) {
+func (g *generator) catalogue(b *dataset.Graph) {
 	for i := range chains {
 		c := &chains[i]
 		g.chainOf[c.code] = c
-		b.Chains = append(b.Chains, neo4jstore.BulkChain{Code: c.code, Name: c.name, NameEn: c.nameEn})
+		b.Chains = append(b.Chains, dataset.Chain{Code: c.code, Name: c.name, NameEn: c.nameEn})
 		for j, s := range c.segments {
 			code := fmt.Sprintf("%s-S%d", c.code, j+1)
 			g.segsOf[c.code] = append(g.segsOf[c.code], code)
-			b.Segments = append(b.Segments, neo4jstore.BulkSegment{Code: code, Name: c.name + "·" + s.name,
+			b.Segments = append(b.Segments, dataset.Segment{Code: code, Name: c.name + "·" + s.name,
 				NameEn: c.nameEn + ": " + s.nameEn, Stage: s.stage, Position: j + 1, ChainCode: c.code})
 			for _, ps := range s.products {
 				g.products[ps.code] = &product{productSpec: ps, chain: c.code, segment: code}
 				g.order = append(g.order, ps.code)
 				g.bySegment[code] = append(g.bySegment[code], ps.code)
-				b.Products = append(b.Products, neo4jstore.BulkProduct{Code: ps.code, Name: ps.name, NameEn: ps.nameEn,
+				b.Products = append(b.Products, dataset.Product{Code: ps.code, Name: ps.name, NameEn: ps.nameEn,
 					SegmentCode: code, Inputs: slices.Clone(ps.inputs)})
 			}
 		}
 	}
 	for _, d := range districts {
-		b.Districts = append(b.Districts, neo4jstore.BulkDistrict{Code: d.code, Name: d.name, NameEn: d.nameEn, Lat: d.lat, Lon: d.lon})
+		b.Districts = append(b.Districts, dataset.District{Code: d.code, Name: d.name, NameEn: d.nameEn, Lat: d.lat, Lon: d.lon})
 	}
 	for _, p := range parks {
-		b.Parks = append(b.Parks, neo4jstore.BulkPark{Code: p.code, Name: p.name, NameEn: p.nameEn,
+		b.Parks = append(b.Parks, dataset.Park{Code: p.code, Name: p.name, NameEn: p.nameEn,
 			DistrictCode: p.district, Lat: p.lat, Lon: p.lon, FocusChains: slices.Clone(p.focus)})
 	}
 	b.Designations = slices.Clone(designationCodes)
-	b.Incentives = []neo4jstore.BulkIncentive{
+	b.Incentives = []dataset.Incentive{
 		{Code: "JX-2023-SINGLE-CHAMPION", Name: "嘉兴市制造业单项冠军奖励", NameEn: "Jiaxing award for manufacturing single champions",
 			AmountYuan: 3_000_000, Designation: dSingle, LocalOnly: true},
 		{Code: "JX-2023-LITTLE-GIANT", Name: "嘉兴市国家级专精特新“小巨人”奖励", NameEn: "Jiaxing award for national little giants",
@@ -446,9 +450,9 @@ func (g *generator) amount(unit string, factor float64) float64 {
 }
 
 // emit writes the firms and their relationships to b.
-func (g *generator) emit(b *neo4jstore.BulkGraph) {
+func (g *generator) emit(b *dataset.Graph) {
 	for i, f := range g.firms {
-		e := neo4jstore.BulkEnterprise{USCC: f.uscc, Name: f.name, NameEn: f.nameEn, IsLocal: f.local,
+		e := dataset.Enterprise{USCC: f.uscc, Name: f.name, NameEn: f.nameEn, IsLocal: f.local,
 			HasLocation: true, Lat: f.lat, Lon: f.lon, Founded: f.founded, DataSource: DataSource}
 		area := "0573"
 		if f.local {
@@ -462,12 +466,12 @@ func (g *generator) emit(b *neo4jstore.BulkGraph) {
 		b.Enterprises = append(b.Enterprises, e)
 		for _, d := range designationCodes {
 			if y, ok := f.grants[d]; ok {
-				b.Grants = append(b.Grants, neo4jstore.BulkGrant{USCC: f.uscc, Designation: d, Year: y})
+				b.Grants = append(b.Grants, dataset.Grant{USCC: f.uscc, Designation: d, Year: y})
 			}
 		}
 		for _, code := range f.makes {
 			p := g.products[code]
-			b.Makes = append(b.Makes, neo4jstore.BulkOffer{USCC: f.uscc, ProductCode: code, AnnualCapacity: g.amount(p.unit, 1), Unit: p.unit})
+			b.Makes = append(b.Makes, dataset.Offer{USCC: f.uscc, ProductCode: code, AnnualCapacity: g.amount(p.unit, 1), Unit: p.unit})
 		}
 	}
 	// Needs are the inputs of what a firm makes (at most four), and each
@@ -486,11 +490,11 @@ func (g *generator) emit(b *neo4jstore.BulkGraph) {
 		slices.SortFunc(needs, cmp.Compare)
 		for _, code := range needs {
 			p := g.products[code]
-			b.Needs = append(b.Needs, neo4jstore.BulkNeed{USCC: f.uscc, ProductCode: code, AnnualVolume: g.amount(p.unit, 0.2), Unit: p.unit})
+			b.Needs = append(b.Needs, dataset.Need{USCC: f.uscc, ProductCode: code, AnnualVolume: g.amount(p.unit, 0.2), Unit: p.unit})
 			for _, s := range g.suppliersFor(i, code) {
 				sup := g.firms[s]
 				since := max(sup.founded, f.founded) + 1 + g.rng.IntN(8)
-				b.Supplies = append(b.Supplies, neo4jstore.BulkSupply{SupplierUSCC: sup.uscc, CustomerUSCC: f.uscc,
+				b.Supplies = append(b.Supplies, dataset.Supply{SupplierUSCC: sup.uscc, CustomerUSCC: f.uscc,
 					ProductCode: code, Since: min(since, 2024)})
 			}
 		}

@@ -9,27 +9,34 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/dataset"
 )
 
 // Loader is what Load needs from the store (*neo4jstore.Store has it).
 type Loader interface {
-	LoadGraph(ctx context.Context, g *neo4jstore.BulkGraph, progress func(done, total int)) (neo4jstore.BulkStats, error)
+	LoadGraph(ctx context.Context, g *dataset.Graph, progress func(done, total int)) (dataset.LoadStats, error)
+	DeleteDomainData(ctx context.Context) error
 	DeleteAllData(ctx context.Context) error
 }
 
 // Load generates the demo graph for opts and writes it through l, after
-// emptying the graph when opts.Reset is set. Loading twice without Reset
-// is harmless: every write merges on natural keys.
-func Load(ctx context.Context, l Loader, opts Options) (neo4jstore.BulkStats, error) {
-	if opts.Reset {
+// emptying the business graph when opts.Reset is set (everything, API keys
+// and audit trail included, when opts.ResetAll is). Loading twice without
+// a reset is harmless: every write merges on natural keys.
+func Load(ctx context.Context, l Loader, opts Options) (dataset.LoadStats, error) {
+	switch {
+	case opts.ResetAll:
 		if err := l.DeleteAllData(ctx); err != nil {
-			return neo4jstore.BulkStats{}, fmt.Errorf("reset before demo load: %w", err)
+			return dataset.LoadStats{}, fmt.Errorf("reset before demo load: %w", err)
+		}
+	case opts.Reset:
+		if err := l.DeleteDomainData(ctx); err != nil {
+			return dataset.LoadStats{}, fmt.Errorf("reset before demo load: %w", err)
 		}
 	}
 	g := Generate(opts)
 	g.BatchSize = opts.BatchSize
-	stats, err := l.LoadGraph(ctx, &g.BulkGraph, opts.Progress)
+	stats, err := l.LoadGraph(ctx, &g.Graph, opts.Progress)
 	if err != nil {
 		return stats, fmt.Errorf("load demo graph: %w", err)
 	}

@@ -55,7 +55,7 @@ func TestFreshAndMergeLoadsGiveTheSameGraph(t *testing.T) {
 
 	load := func(wantFresh bool) neo4jstore.BulkStats {
 		t.Helper()
-		stats, err := s.LoadGraph(ctx, &g.BulkGraph, nil)
+		stats, err := s.LoadGraph(ctx, &g.Graph, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

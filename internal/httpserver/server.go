@@ -20,11 +20,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
-	"chainmatch/graph"
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/httpserver/explorer"
-	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
 // Readiness is what /readyz asks: nil when the server can answer queries.
@@ -52,6 +50,9 @@ type Options struct {
 	Authenticator Authenticator
 	// RateLimits per role; nil means DefaultRateLimits.
 	RateLimits map[auth.Role]RateLimit
+	// RequestContext passes the request id and a statement counter down;
+	// nil passes nothing (logs then show 0 statements).
+	RequestContext RequestContext
 }
 
 var (
@@ -71,6 +72,9 @@ func New(o Options) http.Handler {
 	mux := http.NewServeMux()
 	if o.Authenticator == nil {
 		o.Authenticator = anonymousOnly{}
+	}
+	if o.RequestContext == nil {
+		o.RequestContext = noRequestContext{}
 	}
 	// Cheap refusals first: a bad credential or an exhausted bucket costs
 	// no body read; then the transport rules, then the deadline for Neo4j.
@@ -111,7 +115,7 @@ func New(o Options) http.Handler {
 		AllowCredentials: !contains(o.CORSOrigins, "*"),
 		MaxAge:           600,
 	})
-	return requestID(accessLog(o.Log, recoverPanics(o.Log, c.Handler(mux))))
+	return requestID(o.RequestContext, accessLog(o.Log, o.RequestContext, recoverPanics(o.Log, c.Handler(mux))))
 }
 
 func readinessReason(err error) string {
@@ -139,7 +143,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // requestID takes a sane X-Request-Id from the client or makes one, echoes
 // it, and puts it in the context for logs and INTERNAL errors.
-func requestID(next http.Handler) http.Handler {
+func requestID(rc RequestContext, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if !validRequestID(id) {
@@ -148,7 +152,8 @@ func requestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		next.ServeHTTP(w, r.WithContext(rc.WithRequestID(ctx, id)))
 	})
 }
 
@@ -196,7 +201,7 @@ func (s *statusWriter) Flush() {
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // accessLog writes one JSON line per request and records metrics.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+func accessLog(log *slog.Logger, rc RequestContext, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		inFlight.Inc()
@@ -206,7 +211,7 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		// goes into the context here, outermost, because inner middleware
 		// hands on derived requests (WithContext) that this one never sees.
 		trips := new(atomic.Int64)
-		r = r.WithContext(neo4jstore.WithRoundTripCounter(r.Context(), trips))
+		r = r.WithContext(rc.WithStatementCounter(r.Context(), trips))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -225,7 +230,7 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 			return
 		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", graph.RequestID(r.Context())),
+			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 			slog.Float64("ms", float64(elapsed.Microseconds())/1000),
@@ -262,7 +267,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				id := graph.RequestID(r.Context())
+				id := RequestID(r.Context())
 				log.ErrorContext(r.Context(), "panic", "panic", v, "request_id", id)
 				writeJSON(w, http.StatusInternalServerError, map[string]any{
 					"errors": []map[string]any{{"message": "internal error (request id " + id + ")", "extensions": map[string]any{"code": "INTERNAL", "requestId": id}}},

@@ -28,7 +28,7 @@ func setup(t *testing.T) (context.Context, *neo4jstore.Store, *enterprise.Servic
 	t.Cleanup(cancel)
 	g := demo.Generate(demo.Options{})
 	g.Enterprises, g.Grants, g.Makes, g.Needs, g.Supplies = nil, nil, nil, nil, nil
-	if _, err := st.LoadGraph(ctx, &g.BulkGraph, nil); err != nil {
+	if _, err := st.LoadGraph(ctx, &g.Graph, nil); err != nil {
 		t.Fatal(err)
 	}
 	ctx = auth.WithPrincipal(ctx, auth.Principal{Name: "chainmatch import", Role: auth.Admin})

@@ -38,3 +38,28 @@ func TestDeleteAllDataEmptiesTheGraphButKeepsTheSchema(t *testing.T) {
 		t.Fatalf("migration records lost: %v", err)
 	}
 }
+
+// TestWipesKeepTheTestMarker: the marker that lets tests wipe a database
+// survives both wipes, and TestMarker tells data from an empty graph.
+func TestWipesKeepTheTestMarker(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	marked, holdsData, err := s.TestMarker(ctx)
+	if err != nil || !marked || holdsData {
+		t.Fatalf("after the per-test wipe: marked=%v holdsData=%v err=%v", marked, holdsData, err)
+	}
+	if _, err := demo.Load(ctx, s, demo.Options{Scale: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if marked, holdsData, err = s.TestMarker(ctx); err != nil || !marked || !holdsData {
+		t.Fatalf("after a load: marked=%v holdsData=%v err=%v", marked, holdsData, err)
+	}
+	for name, wipe := range map[string]func(context.Context) error{"DeleteDomainData": s.DeleteDomainData, "DeleteAllData": s.DeleteAllData} {
+		if err := wipe(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if marked, holdsData, err = s.TestMarker(ctx); err != nil || !marked || holdsData {
+			t.Fatalf("after %s: marked=%v holdsData=%v err=%v", name, marked, holdsData, err)
+		}
+	}
+}
