@@ -138,6 +138,9 @@ func TestPropertiesOnDemoData(t *testing.T) {
 	t.Run("every local asker sees the very product first", func(t *testing.T) {
 		checkTierOrderEveryAsker(t, svc, g, makes, needs)
 	})
+	t.Run("the Cypher rank key equals the score's proximity and qualification", func(t *testing.T) {
+		checkRankKeyAgrees(t, s, svc, g)
+	})
 
 	paths := 0
 	for _, r := range g.Supplies[:min(len(g.Supplies), 300)] {

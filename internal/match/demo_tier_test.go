@@ -2,12 +2,14 @@ package match_test
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
 	"chainmatch/internal/demo"
 	"chainmatch/internal/gid"
 	"chainmatch/internal/match"
+	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
 // rankedBefore reports whether a may precede b in a list of the given kind
@@ -145,4 +147,90 @@ func makersOf(g *demo.Graph, product string) []string {
 		}
 	}
 	return out
+}
+
+// checkRankKeyAgrees proves the one duplicated scoring rule consistent:
+// the store caps candidates by a rank key it computes in Cypher
+// (proximity decay and designation ladder), the score computes the same
+// two terms in Go. For the first 150 local firms of the demo graph and
+// every kind of match, not only local candidates (far and unlocated firms
+// too), every candidate's Cypher key equals ScoreKey of its distance and
+// designations, and equals the weighted proximity and qualification
+// components of its returned match.
+func checkRankKeyAgrees(t *testing.T, s *neo4jstore.Store, svc *match.Service, g *demo.Graph) {
+	ctx := context.Background()
+	w := svc.Weights()
+	checked, unlocated, designated, askers := 0, 0, 0, 0
+	for _, e := range g.Enterprises {
+		if !e.IsLocal {
+			continue
+		}
+		if askers++; askers > 150 {
+			break
+		}
+		a, err := s.MatchAsker(ctx, e.USCC, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []match.Kind{match.Suppliers, match.Customers, match.Partners} {
+			own := a.Makes
+			if k == match.Suppliers {
+				own = a.Needs
+			}
+			var codes []string
+			for _, h := range own {
+				codes = append(codes, h.Product.Code)
+			}
+			if len(codes) == 0 {
+				continue
+			}
+			cands, err := s.MatchCandidates(ctx, match.CandidateQuery{Kind: k, AskerUSCC: a.USCC, ProductCodes: codes,
+				AskerSegments: a.Segments, PerKind: match.CandidatesPerKind, Rank: match.NewRankKey(w)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cands {
+				if want := match.ScoreKey(w, c.DistanceKm, c.Designations); math.Abs(c.RankKey-want) > 1e-12 {
+					t.Fatalf("asker %s kind %d candidate %s (%v km, %v): Cypher key %.15f, Go %.15f",
+						a.USCC, k, c.USCC, c.DistanceKm, c.Designations, c.RankKey, want)
+				}
+				checked++
+				if c.DistanceKm == nil {
+					unlocated++
+				}
+				if len(c.Designations) > 0 {
+					designated++
+				}
+			}
+		}
+		// The components the service returns carry the same two terms.
+		ms, err := svc.SupplierMatches(ctx, match.MatchQuery{EnterpriseID: eid(e.USCC), LocalOnly: ptr(false), First: ptr(match.MaxMatchFirst)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			var prox, qual float64
+			for _, c := range m.Components {
+				switch c.Name {
+				case match.CompProximity:
+					prox = c.Weight * c.Value
+				case match.CompQualification:
+					qual = c.Weight * c.Value
+				}
+			}
+			var desig []string
+			for _, gr := range g.Grants {
+				if gr.USCC == m.CandidateUSCC {
+					desig = append(desig, gr.Designation)
+				}
+			}
+			if want := match.ScoreKey(w, m.DistanceKm, desig); math.Abs(prox+qual-want) > 1e-12 {
+				t.Fatalf("supplier %s of %s: components give %.15f, ScoreKey %.15f", m.CandidateUSCC, e.USCC, prox+qual, want)
+			}
+		}
+	}
+	if checked < 1000 || designated == 0 {
+		t.Fatalf("only %d candidates checked (%d designated, %d unlocated)", checked, designated, unlocated)
+	}
+	t.Logf("rank key: %d candidates agree (%d designated, %d without a distance)", checked, designated, unlocated)
 }

@@ -103,6 +103,21 @@ var designationLadder = map[enterprise.Designation]float64{
 	enterprise.InnovativeSME:       0.3,
 }
 
+// ScoreKey is the rank key as the score computes it: w.Proximity ×
+// proximity + w.Qualification × qualification, from the very functions
+// that build those two components. The store computes the same key in
+// Cypher from the parameters of NewRankKey (the decay scale, the unknown
+// proximity and the designation ladder all come from here); a test on the
+// demo graph proves the two agree for every candidate.
+func ScoreKey(w Weights, distanceKm *float64, designations []string) float64 {
+	q, _ := qualificationValue(designations)
+	return w.Proximity*proximityValue(distanceKm) + w.Qualification*q
+}
+
+// NewRankKey is the RankKey the service sends the store for weights w
+// (normalised as the service holds them, Service.Weights).
+func NewRankKey(w Weights) RankKey { return rankKey(w) }
+
 // rankKey is the RankKey of the weights w.
 func rankKey(w Weights) RankKey {
 	ladder := make(map[string]float64, len(designationLadder))

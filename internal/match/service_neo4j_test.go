@@ -535,3 +535,31 @@ func TestCultivationProgress(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestRankKeyOnFixture checks the Cypher rank key against ScoreKey on
+// the hand-built graph, whose unlocated glass maker covers the unknown
+// proximity (the demo graph locates every firm).
+func TestRankKeyOnFixture(t *testing.T) {
+	s := neo4jtest.Open(t)
+	matchtest.Load(t, s)
+	w := match.DefaultWeights()
+	cands, err := s.MatchCandidates(context.Background(), match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: matchtest.Asker,
+		ProductCodes: []string{"GLASS", "CELL"}, PerKind: match.CandidatesPerKind, Rank: match.NewRankKey(w)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]float64{}
+	for _, c := range cands {
+		if want := match.ScoreKey(w, c.DistanceKm, c.Designations); math.Abs(c.RankKey-want) > 1e-12 {
+			t.Errorf("%s: Cypher key %.15f, Go %.15f", c.USCC, c.RankKey, want)
+		}
+		seen[c.USCC] = c.RankKey
+	}
+	// By hand: 0.2 × 0.25 (no location), no designation; 0.2 × exp(-5/25) + 0.15 × 0.7.
+	if k, ok := seen[matchtest.NoPlace]; !ok || math.Abs(k-0.2*0.25) > 1e-12 {
+		t.Errorf("unlocated key %v (%v)", k, ok)
+	}
+	if k := seen[matchtest.GlassNear]; math.Abs(k-(0.2*math.Exp(-5.0/25)+0.15*0.7)) > 1e-4 {
+		t.Errorf("little giant 5 km away: key %v", k)
+	}
+}

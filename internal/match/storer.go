@@ -124,6 +124,11 @@ type Candidate struct {
 	// Existing is true when the candidate already supplies the asker
 	// (supplier matches) or buys from it (customer matches).
 	Existing bool
+	// RankKey is the key the store capped candidates by, as the store
+	// computed it (RankKey in Cypher). It must equal ScoreKey of the
+	// candidate's distance and designations; a test on the demo graph
+	// holds the two to that.
+	RankKey float64
 }
 
 // GapStat is local demand and supply of one product of a chain.

@@ -174,7 +174,8 @@ RETURN c.uscc AS uscc, coalesce(c.isLocal, false) AS isLocal,
   ` + peers + ` AS peers,
   COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)<-[:SUPPLIES]-(a) RETURN DISTINCT x }
     + COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)-[:SUPPLIES]->(a) RETURN DISTINCT x } AS shared,
-  ` + existing + ` AS existing`
+  ` + existing + ` AS existing,
+  ` + rankKey + ` AS rankKey`
 }
 
 // peersSupplied counts firms in the asker's segments the candidate supplies;
@@ -270,6 +271,9 @@ func candidate(rec *neo4j.Record) (match.Candidate, error) {
 	}
 	c.Peers, c.Shared = int(peers), int(shared)
 	if c.Existing, _, err = neo4j.GetRecordValue[bool](rec, "existing"); err != nil {
+		return c, err
+	}
+	if c.RankKey, _, err = neo4j.GetRecordValue[float64](rec, "rankKey"); err != nil {
 		return c, err
 	}
 	hits, _, err := neo4j.GetRecordValue[[]any](rec, "hits")
