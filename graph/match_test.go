@@ -75,9 +75,10 @@ func TestSupplierMatchesEndToEnd(t *testing.T) {
 	if !ms[1].ExistingRelation {
 		t.Errorf("the current supplier is not marked: %+v", ms[1])
 	}
-	// asker + candidates, then one batch of enterprises and one of products.
-	if n := e.trips.Load(); n != 4 {
-		t.Errorf("round trips = %d, want 4", n)
+	// asker + the very product's makers + near fits (3 makers < first 20),
+	// then one batch of enterprises and one of products.
+	if n := e.trips.Load(); n != 5 {
+		t.Errorf("round trips = %d, want 5", n)
 	}
 }
 

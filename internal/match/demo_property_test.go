@@ -136,7 +136,11 @@ func TestPropertiesOnDemoData(t *testing.T) {
 		t.Fatal("no matches at all on the demo graph")
 	}
 	t.Run("every local asker sees the very product first", func(t *testing.T) {
-		checkTierOrderEveryAsker(t, svc, g, makes, needs)
+		oneStatement, err := match.NewService(everyBranch{s}, match.DefaultWeights())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkTierOrderEveryAsker(t, svc, oneStatement, g, makes, needs)
 	})
 	t.Run("the Cypher rank key equals the score's proximity and qualification", func(t *testing.T) {
 		checkRankKeyAgrees(t, s, svc, g)

@@ -35,7 +35,7 @@ func rankedBefore(kind string, a, b match.Match) bool {
 // product (local, not the asker) — the issue's "73 makers of the very
 // product ranked below a near fit" cannot happen. Every chain's gap
 // candidates are exact fits in score order.
-func checkTierOrderEveryAsker(t *testing.T, svc *match.Service, g *demo.Graph, makes, needs map[string]map[string]bool) {
+func checkTierOrderEveryAsker(t *testing.T, svc, oneStatement *match.Service, g *demo.Graph, makes, needs map[string]map[string]bool) {
 	ctx := context.Background()
 	local := map[string]bool{}
 	for _, e := range g.Enterprises {
@@ -64,9 +64,10 @@ func checkTierOrderEveryAsker(t *testing.T, svc *match.Service, g *demo.Graph, m
 			own   map[string]bool
 			other map[string][]string
 			ask   func(context.Context, match.MatchQuery) ([]match.Match, error)
+			all   func(context.Context, match.MatchQuery) ([]match.Match, error)
 		}{
-			{"supplier", needs[e.USCC], makers, svc.SupplierMatches},
-			{"customer", makes[e.USCC], buyers, svc.CustomerMatches},
+			{"supplier", needs[e.USCC], makers, svc.SupplierMatches, oneStatement.SupplierMatches},
+			{"customer", makes[e.USCC], buyers, svc.CustomerMatches, oneStatement.CustomerMatches},
 		} {
 			if len(side.own) == 0 {
 				continue
@@ -74,6 +75,15 @@ func checkTierOrderEveryAsker(t *testing.T, svc *match.Service, g *demo.Graph, m
 			ms, err := side.ask(ctx, match.MatchQuery{EnterpriseID: eid(e.USCC)})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Gathering the near fits only when the very product leaves room
+			// changes nothing: the same list as one statement over every fit.
+			ref, err := side.all(ctx, match.MatchQuery{EnterpriseID: eid(e.USCC)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameMatches(ms, ref) {
+				t.Fatalf("%s matches of %s differ from one statement over every fit:\n got %v\nwant %v", side.kind, e.USCC, brief(ms), brief(ref))
 			}
 			lists++
 			exact := map[string]bool{} // eligible firms trading the very product
@@ -137,6 +147,32 @@ func checkTierOrderEveryAsker(t *testing.T, svc *match.Service, g *demo.Graph, m
 			}
 		}
 	}
+}
+
+// everyBranch is the real Neo4j store with the fits of every candidate
+// query ignored: one statement over every branch, as before the service
+// gathered near fits only when needed.
+type everyBranch struct{ *neo4jstore.Store }
+
+func (s everyBranch) MatchCandidates(ctx context.Context, q match.CandidateQuery) ([]match.Candidate, error) {
+	q.Fits = nil
+	return s.Store.MatchCandidates(ctx, q)
+}
+
+func sameMatches(a, b []match.Match) bool {
+	return slices.EqualFunc(a, b, func(x, y match.Match) bool {
+		return x.CandidateUSCC == y.CandidateUSCC && x.Fit == y.Fit && x.Score == y.Score &&
+			slices.Equal(x.Reasons, y.Reasons) && (x.ProductCode == nil) == (y.ProductCode == nil) &&
+			(x.ProductCode == nil || *x.ProductCode == *y.ProductCode)
+	})
+}
+
+func brief(ms []match.Match) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.CandidateUSCC + ":" + string(m.Fit)
+	}
+	return out
 }
 
 func makersOf(g *demo.Graph, product string) []string {

@@ -190,7 +190,7 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 	if len(products) == 0 {
 		return []Match{}, nil
 	}
-	cands, err := s.store.MatchCandidates(ctx, CandidateQuery{
+	cq := CandidateQuery{
 		Kind:          k,
 		AskerUSCC:     uscc,
 		ProductCodes:  products,
@@ -200,7 +200,8 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		AskerSegments: asker.Segments,
 		PerKind:       max(CandidatesPerKind, first),
 		Rank:          rankKey(s.weights),
-	})
+	}
+	cands, err := s.gather(ctx, k, cq, fits, first, asker.USCC)
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +230,55 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		out = append(out, s.scoreCandidate(lang, k, asker, own, localOnly, *r.c))
 	}
 	return out, nil
+}
+
+// gather fetches the candidates of a match request. Where fits are tiered
+// (suppliers, customers) and the very product is wanted, it first gathers
+// only the firms trading the very product: when there are at least first
+// of them (not the asker), no near fit can reach the list, and the costly
+// near-fit branches (every firm of the products' segments and of the
+// neighbouring ones) are never run. Otherwise it gathers the near fits in
+// a second statement and merges the hits per firm, which gives exactly
+// the candidates of one statement over all branches. A fits filter
+// without PRODUCT still gathers the exact branch with the near ones, so
+// that a firm trading the very product keeps PRODUCT as its (best) fit
+// and is left out.
+func (s *Service) gather(ctx context.Context, k Kind, q CandidateQuery, fits map[Fit]bool, first int, asker string) ([]Candidate, error) {
+	wants := func(f Fit) bool { return len(fits) == 0 || fits[f] }
+	if k == Partners || !wants(FitProduct) {
+		return s.store.MatchCandidates(ctx, q) // one statement, every branch
+	}
+	q.Fits = []Fit{FitProduct}
+	exact, err := s.store.MatchCandidates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, c := range exact {
+		if c.USCC != asker {
+			n++
+		}
+	}
+	if n >= first || (!wants(FitSegment) && !wants(FitAdjacent)) {
+		return exact, nil
+	}
+	q.Fits = []Fit{FitSegment, FitAdjacent}
+	near, err := s.store.MatchCandidates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(exact))
+	for i, c := range exact {
+		at[c.USCC] = i
+	}
+	for _, c := range near {
+		if i, ok := at[c.USCC]; ok {
+			exact[i].Hits = append(exact[i].Hits, c.Hits...)
+			continue
+		}
+		exact = append(exact, c)
+	}
+	return exact, nil
 }
 
 // rankedCandidate is a scored candidate before it is explained; key is its

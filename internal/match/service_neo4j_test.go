@@ -118,8 +118,24 @@ func TestSupplierMatchesRankByHand(t *testing.T) {
 	if !(got[3].Score > got[2].Score) {
 		t.Errorf("the fixture no longer has a near fit outscoring an exact one: %v <= %v", got[3].Score, got[2].Score)
 	}
-	if n := trips.Load(); n != 2 {
-		t.Errorf("round trips = %d, want 2", n)
+	// Asker, the very product's makers (3, fewer than first), near fits.
+	if n := trips.Load(); n != 3 {
+		t.Errorf("round trips = %d, want 3", n)
+	}
+	// With first <= the makers of the very product, the near fits cannot
+	// reach the list and are never gathered: same top 3, one statement less.
+	ctx3, trips3 := counted(match.English)
+	top3, err := svc.SupplierMatches(ctx3, match.MatchQuery{EnterpriseID: eid(matchtest.Asker), ProductIDs: []string{pid("GLASS")}, First: ptr(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips3.Load(); n != 2 || len(top3) != 3 {
+		t.Errorf("first 3: round trips = %d, want 2; %d matches", n, len(top3))
+	}
+	for i := range top3 {
+		if top3[i].CandidateUSCC != got[i].CandidateUSCC || top3[i].Score != got[i].Score || top3[i].Fit != match.FitProduct {
+			t.Errorf("first 3, %d: %s %v, want %s %v", i, top3[i].CandidateUSCC, top3[i].Score, got[i].CandidateUSCC, got[i].Score)
+		}
 	}
 	top := got[0]
 	if top.ProductCode == nil || *top.ProductCode != "GLASS" || top.DistanceKm == nil || math.Abs(*top.DistanceKm-5) > 0.05 {
@@ -240,8 +256,9 @@ func TestCustomerMatchesRankExistingLower(t *testing.T) {
 		!slices.Contains(got[1].Reasons, "already buys from you (ranked lower)") {
 		t.Errorf("reasons %q / %q", got[0].Reasons, got[1].Reasons)
 	}
-	if n := trips.Load(); n != 2 {
-		t.Errorf("round trips = %d, want 2", n)
+	// Asker, buyers of the very product (2 < first), near fits (none).
+	if n := trips.Load(); n != 3 {
+		t.Errorf("round trips = %d, want 3", n)
 	}
 }
 

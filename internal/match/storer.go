@@ -77,6 +77,8 @@ type CandidateQuery struct {
 	Designations  []string
 	// AskerSegments are the segments "firms like the asker" work in.
 	AskerSegments []string
+	// Fits are the fits to gather (the store's branches); empty = all.
+	Fits []Fit
 	// PerKind caps the candidates (firms) per product and fit, before
 	// scoring: those with the highest Rank key are kept.
 	PerKind int
