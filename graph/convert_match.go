@@ -17,6 +17,7 @@ func matchQuery(in model.MatchInput) match.MatchQuery {
 		LocalOnly:     in.LocalOnly,
 		MaxDistanceKm: in.MaxDistanceKm,
 		Designations:  in.Designations,
+		Fits:          in.Fits,
 		First:         in.First,
 	}
 }

@@ -114,6 +114,9 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 				gerr.Message = gerr.Message[:i]
 			}
 		}
+		if variableInputError(ctx, gerr) {
+			return gerr
+		}
 		if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
 			if gerr.Extensions == nil {
 				gerr.Extensions = map[string]any{}

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"chainmatch/internal/auth"
@@ -27,12 +28,13 @@ func matchEnv(t *testing.T) *env {
 func TestSupplierMatchesEndToEnd(t *testing.T) {
 	e := matchEnv(t)
 	const q = `query($in: MatchInput!) { supplierMatches(input: $in) {
-	  candidate { id uscc name } product { code name } score distanceKm existingRelation
+	  candidate { id uscc name } product { code name } fit score distanceKm existingRelation
 	  components { name weight value } reasons } }`
 	var resp struct {
 		SupplierMatches []struct {
 			Candidate        struct{ ID, USCC, Name string }
 			Product          *struct{ Code, Name string }
+			Fit              string
 			Score            float64
 			DistanceKm       *float64
 			ExistingRelation bool
@@ -46,13 +48,16 @@ func TestSupplierMatchesEndToEnd(t *testing.T) {
 	in := map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, matchtest.Asker), "productIds": []string{gid.Encode(gid.Product, "GLASS")}}
 	e.ok(auth.Anonymous, q, map[string]any{"in": in}, &resp)
 	ms := resp.SupplierMatches
-	want := []string{matchtest.GlassNear, matchtest.GlassOld, matchtest.Film, matchtest.NoPlace, matchtest.Module2}
+	// The very product first (the unlocated glass maker outranks the
+	// higher-scoring film maker of the same segment), then near fits.
+	want := []string{matchtest.GlassNear, matchtest.GlassOld, matchtest.NoPlace, matchtest.Film, matchtest.Module2}
+	wantFit := []string{"PRODUCT", "PRODUCT", "PRODUCT", "SEGMENT", "ADJACENT"}
 	if len(ms) != len(want) {
 		t.Fatalf("%d matches: %+v", len(ms), ms)
 	}
 	for i, m := range ms {
-		if m.Candidate.USCC != want[i] || m.Candidate.ID != gid.Encode(gid.Enterprise, want[i]) {
-			t.Errorf("%d: %s, want %s", i, m.Candidate.USCC, want[i])
+		if m.Candidate.USCC != want[i] || m.Candidate.ID != gid.Encode(gid.Enterprise, want[i]) || m.Fit != wantFit[i] {
+			t.Errorf("%d: %s %s, want %s %s", i, m.Candidate.USCC, m.Fit, want[i], wantFit[i])
 		}
 		sum := 0.0
 		for _, c := range m.Components {
@@ -70,10 +75,37 @@ func TestSupplierMatchesEndToEnd(t *testing.T) {
 	if !ms[1].ExistingRelation {
 		t.Errorf("the current supplier is not marked: %+v", ms[1])
 	}
-	// At most: asker + candidates, then one batch of enterprises and one of
-	// products — never a statement per match.
-	if n := e.trips.Load(); n > 4 {
-		t.Errorf("round trips = %d, want at most 4", n)
+	// At most: asker + the very product's makers + near fits (3 makers <
+	// first 20), then one batch of enterprises and one of products — never
+	// a statement per match.
+	if n := e.trips.Load(); n > 5 {
+		t.Errorf("round trips = %d, want at most 5", n)
+	}
+}
+
+func TestMatchFitsFilterEndToEnd(t *testing.T) {
+	e := matchEnv(t)
+	const q = `query($in: MatchInput!) { supplierMatches(input: $in) { candidate { uscc } fit } }`
+	var resp struct {
+		SupplierMatches []struct {
+			Candidate struct{ USCC string }
+			Fit       string
+		}
+	}
+	in := map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, matchtest.Asker), "productIds": []string{gid.Encode(gid.Product, "GLASS")},
+		"fits": []string{"SEGMENT", "ADJACENT"}}
+	e.ok(auth.Anonymous, q, map[string]any{"in": in}, &resp)
+	var got []string
+	for _, m := range resp.SupplierMatches {
+		got = append(got, m.Candidate.USCC+" "+m.Fit)
+	}
+	if want := []string{matchtest.Film + " SEGMENT", matchtest.Module2 + " ADJACENT"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("near fits only: %v, want %v", got, want)
+	}
+	// A literal in the query works the same way.
+	e.ok(auth.Anonymous, `{ supplierMatches(input: {enterpriseId: "`+gid.Encode(gid.Enterprise, matchtest.Asker)+`", fits: [PRODUCT], first: 1}) { candidate { uscc } fit } }`, nil, &resp)
+	if len(resp.SupplierMatches) != 1 || resp.SupplierMatches[0].Fit != "PRODUCT" {
+		t.Fatalf("exact only: %+v", resp.SupplierMatches)
 	}
 }
 
@@ -189,6 +221,7 @@ func TestMatchErrorsEndToEnd(t *testing.T) {
 	}{
 		// The query limiter refuses it before the service, naming the input path.
 		{"first over 100", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "first": 101}}, "BAD_USER_INPUT", "input.first"},
+		{"unknown fit", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "fits": []string{"PRODUCT", "NEAR"}}}, "BAD_USER_INPUT", "input.fits[1]"},
 		{"distance 0", matchQ, map[string]any{"in": map[string]any{"enterpriseId": asker, "maxDistanceKm": 0}}, "BAD_USER_INPUT", "input.maxDistanceKm"},
 		{"wrong id type", matchQ, map[string]any{"in": map[string]any{"enterpriseId": gid.Encode(gid.Product, "GLASS")}}, "BAD_USER_INPUT", "input.enterpriseId"},
 		{"unknown enterprise", matchQ, map[string]any{"in": map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, "91330400MA00000000")}}, "NOT_FOUND", "input.enterpriseId"},

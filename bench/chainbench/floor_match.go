@@ -109,7 +109,7 @@ func (f *floorServer) registerMatch(mux *http.ServeMux, st *neo4jstore.Store, sv
 			}
 			out = append(out, map[string]any{
 				"candidate": map[string]any{"uscc": m.CandidateUSCC, "name": names[m.CandidateUSCC]},
-				"product":   product, "score": m.Score, "distanceKm": m.DistanceKm,
+				"product":   product, "fit": string(m.Fit), "score": m.Score, "distanceKm": m.DistanceKm,
 				"components": comps, "reasons": m.Reasons, "existingRelation": m.ExistingRelation,
 			})
 		}

@@ -130,7 +130,7 @@ const w4Chainmatch = `query W4($id: ID!) {
   supplierMatches(input: { enterpriseId: $id, first: 20 }) {
     candidate { uscc name }
     product { code }
-    score distanceKm
+    fit score distanceKm
     components { name weight value }
     reasons
     existingRelation
@@ -146,6 +146,7 @@ type (
 	w4Match struct {
 		Candidate        cRef          `json:"candidate"`
 		Product          *cCode        `json:"product"`
+		Fit              string        `json:"fit"`
 		Score            float64       `json:"score"`
 		DistanceKm       *float64      `json:"distanceKm"`
 		Components       []w4Component `json:"components"`

@@ -17,6 +17,8 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +40,8 @@ func run() error {
 	load := flag.Bool("load", false, "wipe the database and load the demo graph first")
 	scale := flag.Int("scale", 100000, "demo enterprises to load with -load")
 	samples := flag.Int("n", 20, "askers sampled per operation")
+	neo4jPID := flag.Int("neo4j-pid", 0, "Neo4j's process id: also report its CPU time per call (from /proc)")
+	only := flag.String("ops", "", "comma-separated operation name prefixes to run (default all)")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -150,9 +154,9 @@ func run() error {
 			return 1, err
 		}},
 	}
-	fmt.Printf("\n| operation | calls | p50 ms | p95 ms | max ms | round trips | avg results |\n|---|---|---|---|---|---|---|\n")
+	fmt.Printf("\n| operation | calls | p50 ms | p95 ms | max ms | round trips | avg results | Neo4j CPU ms/call |\n|---|---|---|---|---|---|---|---|\n")
 	for _, op := range ops {
-		if len(op.keys) == 0 {
+		if len(op.keys) == 0 || !selected(*only, op.name) {
 			continue
 		}
 		// One warm-up call so that plans are cached, as in a running server.
@@ -162,6 +166,7 @@ func run() error {
 		var lat []time.Duration
 		var trips atomic.Int64
 		results := 0
+		cpu0, _ := cpuTicks(*neo4jPID)
 		for _, k := range op.keys {
 			c := neo4jstore.WithRoundTripCounter(ctx, &trips)
 			start := time.Now()
@@ -172,12 +177,62 @@ func run() error {
 			lat = append(lat, time.Since(start))
 			results += n
 		}
+		cpu1, cpuOK := cpuTicks(*neo4jPID)
 		slices.Sort(lat)
 		ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
-		fmt.Printf("| %s | %d | %s | %s | %s | %.0f | %.1f |\n", op.name, len(lat), ms(lat[len(lat)/2]),
-			ms(lat[(len(lat)*95+99)/100-1]), ms(lat[len(lat)-1]), float64(trips.Load())/float64(len(lat)), float64(results)/float64(len(lat)))
+		cpu := "–"
+		if cpuOK {
+			cpu = fmt.Sprintf("%.1f", float64(cpu1-cpu0)*1000/clockTicks/float64(len(lat)))
+		}
+		fmt.Printf("| %s | %d | %s | %s | %s | %.1f | %.1f | %s |\n", op.name, len(lat), ms(lat[len(lat)/2]),
+			ms(lat[(len(lat)*95+99)/100-1]), ms(lat[len(lat)-1]), float64(trips.Load())/float64(len(lat)), float64(results)/float64(len(lat)), cpu)
 	}
 	return nil
+}
+
+// selected reports whether the operation name starts with one of the
+// comma-separated prefixes (all when there are none).
+func selected(prefixes, name string) bool {
+	if prefixes == "" {
+		return true
+	}
+	for _, p := range strings.Split(prefixes, ",") {
+		if p = strings.TrimSpace(p); p != "" && strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times (100 on Linux).
+const clockTicks = 100.0
+
+// cpuTicks is the user + system CPU time of a process so far, in clock
+// ticks; false when pid is 0 or unreadable.
+func cpuTicks(pid int) (int64, bool) {
+	if pid <= 0 {
+		return 0, false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// Fields after the parenthesised command name; utime and stime are
+	// the 14th and 15th fields of the line.
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return u + st, true
 }
 
 func pairKeys(ps [][2]string) []string {

@@ -613,7 +613,7 @@ func TestHostileRequests(t *testing.T) {
 		{"fragment cycle", "", `query { chains { ...A } } fragment A on IndustrialChain { segments { chain { ...B } } } fragment B on IndustrialChain { segments { chain { ...A } } }`, nil, "GRAPHQL_VALIDATION_FAILED"},
 		{"parse error", "", `{ chains { `, nil, "GRAPHQL_PARSE_FAILED"},
 		{"wrong type", partner, `mutation { deleteEnterprise(id: 42.5) }`, nil, "GRAPHQL_VALIDATION_FAILED"},
-		{"wrong variable type", partner, `mutation($id: ID!) { deleteEnterprise(id: $id) }`, map[string]any{"id": map[string]any{"$ne": 1}}, "GRAPHQL_VALIDATION_FAILED"},
+		{"wrong variable type", partner, `mutation($id: ID!) { deleteEnterprise(id: $id) }`, map[string]any{"id": map[string]any{"$ne": 1}}, "BAD_USER_INPUT"},
 		{"malformed id", partner, `mutation { deleteEnterprise(id: "' OR 1=1 //") }`, nil, "BAD_USER_INPUT"},
 		{"malformed node id", "", `{ node(id: "MATCH (n) DETACH DELETE n") { id } }`, nil, ""},
 		{"invalid USCC", partner, upsertDoc, map[string]any{"in": enterpriseInput("91330402MA2BXXXXX1", "x")}, "BAD_USER_INPUT"},

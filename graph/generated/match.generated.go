@@ -606,6 +606,29 @@ func (ec *executionContext) fieldContext_Match_product(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Match_fit(ctx context.Context, field graphql.CollectedField, obj *match.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_fit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v match.Fit) graphql.Marshaler {
+			return ec.marshalNProductFit2chainmatchᚋinternalᚋmatchᚐFit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_fit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "ProductFit")
+}
+
 func (ec *executionContext) _Match_score(ctx context.Context, field graphql.CollectedField, obj *match.Match) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1064,7 +1087,7 @@ func (ec *executionContext) unmarshalInputMatchInput(ctx context.Context, obj an
 		asMap["first"] = 20
 	}
 
-	fieldsInOrder := [...]string{"enterpriseId", "productIds", "localOnly", "maxDistanceKm", "designations", "first"}
+	fieldsInOrder := [...]string{"enterpriseId", "productIds", "localOnly", "maxDistanceKm", "designations", "fits", "first"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1106,6 +1129,13 @@ func (ec *executionContext) unmarshalInputMatchInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Designations = data
+		case "fits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fits"))
+			data, err := ec.unmarshalOProductFit2ᚕchainmatchᚋinternalᚋmatchᚐFitᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fits = data
 		case "first":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("first"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -1367,6 +1397,11 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Match_product(ctx, field, obj)
 				})
+		case "fit":
+			out.Values[i] = ec._Match_fit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "score":
 			out.Values[i] = ec._Match_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1653,6 +1688,21 @@ func (ec *executionContext) unmarshalNMatchInput2chainmatchᚋgraphᚋmodelᚐMa
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNProductFit2chainmatchᚋinternalᚋmatchᚐFit(ctx context.Context, v any) (match.Fit, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := match.Fit(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductFit2chainmatchᚋinternalᚋmatchᚐFit(ctx context.Context, sel ast.SelectionSet, v match.Fit) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProductFit!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNScoreComponent2chainmatchᚋinternalᚋmatchᚐScoreComponent(ctx context.Context, sel ast.SelectionSet, v match.ScoreComponent) graphql.Marshaler {
 	return ec._ScoreComponent(ctx, sel, &v)
 }
@@ -1702,6 +1752,42 @@ func (ec *executionContext) marshalNSupplyPath2ᚕchainmatchᚋinternalᚋmatch�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupplyPath2chainmatchᚋinternalᚋmatchᚐSupplyPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProductFit2ᚕchainmatchᚋinternalᚋmatchᚐFitᚄ(ctx context.Context, v any) ([]match.Fit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]match.Fit, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProductFit2chainmatchᚋinternalᚋmatchᚐFit(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProductFit2ᚕchainmatchᚋinternalᚋmatchᚐFitᚄ(ctx context.Context, sel ast.SelectionSet, v []match.Fit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductFit2chainmatchᚋinternalᚋmatchᚐFit(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

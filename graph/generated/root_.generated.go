@@ -221,6 +221,7 @@ type ComplexityRoot struct {
 		Components       func(childComplexity int) int
 		DistanceKm       func(childComplexity int) int
 		ExistingRelation func(childComplexity int) int
+		Fit              func(childComplexity int) int
 		Product          func(childComplexity int) int
 		Reasons          func(childComplexity int) int
 		Score            func(childComplexity int) int
@@ -1077,6 +1078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Match.ExistingRelation(childComplexity), true
+	case "Match.fit":
+		if e.ComplexityRoot.Match.Fit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Fit(childComplexity), true
 	case "Match.product":
 		if e.ComplexityRoot.Match.Product == nil {
 			break
@@ -2391,19 +2398,43 @@ input MatchInput {
   maxDistanceKm: Float
   "Candidate must hold at least one of these."
   designations: [Designation!]
+  "Only matches of these fits (a match's ` + "`" + `fit` + "`" + ` is its best one); default all. An empty list means all."
+  fits: [ProductFit!]
   "1..100."
   first: Int = 20
 }
 
 """
+How a match's candidate relates to the products asked about. In supplier
+and customer matches and chain-gap candidates every ` + "`" + `PRODUCT` + "`" + ` match ranks
+above every near fit (` + "`" + `SEGMENT` + "`" + `, ` + "`" + `ADJACENT` + "`" + `), then by score; partner
+matches are ordered by score alone. See docs/matching.md.
+"""
+enum ProductFit {
+  "Trades the very product asked about."
+  PRODUCT
+  "Trades another product of the same chain segment."
+  SEGMENT
+  "Trades a product of a neighbouring segment (position ± 1) of the same chain."
+  ADJACENT
+  "No product link: shares a customer or supplier with the asker (partner matches only)."
+  SHARED
+}
+
+"""
 A ranked, explainable candidate. ` + "`" + `score = sum(weight * value)` + "`" + ` over
-` + "`" + `components` + "`" + `, so a client can recompute it. See docs/matching.md.
+` + "`" + `components` + "`" + `, so a client can recompute it. Lists are ordered by fit tier
+(supplier and customer matches, chain-gap candidates: ` + "`" + `PRODUCT` + "`" + ` first, then
+near fits), then score descending, ties by candidate id. See
+docs/matching.md.
 """
 type Match {
   candidate: Enterprise!
   "The product the match is about, if any."
   product: Product
-  "0..1; results are sorted by score descending, ties by candidate id."
+  "How the candidate fits: the very product, same segment, neighbouring segment or shared trade partner only (its best fit)."
+  fit: ProductFit!
+  "0..1; within a fit tier results are sorted by score descending, ties by candidate id."
   score: Float!
   "Great-circle distance between the two firms, when both have a location."
   distanceKm: Float
@@ -2973,6 +3004,8 @@ func (ec *executionContext) childFields_Match(ctx context.Context, field graphql
 		return ec.fieldContext_Match_candidate(ctx, field)
 	case "product":
 		return ec.fieldContext_Match_product(ctx, field)
+	case "fit":
+		return ec.fieldContext_Match_fit(ctx, field)
 	case "score":
 		return ec.fieldContext_Match_score(ctx, field)
 	case "distanceKm":

@@ -7,6 +7,7 @@ import (
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/match"
 	"fmt"
 	"io"
 	"strconv"
@@ -214,6 +215,8 @@ type MatchInput struct {
 	MaxDistanceKm *float64 `json:"maxDistanceKm,omitempty"`
 	// Candidate must hold at least one of these.
 	Designations []enterprise.Designation `json:"designations,omitempty"`
+	// Only matches of these fits (a match's `fit` is its best one); default all. An empty list means all.
+	Fits []match.Fit `json:"fits,omitempty"`
 	// 1..100.
 	First *int `json:"first,omitempty"`
 }

@@ -101,11 +101,14 @@ func TestPropertiesOnDemoData(t *testing.T) {
 					math.Abs(*m.DistanceKm-geo.DistanceKm(*firms[a].loc, *f.loc)) > 0.05 {
 					t.Fatalf("%s match %s for %s: distance %v beyond %v km or wrong", kind, c, a, m.DistanceKm, maxKm)
 				}
-				if i > 0 && (ms[i-1].Score < m.Score) {
-					t.Fatalf("%s matches for %s not sorted", kind, a)
+				if i > 0 && !rankedBefore(kind, ms[i-1], m) {
+					t.Fatalf("%s matches for %s not sorted by fit tier, then score", kind, a)
 				}
 				checkComponents(t, m.Score, m.Components)
 				fit := m.Components[0].Value
+				if (kind != "partner" && (fit == 1) != (m.Fit == match.FitProduct)) || !m.Fit.IsValid() {
+					t.Fatalf("%s %s for %s: fit %s with productFit %v", kind, c, a, m.Fit, fit)
+				}
 				switch kind {
 				case "supplier":
 					if m.ProductCode == nil || !makes[c][*m.ProductCode] || (fit == 1 && !needs[a][*m.ProductCode]) {
@@ -132,6 +135,16 @@ func TestPropertiesOnDemoData(t *testing.T) {
 	if matched == 0 {
 		t.Fatal("no matches at all on the demo graph")
 	}
+	t.Run("every local asker sees the very product first", func(t *testing.T) {
+		oneStatement, err := match.NewService(everyBranch{s}, match.DefaultWeights())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkTierOrderEveryAsker(t, svc, oneStatement, g, makes, needs)
+	})
+	t.Run("the Cypher rank key equals the score's proximity and qualification", func(t *testing.T) {
+		checkRankKeyAgrees(t, s, svc, g)
+	})
 
 	paths := 0
 	for _, r := range g.Supplies[:min(len(g.Supplies), 300)] {

@@ -17,6 +17,29 @@ const (
 	FitShared   Fit = "SHARED"   // no product link: the candidate shares a customer or supplier with the asker
 )
 
+// Fits lists every fit, in the order of the GraphQL enum ProductFit.
+var Fits = []Fit{FitProduct, FitSegment, FitAdjacent, FitShared}
+
+// IsValid reports whether f is a known fit.
+func (f Fit) IsValid() bool {
+	return f == FitProduct || f == FitSegment || f == FitAdjacent || f == FitShared
+}
+
+// Tier is where a fit puts a match before its score is looked at: lists
+// are ordered by tier ascending, then score descending, then candidate id.
+// For suppliers, customers and gap candidates every firm trading the very
+// product (tier 0) precedes every near fit (tier 1): a buyer reads a
+// supplier list top-down, and a near fit extends the list without ever
+// pushing a real maker down. Partner matches have one tier: they are
+// ordered by score alone, and productFit (complementary firms 1.0 first)
+// decides between fits there. See docs/matching.md.
+func Tier(k Kind, f Fit) int {
+	if k == Partners || f == FitProduct {
+		return 0
+	}
+	return 1
+}
+
 // Kind is the kind of match asked for.
 type Kind int
 
@@ -79,6 +102,21 @@ var designationLadder = map[enterprise.Designation]float64{
 	enterprise.ProvincialSRDI:      0.5,
 	enterprise.InnovativeSME:       0.3,
 }
+
+// ScoreKey is the rank key as the score computes it: w.Proximity ×
+// proximity + w.Qualification × qualification, from the very functions
+// that build those two components. The store computes the same key in
+// Cypher from the parameters of NewRankKey (the decay scale, the unknown
+// proximity and the designation ladder all come from here); a test on the
+// demo graph proves the two agree for every candidate.
+func ScoreKey(w Weights, distanceKm *float64, designations []string) float64 {
+	q, _ := qualificationValue(designations)
+	return w.Proximity*proximityValue(distanceKm) + w.Qualification*q
+}
+
+// NewRankKey is the RankKey the service sends the store for weights w
+// (normalised as the service holds them, Service.Weights).
+func NewRankKey(w Weights) RankKey { return rankKey(w) }
 
 // rankKey is the RankKey of the weights w.
 func rankKey(w Weights) RankKey {

@@ -58,7 +58,7 @@ func BenchmarkScoreAndRankCandidates(b *testing.B) {
 		for _, c := range cs {
 			out = append(out, s.scoreCandidate(lang, Suppliers, asker, own, true, c))
 		}
-		sortMatches(out)
+		sortMatches(Suppliers, out)
 	}
 }
 
@@ -105,7 +105,7 @@ func BenchmarkSortMatches(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		copy(buf, scored)
-		sortMatches(buf)
+		sortMatches(Suppliers, buf)
 	}
 }
 
@@ -130,6 +130,6 @@ func BenchmarkScoreGapCandidates(b *testing.B) {
 		for _, c := range cs {
 			out = append(out, s.scoreGapCandidate(lang, p, c))
 		}
-		sortMatches(out)
+		sortMatches(GapFillers, out)
 	}
 }

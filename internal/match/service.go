@@ -90,7 +90,10 @@ type MatchQuery struct {
 	LocalOnly     *bool // default true
 	MaxDistanceKm *float64
 	Designations  []enterprise.Designation
-	First         *int // default 20, at most 100
+	// Fits keeps only matches of these fits (a match's fit is its best
+	// one); empty = all.
+	Fits  []Fit
+	First *int // default 20, at most 100
 }
 
 // SupplierMatches ranks firms that make what the enterprise needs (its
@@ -141,6 +144,13 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		}
 		designations = append(designations, string(d))
 	}
+	fits := map[Fit]bool{}
+	for i, f := range q.Fits {
+		if !f.IsValid() {
+			return nil, apperr.Invalid(fmt.Sprintf("input.fits[%d]", i), "unknown fit %q", f)
+		}
+		fits[f] = true
+	}
 	localOnly := q.LocalOnly == nil || *q.LocalOnly
 
 	asker, err := s.store.MatchAsker(ctx, uscc, codes)
@@ -180,7 +190,7 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 	if len(products) == 0 {
 		return []Match{}, nil
 	}
-	cands, err := s.store.MatchCandidates(ctx, CandidateQuery{
+	cq := CandidateQuery{
 		Kind:          k,
 		AskerUSCC:     uscc,
 		ProductCodes:  products,
@@ -190,7 +200,8 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 		AskerSegments: asker.Segments,
 		PerKind:       max(CandidatesPerKind, first),
 		Rank:          rankKey(s.weights),
-	})
+	}
+	cands, err := s.gather(ctx, k, cq, fits, first, asker.USCC)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +214,11 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 			continue // never the asker itself
 		}
 		sc := s.candidateScore(k, own, cands[i])
-		ranked = append(ranked, rankedCandidate{score: score(sc.comps[:]), key: gid.Encode(gid.Enterprise, cands[i].USCC), c: &cands[i]})
+		if len(fits) > 0 && !fits[sc.hit.Fit] {
+			continue
+		}
+		ranked = append(ranked, rankedCandidate{tier: Tier(k, sc.hit.Fit), score: score(sc.comps[:]),
+			key: gid.Encode(gid.Enterprise, cands[i].USCC), c: &cands[i]})
 	}
 	sortRanked(ranked)
 	if len(ranked) > first {
@@ -217,25 +232,84 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 	return out, nil
 }
 
+// gather fetches the candidates of a match request. Where fits are tiered
+// (suppliers, customers) and the very product is wanted, it first gathers
+// only the firms trading the very product: when there are at least first
+// of them (not the asker), no near fit can reach the list, and the costly
+// near-fit branches (every firm of the products' segments and of the
+// neighbouring ones) are never run. Otherwise it gathers the near fits in
+// a second statement and merges the hits per firm, which gives exactly
+// the candidates of one statement over all branches. A fits filter
+// without PRODUCT still gathers the exact branch with the near ones, so
+// that a firm trading the very product keeps PRODUCT as its (best) fit
+// and is left out.
+func (s *Service) gather(ctx context.Context, k Kind, q CandidateQuery, fits map[Fit]bool, first int, asker string) ([]Candidate, error) {
+	wants := func(f Fit) bool { return len(fits) == 0 || fits[f] }
+	if k == Partners || !wants(FitProduct) {
+		return s.store.MatchCandidates(ctx, q) // one statement, every branch
+	}
+	q.Fits = []Fit{FitProduct}
+	exact, err := s.store.MatchCandidates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, c := range exact {
+		if c.USCC != asker {
+			n++
+		}
+	}
+	if n >= first || (!wants(FitSegment) && !wants(FitAdjacent)) {
+		return exact, nil
+	}
+	q.Fits = []Fit{FitSegment, FitAdjacent}
+	near, err := s.store.MatchCandidates(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(exact))
+	for i, c := range exact {
+		at[c.USCC] = i
+	}
+	for _, c := range near {
+		if i, ok := at[c.USCC]; ok {
+			exact[i].Hits = append(exact[i].Hits, c.Hits...)
+			continue
+		}
+		exact = append(exact, c)
+	}
+	return exact, nil
+}
+
 // rankedCandidate is a scored candidate before it is explained; key is its
 // global id, the tie-breaker, computed once rather than per comparison.
 type rankedCandidate struct {
+	tier  int
 	score float64
 	key   string
 	c     *Candidate
 }
 
-// sortRanked orders by score descending, ties by global id, as sortMatches.
+// sortRanked orders by tier ascending, then score descending, ties by
+// global id, as sortMatches.
 func sortRanked(rs []rankedCandidate) {
 	slices.SortStableFunc(rs, func(a, b rankedCandidate) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return strings.Compare(a.key, b.key)
+		return compareRank(a.tier, b.tier, a.score, b.score, a.key, b.key)
 	})
+}
+
+// compareRank is the one order of every match list: fit tier ascending
+// (Tier), then score descending, then global id ascending.
+func compareRank(tierA, tierB int, scoreA, scoreB float64, keyA, keyB string) int {
+	switch {
+	case tierA != tierB:
+		return tierA - tierB
+	case scoreA > scoreB:
+		return -1
+	case scoreA < scoreB:
+		return 1
+	}
+	return strings.Compare(keyA, keyB)
 }
 
 // candidateScoring is what scoring one candidate yields; the reasons are
@@ -304,6 +378,7 @@ func (s *Service) scoreCandidate(lang Language, k Kind, asker Asker, own map[str
 	comps := slices.Clone(sc.comps[:])
 	m := Match{
 		CandidateUSCC:    c.USCC,
+		Fit:              hit.Fit,
 		Score:            score(comps),
 		DistanceKm:       c.DistanceKm,
 		Components:       comps,
@@ -343,21 +418,16 @@ func (s *Service) scoreCandidate(lang Language, k Kind, asker Asker, own map[str
 	return m
 }
 
-// sortMatches orders by score descending, ties by candidate global id
-// (encoded once per match, not per comparison).
-func sortMatches(ms []Match) {
+// sortMatches orders matches of kind k by fit tier, then score
+// descending, ties by candidate global id (encoded once per match, not per
+// comparison).
+func sortMatches(k Kind, ms []Match) {
 	keys := make(map[string]string, len(ms))
 	for _, m := range ms {
 		keys[m.CandidateUSCC] = gid.Encode(gid.Enterprise, m.CandidateUSCC)
 	}
 	slices.SortStableFunc(ms, func(a, b Match) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return strings.Compare(keys[a.CandidateUSCC], keys[b.CandidateUSCC])
+		return compareRank(Tier(k, a.Fit), Tier(k, b.Fit), a.Score, b.Score, keys[a.CandidateUSCC], keys[b.CandidateUSCC])
 	})
 }
 
@@ -453,7 +523,7 @@ func (s *Service) ChainGaps(ctx context.Context, chainID string, first *int, can
 		byProduct[c.ProductCode] = append(byProduct[c.ProductCode], s.scoreGapCandidate(lang, gaps[i].product, c))
 	}
 	for code, ms := range byProduct {
-		sortMatches(ms)
+		sortMatches(GapFillers, ms)
 		if len(ms) > candidates {
 			ms = ms[:candidates]
 		}
@@ -475,7 +545,7 @@ func (s *Service) scoreGapCandidate(lang Language, p ProductRef, c GapCandidate)
 		{CompNovelty, w.Novelty, 1},
 	}
 	code := c.ProductCode
-	m := Match{CandidateUSCC: c.USCC, ProductCode: &code, Score: score(comps), DistanceKm: c.DistanceKm, Components: comps}
+	m := Match{CandidateUSCC: c.USCC, ProductCode: &code, Fit: FitProduct, Score: score(comps), DistanceKm: c.DistanceKm, Components: comps}
 	m.Reasons = append(m.Reasons, fitReason(lang, GapFillers, Hit{Fit: FitProduct, Wanted: p, Via: p}))
 	if c.DistanceKm != nil {
 		m.Reasons = append(m.Reasons, fmt.Sprintf(t.distanceCentre, *c.DistanceKm))

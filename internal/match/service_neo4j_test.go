@@ -43,6 +43,7 @@ type want struct {
 	uscc     string
 	score    float64
 	existing bool
+	fit      match.Fit // checked when set
 }
 
 // checkRanking asserts the candidates, their order and hand-computed
@@ -70,6 +71,9 @@ func checkRanking(t *testing.T, got []match.Match, wants []want) {
 		}
 		if m.ExistingRelation != wants[i].existing {
 			t.Errorf("%d %s: existingRelation %v", i, m.CandidateUSCC, m.ExistingRelation)
+		}
+		if wants[i].fit != "" && m.Fit != wants[i].fit {
+			t.Errorf("%d %s: fit %s, want %s", i, m.CandidateUSCC, m.Fit, wants[i].fit)
 		}
 		checkComponents(t, m.Score, m.Components)
 	}
@@ -101,16 +105,37 @@ func TestSupplierMatchesRankByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// productFit .35, proximity .20 exp(-d/25), qualification .15,
-	// network .15 n/(n+2), capacity .05, novelty .10.
+	// network .15 n/(n+2), capacity .05, novelty .10. The order is fit tier
+	// first: the unlocated glass maker (0.525) precedes the film maker of
+	// the same segment although the film maker scores higher (0.5646).
 	checkRanking(t, got, []want{
-		{matchtest.GlassNear, 0.35 + 0.2*math.Exp(-5.0/25) + 0.15*0.7 + 0.15/3 + 0.05*1 + 0.1, false},
-		{matchtest.GlassOld, 0.35 + 0.2*math.Exp(-1.0/25) + 0.05*0.5, true},
-		{matchtest.Film, 0.35*0.6 + 0.2*math.Exp(-2.0/25) + 0.15*0.3 + 0.05*0.5 + 0.1, false},
-		{matchtest.NoPlace, 0.35 + 0.2*0.25 + 0.05*0.5 + 0.1, false},
-		{matchtest.Module2, 0.35*0.3 + 0.2*math.Exp(-3.0/25) + 0.15*0.7 + 0.05*0.5 + 0.1, false},
+		{matchtest.GlassNear, 0.35 + 0.2*math.Exp(-5.0/25) + 0.15*0.7 + 0.15/3 + 0.05*1 + 0.1, false, match.FitProduct},
+		{matchtest.GlassOld, 0.35 + 0.2*math.Exp(-1.0/25) + 0.05*0.5, true, match.FitProduct},
+		{matchtest.NoPlace, 0.35 + 0.2*0.25 + 0.05*0.5 + 0.1, false, match.FitProduct},
+		{matchtest.Film, 0.35*0.6 + 0.2*math.Exp(-2.0/25) + 0.15*0.3 + 0.05*0.5 + 0.1, false, match.FitSegment},
+		{matchtest.Module2, 0.35*0.3 + 0.2*math.Exp(-3.0/25) + 0.15*0.7 + 0.05*0.5 + 0.1, false, match.FitAdjacent},
 	})
-	if n := trips.Load(); n != 2 {
-		t.Errorf("round trips = %d, want 2", n)
+	if !(got[3].Score > got[2].Score) {
+		t.Errorf("the fixture no longer has a near fit outscoring an exact one: %v <= %v", got[3].Score, got[2].Score)
+	}
+	// Asker, the very product's makers (3, fewer than first), near fits.
+	if n := trips.Load(); n != 3 {
+		t.Errorf("round trips = %d, want 3", n)
+	}
+	// With first <= the makers of the very product, the near fits cannot
+	// reach the list and are never gathered: same top 3, one statement less.
+	ctx3, trips3 := counted(match.English)
+	top3, err := svc.SupplierMatches(ctx3, match.MatchQuery{EnterpriseID: eid(matchtest.Asker), ProductIDs: []string{pid("GLASS")}, First: ptr(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := trips3.Load(); n != 2 || len(top3) != 3 {
+		t.Errorf("first 3: round trips = %d, want 2; %d matches", n, len(top3))
+	}
+	for i := range top3 {
+		if top3[i].CandidateUSCC != got[i].CandidateUSCC || top3[i].Score != got[i].Score || top3[i].Fit != match.FitProduct {
+			t.Errorf("first 3, %d: %s %v, want %s %v", i, top3[i].CandidateUSCC, top3[i].Score, got[i].CandidateUSCC, got[i].Score)
+		}
 	}
 	top := got[0]
 	if top.ProductCode == nil || *top.ProductCode != "GLASS" || top.DistanceKm == nil || math.Abs(*top.DistanceKm-5) > 0.05 {
@@ -124,8 +149,8 @@ func TestSupplierMatchesRankByHand(t *testing.T) {
 	if !slices.Contains(got[1].Reasons, "already supplies you (ranked lower)") {
 		t.Errorf("existing supplier reasons %q", got[1].Reasons)
 	}
-	if !strings.Contains(got[2].Reasons[0], "same segment") || !strings.Contains(got[4].Reasons[0], "segment next to") {
-		t.Errorf("fit reasons %q / %q", got[2].Reasons, got[4].Reasons)
+	if !strings.Contains(got[3].Reasons[0], "same segment") || !strings.Contains(got[4].Reasons[0], "segment next to") {
+		t.Errorf("fit reasons %q / %q", got[3].Reasons, got[4].Reasons)
 	}
 }
 
@@ -161,6 +186,16 @@ func TestSupplierMatchesFilters(t *testing.T) {
 			[]string{matchtest.GlassFar}},
 		{"first", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, First: ptr(2)},
 			[]string{matchtest.GlassNear, matchtest.GlassOld}},
+		{"fits: the very product only", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, Fits: []match.Fit{match.FitProduct}},
+			[]string{matchtest.GlassNear, matchtest.GlassOld, matchtest.NoPlace}},
+		{"fits: near fits only", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, Fits: []match.Fit{match.FitAdjacent, match.FitSegment}},
+			[]string{matchtest.Film, matchtest.Module2}},
+		{"fits: adjacent only, with first", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, Fits: []match.Fit{match.FitAdjacent}, First: ptr(1)},
+			[]string{matchtest.Module2}},
+		{"fits: shared only (none for suppliers)", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, Fits: []match.Fit{match.FitShared}},
+			nil},
+		{"fits: empty list means all", match.MatchQuery{EnterpriseID: asker, ProductIDs: glass, Fits: []match.Fit{}},
+			[]string{matchtest.GlassNear, matchtest.GlassOld, matchtest.NoPlace, matchtest.Film, matchtest.Module2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -214,15 +249,16 @@ func TestCustomerMatchesRankExistingLower(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRanking(t, got, []want{
-		{matchtest.Buyer1, 0.35 + 0.2*math.Exp(-4.0/25) + 0.15/3 + 0.05*0.5 + 0.1, false},
-		{matchtest.Buyer2, 0.35 + 0.2*math.Exp(-6.0/25) + 0.15*0.5 + 0.05*1, true},
+		{matchtest.Buyer1, 0.35 + 0.2*math.Exp(-4.0/25) + 0.15/3 + 0.05*0.5 + 0.1, false, match.FitProduct},
+		{matchtest.Buyer2, 0.35 + 0.2*math.Exp(-6.0/25) + 0.15*0.5 + 0.05*1, true, match.FitProduct},
 	})
 	if !slices.Contains(got[0].Reasons, "already buys from 1 firms in your segment") ||
 		!slices.Contains(got[1].Reasons, "already buys from you (ranked lower)") {
 		t.Errorf("reasons %q / %q", got[0].Reasons, got[1].Reasons)
 	}
-	if n := trips.Load(); n != 2 {
-		t.Errorf("round trips = %d, want 2", n)
+	// Asker, buyers of the very product (2 < first), near fits (none).
+	if n := trips.Load(); n != 3 {
+		t.Errorf("round trips = %d, want 3", n)
 	}
 }
 
@@ -235,13 +271,14 @@ func TestPartnerMatchesRankByHand(t *testing.T) {
 	}
 	// Partners: adjacent segment 1.0, same product 0.4, shared partner only 0;
 	// capacity neutral; the existing supplier (GlassOld) and customer (Buyer2)
-	// are left out.
+	// are left out. One tier: score alone orders them, so the same-product
+	// maker (a competitor) sits between complementary firms by score.
 	checkRanking(t, got, []want{
-		{matchtest.GlassNear, 0.35 + 0.2*math.Exp(-5.0/25) + 0.15*0.7 + 0.15/3 + 0.025 + 0.1, false},
-		{matchtest.Film, 0.35 + 0.2*math.Exp(-2.0/25) + 0.15*0.3 + 0.025 + 0.1, false},
-		{matchtest.Module2, 0.35*0.4 + 0.2*math.Exp(-3.0/25) + 0.15*0.7 + 0.025 + 0.1, false},
-		{matchtest.NoPlace, 0.35 + 0.2*0.25 + 0.025 + 0.1, false},
-		{matchtest.Poly, 0.2*math.Exp(-8.0/25) + 0.15/3 + 0.025 + 0.1, false},
+		{matchtest.GlassNear, 0.35 + 0.2*math.Exp(-5.0/25) + 0.15*0.7 + 0.15/3 + 0.025 + 0.1, false, match.FitAdjacent},
+		{matchtest.Film, 0.35 + 0.2*math.Exp(-2.0/25) + 0.15*0.3 + 0.025 + 0.1, false, match.FitAdjacent},
+		{matchtest.Module2, 0.35*0.4 + 0.2*math.Exp(-3.0/25) + 0.15*0.7 + 0.025 + 0.1, false, match.FitProduct},
+		{matchtest.NoPlace, 0.35 + 0.2*0.25 + 0.025 + 0.1, false, match.FitAdjacent},
+		{matchtest.Poly, 0.2*math.Exp(-8.0/25) + 0.15/3 + 0.025 + 0.1, false, match.FitShared},
 	})
 	if got[4].ProductCode != nil || !slices.Contains(got[4].Reasons, "shares 1 customers or suppliers with you") {
 		t.Errorf("shared partner %+v", got[4])
@@ -278,6 +315,8 @@ func TestMatchesEmptyAndErrors(t *testing.T) {
 		{match.MatchQuery{EnterpriseID: eid(matchtest.Asker), MaxDistanceKm: ptr(0.0)}, "BAD_USER_INPUT", "input.maxDistanceKm"},
 		{match.MatchQuery{EnterpriseID: eid(matchtest.Asker), MaxDistanceKm: ptr(-3.0)}, "BAD_USER_INPUT", "input.maxDistanceKm"},
 		{match.MatchQuery{EnterpriseID: eid(matchtest.Asker), Designations: []enterprise.Designation{"GOLD"}}, "BAD_USER_INPUT", "input.designations[0]"},
+		{match.MatchQuery{EnterpriseID: eid(matchtest.Asker), Fits: []match.Fit{match.FitProduct, "NEAR"}}, "BAD_USER_INPUT", "input.fits[1]"},
+		{match.MatchQuery{EnterpriseID: eid(matchtest.Asker), Fits: []match.Fit{"product"}}, "BAD_USER_INPUT", "input.fits[0]"},
 	}
 	for _, c := range cases {
 		_, err := svc.SupplierMatches(ctx, c.q)
@@ -322,9 +361,9 @@ func TestChainGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRanking(t, cells, []want{
-		{matchtest.GlassFar, 0.35 + 0.15 + 0.025 + 0.1, false},
-		{matchtest.CellCD, 0.35 + 0.15*0.7 + 0.025 + 0.1, false},
-		{matchtest.CellSH, 0.35 + 0.2*math.Exp(-*cellsDistance(cells, matchtest.CellSH)/25) + 0.025 + 0.1, false},
+		{matchtest.GlassFar, 0.35 + 0.15 + 0.025 + 0.1, false, match.FitProduct},
+		{matchtest.CellCD, 0.35 + 0.15*0.7 + 0.025 + 0.1, false, match.FitProduct},
+		{matchtest.CellSH, 0.35 + 0.2*math.Exp(-*cellsDistance(cells, matchtest.CellSH)/25) + 0.025 + 0.1, false, match.FitProduct},
 	})
 	if cells[2].Reasons[0] != "makes 电池片 (PV cell), which Jiaxing lacks locally" || !strings.HasSuffix(cells[2].Reasons[1], "km from Jiaxing city centre") {
 		t.Errorf("reasons %q", cells[2].Reasons)
@@ -513,3 +552,31 @@ func TestCultivationProgress(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestRankKeyOnFixture checks the Cypher rank key against ScoreKey on
+// the hand-built graph, whose unlocated glass maker covers the unknown
+// proximity (the demo graph locates every firm).
+func TestRankKeyOnFixture(t *testing.T) {
+	s := neo4jtest.Open(t)
+	matchtest.Load(t, s)
+	w := match.DefaultWeights()
+	cands, err := s.MatchCandidates(context.Background(), match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: matchtest.Asker,
+		ProductCodes: []string{"GLASS", "CELL"}, PerKind: match.CandidatesPerKind, Rank: match.NewRankKey(w)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]float64{}
+	for _, c := range cands {
+		if want := match.ScoreKey(w, c.DistanceKm, c.Designations); math.Abs(c.RankKey-want) > 1e-12 {
+			t.Errorf("%s: Cypher key %.15f, Go %.15f", c.USCC, c.RankKey, want)
+		}
+		seen[c.USCC] = c.RankKey
+	}
+	// By hand: 0.2 × 0.25 (no location), no designation; 0.2 × exp(-5/25) + 0.15 × 0.7.
+	if k, ok := seen[matchtest.NoPlace]; !ok || math.Abs(k-0.2*0.25) > 1e-12 {
+		t.Errorf("unlocated key %v (%v)", k, ok)
+	}
+	if k := seen[matchtest.GlassNear]; math.Abs(k-(0.2*math.Exp(-5.0/25)+0.15*0.7)) > 1e-4 {
+		t.Errorf("little giant 5 km away: key %v", k)
+	}
+}

@@ -77,6 +77,8 @@ type CandidateQuery struct {
 	Designations  []string
 	// AskerSegments are the segments "firms like the asker" work in.
 	AskerSegments []string
+	// Fits are the fits to gather (the store's branches); empty = all.
+	Fits []Fit
 	// PerKind caps the candidates (firms) per product and fit, before
 	// scoring: those with the highest Rank key are kept.
 	PerKind int
@@ -124,6 +126,11 @@ type Candidate struct {
 	// Existing is true when the candidate already supplies the asker
 	// (supplier matches) or buys from it (customer matches).
 	Existing bool
+	// RankKey is the key the store capped candidates by, as the store
+	// computed it (RankKey in Cypher). It must equal ScoreKey of the
+	// candidate's distance and designations; a test on the demo graph
+	// holds the two to that.
+	RankKey float64
 }
 
 // GapStat is local demand and supply of one product of a chain.

@@ -16,8 +16,11 @@ type ScoreComponent struct {
 
 // Match is a ranked candidate for an enterprise.
 type Match struct {
-	CandidateUSCC    string
-	ProductCode      *string
+	CandidateUSCC string
+	ProductCode   *string
+	// Fit is how the candidate relates to the products asked about (its
+	// best fit); with the score it decides the order (Tier).
+	Fit              Fit
 	Score            float64
 	DistanceKm       *float64
 	Components       []ScoreComponent

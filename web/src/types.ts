@@ -15,6 +15,12 @@ export const DESIGNATIONS: Designation[] = [
   'INNOVATIVE_SME',
 ];
 
+/** How a match's candidate relates to the products asked about (ProductFit). */
+export type ProductFit = 'PRODUCT' | 'SEGMENT' | 'ADJACENT' | 'SHARED';
+
+/** Every fit, in the order of the GraphQL enum. */
+export const FITS: ProductFit[] = ['PRODUCT', 'SEGMENT', 'ADJACENT', 'SHARED'];
+
 export type ChainStage = 'UPSTREAM' | 'MIDSTREAM' | 'DOWNSTREAM';
 
 /** Anything with a Chinese name and an optional English one. */
@@ -50,6 +56,7 @@ export interface FirmRef extends Ref {
 }
 
 export interface Match {
+  fit?: ProductFit;
   score: number;
   distanceKm?: number | null;
   existingRelation?: boolean;

@@ -4,6 +4,7 @@ import { invalidate, linkClick, firmHref, type Resource } from './app';
 import { getApiKey } from './auth';
 import { ApiError, retryable, userMessage, type GraphQLErrorItem } from './errors';
 import { componentLabel, designationLabel, nameOf, t } from './i18n';
+import { fitClass } from './logic/fit';
 import { componentRows, formatDistance, scorePercent, scoreWidth } from './logic/score';
 import type { DesignationGrant, FirmRef, Match, ScoreComponent } from './types';
 
@@ -92,6 +93,7 @@ export function matchCard(m: Match, rank: number): TemplateResult {
         <span class="who">${firmLink(m.candidate)}</span>
         ${localBadge(m.candidate.isLocal)}
         ${(m.candidate.designations ?? []).slice(0, 2).map(designationBadge)}
+        ${m.fit ? html`<span class="badge fit ${fitClass(m.fit)}" data-testid="fit" title=${t('filterFit')}>${t(`fit_${m.fit}`)}</span>` : nothing}
         ${m.existingRelation ? html`<span class="badge existing">${t('existingRelation')}</span>` : nothing}
       </div>
       <div class="meta">

@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -94,21 +96,43 @@ func candidateBranch(rel, pattern, extra, via, fit string) string {
     RETURN c, h.r AS r, h.via AS via, '%s' AS fit`, fmt.Sprintf(pattern, rel), candidateFilter, extra, via, fit)
 }
 
-// candidateQuery builds the candidate statement for relationship rel.
-// Every branch is capped at $perKind firms (highest rank key first) before
-// the network counts are computed, so their cost is bounded by products x
-// fits x $perKind.
-func candidateQuery(rel string, peers, existing string) string {
+// candidateQuery builds the candidate statement for relationship rel and
+// the branches (fits) wanted. Every branch is capped at $perKind firms
+// (highest rank key first) before the network counts are computed, so
+// their cost is bounded by products x fits x $perKind.
+func candidateQuery(rel string, peers, existing string, fits []match.Fit) string {
+	var branches []string
+	for _, f := range fits {
+		switch f {
+		case match.FitProduct:
+			branches = append(branches, exactBranch(rel))
+		case match.FitSegment:
+			branches = append(branches, segmentBranch(rel))
+		case match.FitAdjacent:
+			branches = append(branches, adjacentBranch(rel))
+		case match.FitShared:
+			branches = append(branches, sharedBranches)
+		}
+	}
 	return `
 MATCH (a:Enterprise {uscc: $uscc})
-CALL (a) {
+CALL (a) {` + strings.Join(branches, `
+  UNION`) + `
+}` + candidateReturn(peers, existing)
+}
+
+func exactBranch(rel string) string {
+	return `
   UNWIND $codes AS code
   MATCH (want:Product {code: code})
   CALL (a, want) {` +
 		candidateBranch(rel, `(c:Enterprise)-[r:%s]->(want)`, "", "want", string(match.FitProduct)) + `
   }
-  RETURN c, r, want, via, fit
-  UNION
+  RETURN c, r, want, via, fit`
+}
+
+func segmentBranch(rel string) string {
+	return `
   // The same-segment fit: the makers of the segments' products are
   // gathered and ranked once per set of segments; each wanted product then
   // keeps, in memory, the best $perKind firms with another product than
@@ -135,8 +159,11 @@ CALL (a) {
     WITH want, t.c AS c, reduce(b = head(t.hs), h IN tail(t.hs) | CASE WHEN h.via.code < b.via.code THEN h ELSE b END) AS h
     RETURN c, h.r AS r, want, h.via AS via, '` + string(match.FitSegment) + `' AS fit
   }
-  RETURN c, r, want, via, fit
-  UNION
+  RETURN c, r, want, via, fit`
+}
+
+func adjacentBranch(rel string) string {
+	return `
   // The adjacent-segment fit depends only on the wanted product's segments:
   // gathered once per set of segments, for its lowest-coded wanted product
   // (the hit the ranking picks among equal ones), not once per product.
@@ -148,8 +175,12 @@ CALL (a) {
   CALL (a, want) {` +
 		candidateBranch(rel, `(want)-[:IN_SEGMENT]->(s:ChainSegment)-[:PART_OF]->(:IndustrialChain)<-[:PART_OF]-(s2:ChainSegment)<-[:IN_SEGMENT]-(via:Product)<-[r:%s]-(c:Enterprise)`, " AND abs(s2.position - s.position) = 1", "via", string(match.FitAdjacent)) + `
   }
-  RETURN c, r, want, via, fit
-  UNION
+  RETURN c, r, want, via, fit`
+}
+
+// sharedBranches gather firms sharing a customer or a supplier with the
+// asker (partner matches only: $sharedPartners).
+var sharedBranches = `
   MATCH (a)-[:SUPPLIES]->(:Enterprise)<-[:SUPPLIES]-(c:Enterprise)
   WHERE $sharedPartners AND ` + candidateFilter + `
   WITH DISTINCT a, c
@@ -160,8 +191,12 @@ CALL (a) {
   WHERE $sharedPartners AND ` + candidateFilter + `
   WITH DISTINCT a, c
   WITH a, c, ` + rankKey + ` AS key ORDER BY key DESC, c.uscc LIMIT $perKind
-  RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit
-}
+  RETURN c, null AS r, null AS want, null AS via, '` + string(match.FitShared) + `' AS fit`
+
+// candidateReturn is the tail of every candidate statement: one record per
+// firm with its hits, network counts and rank key.
+func candidateReturn(peers, existing string) string {
+	return `
 WITH a, c, collect({fit: fit,
   wanted: want.code, wantedName: want.name, wantedNameEn: want.nameEn,
   via: via.code, viaName: via.name, viaNameEn: via.nameEn,
@@ -174,7 +209,8 @@ RETURN c.uscc AS uscc, coalesce(c.isLocal, false) AS isLocal,
   ` + peers + ` AS peers,
   COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)<-[:SUPPLIES]-(a) RETURN DISTINCT x }
     + COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)-[:SUPPLIES]->(a) RETURN DISTINCT x } AS shared,
-  ` + existing + ` AS existing`
+  ` + existing + ` AS existing,
+  ` + rankKey + ` AS rankKey`
 }
 
 // peersSupplied counts firms in the asker's segments the candidate supplies;
@@ -188,23 +224,47 @@ const (
     RETURN DISTINCT x }`
 )
 
-// The candidate statements per kind of match. Relationship types come from
-// this fixed table, never from input.
-var (
-	qSupplierCandidates = candidateQuery("MAKES", peersSupplied, `EXISTS { MATCH (c)-[:SUPPLIES]->(a) }`)
-	qCustomerCandidates = candidateQuery("NEEDS", peersSupplying, `EXISTS { MATCH (a)-[:SUPPLIES]->(c) }`)
-	qPartnerCandidates  = candidateQuery("MAKES", peersSupplied, `false`)
-)
+// The candidate statements per kind of match and set of fits (a bit mask
+// over match.Fits), built once. Relationship types come from this fixed
+// table, never from input.
+var candidateStatements = func() map[match.Kind][]string {
+	kinds := map[match.Kind][3]string{
+		match.Suppliers: {"MAKES", peersSupplied, `EXISTS { MATCH (c)-[:SUPPLIES]->(a) }`},
+		match.Customers: {"NEEDS", peersSupplying, `EXISTS { MATCH (a)-[:SUPPLIES]->(c) }`},
+		match.Partners:  {"MAKES", peersSupplied, `false`},
+	}
+	out := map[match.Kind][]string{}
+	for k, def := range kinds {
+		qs := make([]string, 1<<len(match.Fits))
+		for mask := 1; mask < len(qs); mask++ {
+			var fits []match.Fit
+			for i, f := range match.Fits {
+				if mask&(1<<i) != 0 {
+					fits = append(fits, f)
+				}
+			}
+			qs[mask] = candidateQuery(def[0], def[1], def[2], fits)
+		}
+		out[k] = qs
+	}
+	return out
+}()
+
+// candidateStatement returns the statement gathering the fits wanted (all
+// when none are named).
+func candidateStatement(k match.Kind, fits []match.Fit) string {
+	mask := 0
+	for i, f := range match.Fits {
+		if len(fits) == 0 || slices.Contains(fits, f) {
+			mask |= 1 << i
+		}
+	}
+	return candidateStatements[k][mask]
+}
 
 // MatchCandidates implements match.Storer.
 func (s *Store) MatchCandidates(ctx context.Context, q match.CandidateQuery) ([]match.Candidate, error) {
-	query := qSupplierCandidates
-	switch q.Kind {
-	case match.Customers:
-		query = qCustomerCandidates
-	case match.Partners:
-		query = qPartnerCandidates
-	}
+	query := candidateStatement(q.Kind, q.Fits)
 	var maxMeters any
 	if q.MaxDistanceKm != nil {
 		maxMeters = *q.MaxDistanceKm * 1000
@@ -270,6 +330,9 @@ func candidate(rec *neo4j.Record) (match.Candidate, error) {
 	}
 	c.Peers, c.Shared = int(peers), int(shared)
 	if c.Existing, _, err = neo4j.GetRecordValue[bool](rec, "existing"); err != nil {
+		return c, err
+	}
+	if c.RankKey, _, err = neo4j.GetRecordValue[float64](rec, "rankKey"); err != nil {
 		return c, err
 	}
 	hits, _, err := neo4j.GetRecordValue[[]any](rec, "hits")

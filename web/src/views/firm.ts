@@ -8,7 +8,8 @@ import enterpriseDoc from '../graphql/Enterprise.graphql?raw';
 import matchesDoc from '../graphql/Matches.graphql?raw';
 import settlementDoc from '../graphql/Settlement.graphql?raw';
 import { altNameOf, designationLabel, nameOf, t } from '../i18n';
-import { DESIGNATIONS, type Contact, type Designation, type Enterprise, type IncentiveEligibility, type Match, type ProductRef, type SettlementOption } from '../types';
+import { FIT_CHOICES, fitsFromParam, fitsParam } from '../logic/fit';
+import { DESIGNATIONS, type Contact, type Designation, type Enterprise, type IncentiveEligibility, type Match, type ProductFit, type ProductRef, type SettlementOption } from '../types';
 import { breakdown, designationBadge, emptyBox, errorBox, firmLink, loadingBox, localBadge, matchCard, scoreBar, show } from '../ui';
 import { networkView } from './network';
 
@@ -19,12 +20,14 @@ const KINDS: Kind[] = ['supplier', 'customer', 'partner'];
 const OPERATION: Record<Kind, string> = { supplier: 'SupplierMatches', customer: 'CustomerMatches', partner: 'PartnerMatches' };
 export const DISTANCES = [10, 25, 50, 100, 200];
 
-/** The match filters as kept in the URL (?kind=&local=&km=&d=). */
+/** The match filters as kept in the URL (?kind=&local=&km=&d=&fit=). */
 export interface MatchFilters {
   kind: Kind;
   localOnly: boolean;
   maxDistanceKm?: number;
   designation?: Designation;
+  /** Only these fits (MatchInput.fits); undefined = all. */
+  fits?: ProductFit[];
 }
 
 export function filtersFromParams(p: URLSearchParams): MatchFilters {
@@ -36,6 +39,7 @@ export function filtersFromParams(p: URLSearchParams): MatchFilters {
     localOnly: p.get('local') !== '0',
     maxDistanceKm: Number.isFinite(km) && km > 0 ? km : undefined,
     designation: d && DESIGNATIONS.includes(d) ? d : undefined,
+    fits: fitsFromParam(p.get('fit')),
   };
 }
 
@@ -44,6 +48,7 @@ export function matchInput(enterpriseId: string, f: MatchFilters, first = 20): R
   const input: Record<string, unknown> = { enterpriseId, localOnly: f.localOnly, first };
   if (f.maxDistanceKm) input.maxDistanceKm = f.maxDistanceKm;
   if (f.designation) input.designations = [f.designation];
+  if (f.fits?.length) input.fits = f.fits;
   return input;
 }
 
@@ -146,6 +151,14 @@ function matchesTab(route: Route, e: Enterprise): TemplateResult {
         <select data-testid="filter-designation" @change=${(ev: Event) => setParams(route, { d: (ev.target as HTMLSelectElement).value })}>
           <option value="" ?selected=${!f.designation}>${t('filterAnyDesignation')}</option>
           ${DESIGNATIONS.map((d) => html`<option value=${d} ?selected=${f.designation === d}>${designationLabel(d)}</option>`)}
+        </select>
+      </label>
+      <label>${t('filterFit')}
+        <select data-testid="filter-fit" @change=${(ev: Event) => setParams(route, { fit: (ev.target as HTMLSelectElement).value })}>
+          <option value="" ?selected=${!f.fits}>${t('filterAnyFit')}</option>
+          ${FIT_CHOICES.map(
+            (c) => html`<option value=${c.value} ?selected=${fitsParam(f.fits) === c.value}>${c.fits.length > 1 ? t('filterNearFits') : t(`fit_${c.fits[0]}`)}</option>`,
+          )}
         </select>
       </label>
     </form>
