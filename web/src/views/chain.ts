@@ -139,6 +139,7 @@ export function chainView(route: Route): TemplateResult {
                     <button
                       class="product ${p.id === selected ? 'selected' : ''}"
                       data-testid=${g ? 'gap' : 'product'}
+                      data-product=${p.id}
                       data-severity=${st.band}
                       style="background:${st.background};color:${st.foreground}"
                       aria-pressed=${p.id === selected}

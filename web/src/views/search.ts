@@ -192,6 +192,6 @@ export function searchBox(): TemplateResult {
     />
     <span id="search-keys" class="sr-only">${t('searchKeysHelp')}</span>
     <span class="sr-only" role="status" aria-live="polite">${showList && state.status === 'ok' ? t('searchCount', { n: state.hits.length }) : ''}</span>
-    ${list !== nothing ? html`<div class="dropdown">${list}</div>` : nothing}
+    ${list !== nothing ? html`<div class="dropdown" tabindex="0">${list}</div>` : nothing}
   </div>`;
 }
