@@ -82,7 +82,7 @@ export interface DemoPages {
 
 let demo: Promise<DemoPages> | undefined;
 
-/** The first 光伏 firm with supplier matches and the first chain with gaps (in the demo graph's order). */
+/** The 光伏 firm with supplier matches that sorts first by id, and the first chain with gaps. */
 export function demoPages(): Promise<DemoPages> {
   demo ??= (async () => {
     const s = await gql<{ search: { node: { __typename: string; id: string } }[] }>(
@@ -90,7 +90,9 @@ export function demoPages(): Promise<DemoPages> {
       { t: '光伏' },
     );
     let firm = '';
-    for (const h of s.search.filter((x) => x.node.__typename === 'Enterprise')) {
+    // Hits with equal scores may come in any order: take the firms by id.
+    const firms = s.search.filter((x) => x.node.__typename === 'Enterprise').sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
+    for (const h of firms) {
       const m = await gql<{ supplierMatches: unknown[] }>(
         'query($i:MatchInput!){supplierMatches(input:$i){score}}',
         { i: { enterpriseId: h.node.id, localOnly: true, first: 1 } },
