@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the explorer's end-to-end test (playwright-core
-# drives it; Playwright's own browser download is not available here).
-# Does nothing when /usr/bin/chromium is already there.
+# Installs Debian's Chromium for the explorer's browser tests (@playwright/test
+# drives it; Playwright's own browser download is not available here) and the
+# fonts the screenshot baselines are made with: DejaVu (Latin, the system-ui
+# and sans-serif face) and Noto CJK (Chinese). Does nothing when all are there.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+PACKAGES="chromium fonts-dejavu-core fonts-noto-cjk"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ] && [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 
@@ -15,5 +21,10 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
+# apt is shared: wait for another install's lock rather than fail.
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  if $SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=120 $missing >/dev/null; then break; fi
+  [ "$i" = 10 ] && exit 1
+  sleep 10
+done
 /usr/bin/chromium --version

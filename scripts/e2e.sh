@@ -3,15 +3,19 @@
 # Called by `make test` after the Go tests. Loads the demo graph into the
 # database NEO4J_URI points at (make test gives the tests a Neo4j of their
 # own), starts bin/chainmatch on a free loopback port with a bootstrap admin
-# key, runs web/e2e with Debian's Chromium, and stops the server.
+# key, runs web/e2e (@playwright/test, web/playwright.config.ts) in Debian's
+# Chromium, and stops the server. Arguments go to `playwright test`, e.g.
+#
+#   scripts/e2e.sh                       every spec
+#   scripts/e2e.sh e2e/search.spec.ts    one file
+#   scripts/e2e.sh --update-snapshots    accept changed screenshots as the new baselines
+#
+# Screenshots, traces of failed tests (npx playwright show-trace <zip>) and an
+# HTML report go to test-output/explorer/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-if [ ! -f web/e2e/explorer.e2e.mjs ]; then
-	echo "e2e: web/e2e/explorer.e2e.mjs not present; nothing to run"
-	exit 0
-fi
 scripts/chromium.sh
 scripts/web.sh build
 go build -o bin/chainmatch ./cmd/chainmatch
@@ -34,5 +38,6 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: server not ready"; tail -20 "$out/server.log"; exit 1; }
 
+cd web
 CHAINMATCH_URL="http://127.0.0.1:$port" CHAINMATCH_E2E_STAFF_KEY="$key" E2E_OUTPUT="$out" \
-	node web/e2e/explorer.e2e.mjs
+	npx --no-install playwright test "$@"

@@ -60,6 +60,7 @@ async function submitSignIn(e: Event) {
   } finally {
     signInBusy = false;
     rerender();
+    if (signInOpen) queueMicrotask(() => document.querySelector<HTMLInputElement>('[data-testid=signin-key]')?.focus());
   }
 }
 
@@ -76,14 +77,23 @@ function signOut() {
   invalidate(true);
 }
 
+/** Closes the sign-in dialog and gives the focus back to the button that opened it. */
+function closeSignIn() {
+  signInOpen = false;
+  signInError = '';
+  rerender();
+  queueMicrotask(() => document.querySelector<HTMLElement>('[data-testid=signin]')?.focus());
+}
+
+// Escape closes the dialog wherever the focus is (a disabled button drops it to <body>).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && signInOpen) closeSignIn();
+});
+
 function signInDialog(): TemplateResult | typeof nothing {
   if (!signInOpen) return nothing;
-  return html`<div class="modal-backdrop" @click=${(e: Event) => {
-    if (e.target === e.currentTarget) {
-      signInOpen = false;
-      rerender();
-    }
-  }}>
+  const close = closeSignIn;
+  return html`<div class="modal-backdrop" @click=${(e: Event) => e.target === e.currentTarget && close()}>
     <form class="modal" role="dialog" aria-modal="true" aria-labelledby="signin-title" data-testid="signin-dialog" @submit=${submitSignIn}>
       <h2 id="signin-title">${t('signInTitle')}</h2>
       <p class="muted">${t('signInHelp')}</p>
@@ -92,11 +102,7 @@ function signInDialog(): TemplateResult | typeof nothing {
       </label>
       ${signInError ? html`<p class="state error" role="alert" data-testid="signin-error">${signInError}</p>` : nothing}
       <div class="actions">
-        <button type="button" class="btn" @click=${() => {
-          signInOpen = false;
-          signInError = '';
-          rerender();
-        }}>${t('cancel')}</button>
+        <button type="button" class="btn" @click=${close}>${t('cancel')}</button>
         <button type="submit" class="btn primary" data-testid="signin-submit" ?disabled=${signInBusy}>${t('save')}</button>
       </div>
     </form>
@@ -105,7 +111,11 @@ function signInDialog(): TemplateResult | typeof nothing {
 
 function shell(body: TemplateResult): TemplateResult {
   const signedIn = !!getApiKey();
-  return html`<header class="topbar">
+  return html`<a class="skip" href="#main" @click=${(e: Event) => {
+      e.preventDefault();
+      document.getElementById('main')?.focus();
+    }}>${t('skipToMain')}</a>
+    <header class="topbar">
       <a class="brand" href=${href('')} @click=${linkClick}><svg class="logo" aria-hidden="true" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1c7ed6"/><circle cx="10" cy="16" r="4" fill="#fff"/><circle cx="22" cy="16" r="4" fill="#fff"/><rect x="12" y="14.5" width="8" height="3" fill="#fff"/></svg>
         <span><strong>${t('appTitle')}</strong><small>${t('appSubtitle')}</small></span></a>
       ${searchBox()}
@@ -122,7 +132,7 @@ function shell(body: TemplateResult): TemplateResult {
             }}>${t('signIn')}</button>`}
       </nav>
     </header>
-    <main id="main">${body}</main>
+    <main id="main" tabindex="-1">${body}</main>
     <footer class="foot muted">${t('footer')}</footer>
     ${signInDialog()}`;
 }

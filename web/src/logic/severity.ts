@@ -14,7 +14,7 @@ const STYLES: Record<SeverityBand, Omit<SeverityStyle, 'band'>> = {
   none: { background: '#e6f4ea', foreground: '#1e4620' },
   low: { background: '#fff3bf', foreground: '#5c4400' },
   moderate: { background: '#ffc078', foreground: '#4a2600' },
-  high: { background: '#f76707', foreground: '#ffffff' },
+  high: { background: '#c2410c', foreground: '#ffffff' },
   critical: { background: '#c92a2a', foreground: '#ffffff' },
 };
 

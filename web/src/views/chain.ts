@@ -1,6 +1,6 @@
 // A chain as columns upstream -> downstream, products coloured by gap severity.
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { chainHref, navigate, resource, type Route } from '../app';
+import { chainHref, linkClick, navigate, resource, type Route } from '../app';
 import balanceDoc from '../graphql/ProductBalance.graphql?raw';
 import chainDoc from '../graphql/Chain.graphql?raw';
 import candidatesDoc from '../graphql/GapCandidates.graphql?raw';
@@ -35,7 +35,7 @@ function select(route: Route, productId: string | undefined) {
 }
 
 function legend(): TemplateResult {
-  return html`<div class="legend" aria-label=${t('severity')}>
+  return html`<div class="legend" role="group" aria-label=${t('severity')}>
     <span>${t('severity')}:</span>
     ${SEVERITY_BANDS.map((b) => {
       const s = severityStyle(SEVERITY_LEGEND_SAMPLE[b]);
@@ -87,6 +87,31 @@ function detailPanel(route: Route, data: ChainData, gaps: Map<string, { gap: Cha
   </aside>`;
 }
 
+/** The gaps as a table: the text alternative to the coloured board. */
+function gapTable(route: Route, d: ChainData): TemplateResult | typeof nothing {
+  if (!d.chainGaps.length) return nothing;
+  const segName = new Map(d.chain!.segments.map((s) => [s.id, nameOf(s)]));
+  return html`<details class="textalt" data-testid="gap-table">
+    <summary>${t('gapTableTitle')}</summary>
+    <div class="tablewrap">
+      <table>
+        <thead><tr><th scope="col">${t('product')}</th><th scope="col">${t('segment')}</th><th scope="col">${t('severity')}</th><th scope="col">${t('localSupplyDemand')}</th></tr></thead>
+        <tbody>
+          ${d.chainGaps.map((g) => {
+            const st = severityStyle(g.severity);
+            return html`<tr>
+              <td><a href=${chainHref(route.id!, { product: g.product.id })} @click=${linkClick}>${nameOf(g.product)}</a></td>
+              <td>${segName.get(g.segment.id) ?? ''}</td>
+              <td>${t(`severity_${st.band}` as Key)} ${Math.round(g.severity * 100)}%</td>
+              <td>${g.localSupply} / ${g.localDemand}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
+  </details>`;
+}
+
 export function chainView(route: Route): TemplateResult {
   const r = resource<ChainData>(chainDoc, { id: route.id!, gaps: MAX_GAPS }, 'Chain');
   return show(r, (d) => {
@@ -114,12 +139,14 @@ export function chainView(route: Route): TemplateResult {
                     <button
                       class="product ${p.id === selected ? 'selected' : ''}"
                       data-testid=${g ? 'gap' : 'product'}
+                      data-product=${p.id}
                       data-severity=${st.band}
                       style="background:${st.background};color:${st.foreground}"
                       aria-pressed=${p.id === selected}
                       @click=${() => select(route, p.id)}
                     >
                       <span class="pname">${nameOf(p)}</span>
+                      <span class="sr-only">${t('severity')}: ${t(`severity_${st.band}` as Key)}</span>
                       ${g ? html`<span class="sd">${t('supplyDemand', { s: g.localSupply, d: g.localDemand })}</span>` : nothing}
                     </button>
                   </li>`;
@@ -130,6 +157,7 @@ export function chainView(route: Route): TemplateResult {
         </div>
         ${detailPanel(route, d, gaps)}
       </div>
+      ${gapTable(route, d)}
     </article>`;
   });
 }

@@ -2,12 +2,36 @@
 import { html, type TemplateResult } from 'lit-html';
 import { ref } from 'lit-html/directives/ref.js';
 import type { Core } from 'cytoscape';
-import { firmHref, navigate, resource } from '../app';
+import { firmHref, linkClick, navigate, resource } from '../app';
 import networkDoc from '../graphql/SupplyNetwork.graphql?raw';
-import { nameOf, t } from '../i18n';
-import { buildSupplyNetwork, type NetGraph } from '../logic/network';
+import { nameOf, t, type Key } from '../i18n';
+import { buildSupplyNetwork, type NetGraph, type NetNode } from '../logic/network';
 import type { NetFirm } from '../types';
-import { emptyBox, show } from '../ui';
+import { emptyBox, localBadge, show } from '../ui';
+
+const COLUMN_KEY: Record<number, Key> = { [-2]: 'netCol_m2', [-1]: 'netCol_m1', 0: 'netCol_0', 1: 'netCol_1', 2: 'netCol_2' };
+
+/** The graph's firms as a table: the text alternative to the drawing, and the way in without a pointer. */
+function networkTable(nodes: NetNode[]): TemplateResult {
+  const rows = nodes.filter((n) => !n.center).sort((a, b) => a.column - b.column || a.row - b.row);
+  return html`<details class="textalt" data-testid="network-list" open>
+    <summary>${t('networkListTitle')}</summary>
+    <div class="tablewrap">
+      <table>
+        <thead><tr><th scope="col">${t('firm')}</th><th scope="col">${t('networkColumn')}</th><th scope="col">${t('where')}</th></tr></thead>
+        <tbody>
+          ${rows.map(
+            (n) => html`<tr>
+              <td><a href=${firmHref(n.id, { tab: 'network' })} @click=${linkClick}>${n.label}</a></td>
+              <td>${t(COLUMN_KEY[n.column] ?? 'netCol_0')}</td>
+              <td>${localBadge(n.isLocal)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </details>`;
+}
 
 let cy: Core | undefined;
 let drawn: { key: string; el: Element } | undefined;
@@ -15,6 +39,7 @@ let drawn: { key: string; el: Element } | undefined;
 async function draw(el: Element, graph: NetGraph, key: string) {
   if (drawn && drawn.key === key && drawn.el === el) return;
   drawn = { key, el };
+  (el as HTMLElement).dataset.drawn = 'false';
   const { default: cytoscape } = await import('cytoscape');
   if (drawn.key !== key || drawn.el !== el) return; // navigated away meanwhile
   cy?.destroy();
@@ -76,6 +101,8 @@ async function draw(el: Element, graph: NetGraph, key: string) {
     cy.zoom(1.1);
     cy.center();
   }
+  (el as HTMLElement).dataset.drawn = 'true';
+  // 'tap' is a click or a touch; pinch zooms and one finger pans (Cytoscape's defaults).
   cy.on('tap', 'node', (ev) => {
     const id = ev.target.id() as string;
     if (!ev.target.hasClass('center')) navigate(firmHref(id, { tab: 'network' }));
@@ -99,6 +126,8 @@ export function networkView(id: string): TemplateResult {
         ${graph.hidden ? html`<span class="muted">${t('networkHidden', { n: graph.hidden })}</span>` : ''}
       </div>
       <div class="network" data-testid="network" data-nodes=${graph.nodes.length} data-edges=${graph.edges.length}
-        ${ref((el) => el && void draw(el, graph, key))}></div>`;
+        role="img" aria-label=${`${t('tabNetwork')}: ${nameOf(d.enterprise)}`}
+        ${ref((el) => el && void draw(el, graph, key))}></div>
+      ${networkTable(graph.nodes)}`;
   });
 }

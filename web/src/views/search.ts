@@ -91,15 +91,29 @@ function onKey(e: KeyboardEvent) {
     state.open = true;
     state.active = (state.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
     rerender();
+    scrollActive();
   } else if (e.key === 'Enter') {
     e.preventDefault();
     clearTimeout(timer);
     if (state.status === 'ok' && state.active >= 0) go(state.hits[state.active]);
     else runSearch(state.text);
   } else if (e.key === 'Escape') {
-    state.open = false;
+    e.preventDefault(); // not the browser's own clearing of a search box
+    // First Escape closes the list, a second one clears the box.
+    if (state.open && state.text) state.open = false;
+    else {
+      state.text = '';
+      state.hits = [];
+      state.status = 'idle';
+      state.active = -1;
+    }
     rerender();
   }
+}
+
+/** Keeps the option chosen with the arrow keys in view inside the scrolling list. */
+function scrollActive() {
+  queueMicrotask(() => document.getElementById(`hit-${state.active}`)?.scrollIntoView({ block: 'nearest' }));
 }
 
 function kindLabel(typename: string): string {
@@ -131,9 +145,11 @@ function hitRow(hit: SearchHit, i: number): TemplateResult {
       rerender();
     }}
   >
-    <span class="kind ${n.__typename.toLowerCase()}">${kindLabel(n.__typename)}</span>
-    <span class="name">${nameOf(named)}</span>
-    ${altNameOf(named) ? html`<span class="alt">${altNameOf(named)}</span>` : nothing}
+    <span class="kind kind-${n.__typename.toLowerCase()}">${kindLabel(n.__typename)}</span>
+    <span class="label">
+      <span class="name">${nameOf(named)}</span>
+      ${altNameOf(named) ? html`<span class="alt">${altNameOf(named)}</span>` : nothing}
+    </span>
     ${detail ? html`<span class="detail">${detail}</span>` : nothing}
   </li>`;
 }
@@ -145,15 +161,22 @@ export function searchBox(): TemplateResult {
     if (state.status === 'loading' && !state.hits.length) list = html`<div class="dropdown-msg">${t('loading')}</div>`;
     else if (state.status === 'error') list = html`<div class="dropdown-msg error" data-testid="search-error">${userMessage(state.error, !!getApiKey())}</div>`;
     else if (state.status === 'ok' && !state.hits.length) list = html`<div class="dropdown-msg" data-testid="search-empty">${t('searchNoHits', { q: state.text.trim() })}</div>`;
-    else if (state.hits.length) list = html`<ul class="hits" role="listbox" id="search-hits">${state.hits.map(hitRow)}</ul>`;
+    else if (state.hits.length)
+      list = html`<ul class="hits" role="listbox" id="search-hits" aria-label=${t('searchResults')} data-testid="search-hits">${state.hits.map(hitRow)}</ul>`;
   }
-  return html`<div class="search" role="combobox" aria-expanded=${showList} aria-haspopup="listbox" aria-owns="search-hits">
+  const expanded = showList && state.status !== 'error' && state.hits.length > 0;
+  return html`<div class="search">
     <input
       type="search"
+      role="combobox"
       data-testid="search-input"
       aria-label=${t('searchLabel')}
       aria-autocomplete="list"
-      aria-activedescendant=${state.active >= 0 ? `hit-${state.active}` : ''}
+      aria-expanded=${expanded ? 'true' : 'false'}
+      aria-controls="search-hits"
+      aria-describedby="search-keys"
+      aria-activedescendant=${expanded && state.active >= 0 ? `hit-${state.active}` : nothing}
+      autocomplete="off"
       placeholder=${t('searchPlaceholder')}
       .value=${state.text}
       @input=${onInput}
@@ -167,6 +190,8 @@ export function searchBox(): TemplateResult {
         rerender();
       }}
     />
-    ${list !== nothing ? html`<div class="dropdown">${list}</div>` : nothing}
+    <span id="search-keys" class="sr-only">${t('searchKeysHelp')}</span>
+    <span class="sr-only" role="status" aria-live="polite">${showList && state.status === 'ok' ? t('searchCount', { n: state.hits.length }) : ''}</span>
+    ${list !== nothing ? html`<div class="dropdown" tabindex="0">${list}</div>` : nothing}
   </div>`;
 }

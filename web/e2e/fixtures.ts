@@ -1,0 +1,141 @@
+// Shared pieces of the explorer's browser tests: a `page` that records
+// console errors and requests to other origins (and fails the test on
+// either), the "view has settled" wait, the demo graph's pages, and widths.
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect };
+
+/** The server under test (playwright.config.ts `baseURL`). */
+export const BASE = (process.env.CHAINMATCH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+/** A staff (or admin) key for the sign-in steps. */
+export const STAFF_KEY = process.env.CHAINMATCH_E2E_STAFF_KEY ?? '';
+
+/** Desktop and phone widths every page is checked at. */
+export const DESKTOP = { width: 1360, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+export const PHONE_WIDTHS = [360, 390, 430];
+
+/** Everything the explorer did wrong during a test. */
+export interface Trouble {
+  consoleErrors: string[];
+  foreign: string[];
+  graphqlLangs: string[];
+}
+
+/** Console errors that are not the browser reporting an HTTP status the app handles. */
+export const realErrors = (errs: string[]) => errs.filter((e) => !/status of (4\d\d|503)/.test(e));
+
+/** Records trouble on a page. */
+export function watch(page: Page, into: Trouble): void {
+  const origin = new URL(BASE).origin;
+  page.on('console', (m) => m.type() === 'error' && into.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => into.consoleErrors.push(e.message));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin) into.foreign.push(r.url());
+    if (u.pathname === '/graphql') into.graphqlLangs.push(r.headers()['accept-language'] ?? '');
+  });
+}
+
+/** `test` with `trouble`: every test fails on a console error or a request to another origin. */
+export const test = base.extend<{ trouble: Trouble }>({
+  trouble: [
+    async ({ page }, use) => {
+      const t: Trouble = { consoleErrors: [], foreign: [], graphqlLangs: [] };
+      watch(page, t);
+      await use(t);
+      expect(t.foreign, 'requests to other origins').toEqual([]);
+      expect(realErrors(t.consoleErrors), 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** Waits until the view under `scope` has finished loading (data, empty or error) and fails on an error box. */
+export async function settled(page: Page, scope = 'main'): Promise<void> {
+  await page.waitForFunction((s) => {
+    const root = document.querySelector(s);
+    return !!root && !root.querySelector('[data-testid=loading]') && root.children.length > 0;
+  }, scope);
+  const err = page.locator(`${scope} [data-testid=error]`).first();
+  if (await err.count()) throw new Error(`page shows error ${await err.getAttribute('data-code')}: ${await err.innerText()}`);
+}
+
+/** Runs one GraphQL operation against the server (to find the demo graph's pages). */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': 'zh-CN' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Pages of the demo graph (deterministic data, so the same ids every run). */
+export interface DemoPages {
+  firm: string;
+  chain: string;
+  gapProduct: string;
+}
+
+let demo: Promise<DemoPages> | undefined;
+
+/** The 光伏 firm with supplier matches that sorts first by id, and the first chain with gaps. */
+export function demoPages(): Promise<DemoPages> {
+  demo ??= (async () => {
+    const s = await gql<{ search: { node: { __typename: string; id: string } }[] }>(
+      'query($t:String!){search(text:$t,first:20){node{__typename id}}}',
+      { t: '光伏' },
+    );
+    let firm = '';
+    // Hits with equal scores may come in any order: take the firms by id.
+    const firms = s.search.filter((x) => x.node.__typename === 'Enterprise').sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
+    for (const h of firms) {
+      const m = await gql<{ supplierMatches: unknown[] }>(
+        'query($i:MatchInput!){supplierMatches(input:$i){score}}',
+        { i: { enterpriseId: h.node.id, localOnly: true, first: 1 } },
+      );
+      if (m.supplierMatches.length) {
+        firm = h.node.id;
+        break;
+      }
+    }
+    const c = await gql<{ chains: { id: string }[] }>('{chains{id}}');
+    for (const ch of c.chains) {
+      const g = await gql<{ chainGaps: { product: { id: string } }[] }>(
+        'query($c:ID!){chainGaps(chainId:$c,first:1){product{id}}}',
+        { c: ch.id },
+      );
+      if (g.chainGaps.length) return { firm, chain: ch.id, gapProduct: g.chainGaps[0].product.id };
+    }
+    throw new Error('no chain with gaps in the demo graph');
+  })();
+  return demo;
+}
+
+/** The explorer's pages, each as a path under /explorer/ and what shows it has loaded. */
+export async function explorerPages(): Promise<{ name: string; path: string; ready: string }[]> {
+  const d = await demoPages();
+  const firm = `/explorer/firm/${encodeURIComponent(d.firm)}`;
+  return [
+    { name: 'home', path: '/explorer/', ready: '[data-testid=chains] .tile' },
+    { name: 'firm', path: firm, ready: '[data-testid=firm-name]' },
+    { name: 'matches', path: `${firm}?tab=matches`, ready: '[data-testid=matches]' },
+    { name: 'network', path: `${firm}?tab=network`, ready: '[data-testid=network-list]' },
+    { name: 'settlement', path: `${firm}?tab=settlement`, ready: '[data-testid=settlement]' },
+    { name: 'chain', path: `/explorer/chain/${encodeURIComponent(d.chain)}?product=${encodeURIComponent(d.gapProduct)}`, ready: '[data-testid=gap-panel] [data-testid=match]' },
+    { name: 'dashboard', path: '/explorer/dashboard', ready: '[data-testid=district-chart]' },
+  ];
+}
+
+/** Opens a page in a language (zh or en, stored as the explorer stores it) and waits until it has settled. */
+export async function openPage(page: Page, path: string, ready: string, lang: 'zh' | 'en' = 'zh'): Promise<void> {
+  await page.addInitScript((l) => localStorage.setItem('chainmatch.lang', l), lang);
+  // The dashboard's yearly pace depends on the year: fix the clock so pages look the same every run.
+  await page.clock.setFixedTime(new Date('2026-06-01T10:00:00+08:00'));
+  await page.goto(path, { waitUntil: 'domcontentloaded' });
+  await expect(page.locator(ready).first()).toBeVisible();
+  await settled(page);
+}
