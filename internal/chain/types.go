@@ -111,6 +111,9 @@ type Hit struct {
 	Kind  HitKind
 	Key   string
 	Score float64
+	// Via says how the store found it: HitViaName, HitViaKey,
+	// HitViaSynonym, HitViaUSCC (one or more).
+	Via []string
 	// The object found, of Kind, when the store read it with the hit (it
 	// does, so that showing hits costs no further statements); nil
 	// otherwise.

@@ -5,22 +5,27 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"chainmatch/internal/chain"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/textkey"
 )
 
 // Loader is what Load needs from the store (*neo4jstore.Store has it).
 type Loader interface {
 	LoadGraph(ctx context.Context, g *neo4jstore.BulkGraph, progress func(done, total int)) (neo4jstore.BulkStats, error)
 	DeleteAllData(ctx context.Context) error
+	ReplaceSynonyms(ctx context.Context, groups []chain.SynonymGroup) error
 }
 
 // Load generates the demo graph for opts and writes it through l, after
-// emptying the graph when opts.Reset is set. Loading twice without Reset
-// is harmless: every write merges on natural keys.
+// emptying the graph when opts.Reset is set, and then the search synonyms
+// shipped with chainmatch (textkey.DefaultSynonyms). Loading twice without
+// Reset is harmless: every write merges on natural keys.
 func Load(ctx context.Context, l Loader, opts Options) (neo4jstore.BulkStats, error) {
 	if opts.Reset {
 		if err := l.DeleteAllData(ctx); err != nil {
@@ -33,7 +38,32 @@ func Load(ctx context.Context, l Loader, opts Options) (neo4jstore.BulkStats, er
 	if err != nil {
 		return stats, fmt.Errorf("load demo graph: %w", err)
 	}
+	if err := LoadSynonyms(ctx, l, strings.NewReader(textkey.DefaultSynonyms)); err != nil {
+		return stats, err
+	}
 	return stats, nil
+}
+
+// SynonymWriter is what LoadSynonyms needs from the store.
+type SynonymWriter interface {
+	ReplaceSynonyms(ctx context.Context, groups []chain.SynonymGroup) error
+}
+
+// LoadSynonyms replaces the graph's search synonyms with the list read
+// from r (format: textkey.ParseSynonyms).
+func LoadSynonyms(ctx context.Context, w SynonymWriter, r io.Reader) error {
+	groups, err := textkey.ParseSynonyms(r)
+	if err != nil {
+		return err
+	}
+	gs, err := chain.SynonymGroups(groups)
+	if err != nil {
+		return fmt.Errorf("synonyms: %w", err)
+	}
+	if err := w.ReplaceSynonyms(ctx, gs); err != nil {
+		return fmt.Errorf("load synonyms: %w", err)
+	}
+	return nil
 }
 
 // ProgressBar returns a progress callback that draws a bar on w when w is

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"chainmatch/internal/textkey"
 )
 
 // BulkGraph is a whole graph to load at once: the catalogue (chains,
@@ -177,9 +179,10 @@ func (s BulkStats) RelationshipsPerSecond() float64 {
 const (
 	qBulkChains = `UNWIND $rows AS r
 		MERGE (c:IndustrialChain {code: r.code})
-		SET c.name = r.name, c.nameEn = r.nameEn`
+		SET c.name = r.name, c.nameEn = r.nameEn, c.searchKeys = r.searchKeys, c.searchKeysVersion = '` + textkey.Version + `'`
 	qBulkCreateChains = `UNWIND $rows AS r
-		CREATE (:IndustrialChain {code: r.code, name: r.name, nameEn: r.nameEn})`
+		CREATE (:IndustrialChain {code: r.code, name: r.name, nameEn: r.nameEn,
+		                          searchKeys: r.searchKeys, searchKeysVersion: '` + textkey.Version + `'})`
 
 	qBulkSegments = `UNWIND $rows AS r
 		MERGE (s:ChainSegment {code: r.code})
@@ -195,12 +198,13 @@ const (
 
 	qBulkProducts = `UNWIND $rows AS r
 		MERGE (p:Product {code: r.code})
-		SET p.name = r.name, p.nameEn = r.nameEn
+		SET p.name = r.name, p.nameEn = r.nameEn, p.searchKeys = r.searchKeys, p.searchKeysVersion = '` + textkey.Version + `'
 		WITH p, r
 		MATCH (s:ChainSegment {code: r.segment})
 		MERGE (p)-[:IN_SEGMENT]->(s)`
 	qBulkCreateProducts = `UNWIND $rows AS r
-		CREATE (p:Product {code: r.code, name: r.name, nameEn: r.nameEn})
+		CREATE (p:Product {code: r.code, name: r.name, nameEn: r.nameEn,
+		                   searchKeys: r.searchKeys, searchKeysVersion: '` + textkey.Version + `'})
 		WITH p, r
 		MATCH (s:ChainSegment {code: r.segment})
 		CREATE (p)-[:IN_SEGMENT]->(s)`
@@ -267,7 +271,8 @@ const (
 		    e.contactEmail = r.contactEmail,
 		    e.location = CASE WHEN r.lat IS NULL THEN null
 		                      ELSE point({latitude: r.lat, longitude: r.lon}) END,
-		    e.updatedAt = datetime()`
+		    e.updatedAt = datetime(),
+		    e.searchKeys = r.searchKeys, e.searchKeysVersion = '` + textkey.Version + `'`
 	qBulkCreateEnterprises = `UNWIND $rows AS r
 		CREATE (e:Enterprise {uscc: r.uscc, name: r.name, nameEn: r.nameEn, isLocal: r.isLocal,
 		    homeCity: r.homeCity, founded: r.founded,
@@ -276,7 +281,8 @@ const (
 		    contactEmail: r.contactEmail,
 		    location: CASE WHEN r.lat IS NULL THEN null
 		                   ELSE point({latitude: r.lat, longitude: r.lon}) END,
-		    updatedAt: datetime()})
+		    updatedAt: datetime(),
+		    searchKeys: r.searchKeys, searchKeysVersion: '` + textkey.Version + `'})
 		RETURN e.uscc AS uscc, elementId(e) AS id`
 
 	qBulkLocatedIn = `UNWIND $rows AS r
@@ -714,7 +720,7 @@ func bulkSteps(g *BulkGraph, firm func(uscc string) any) []bulkStep {
 		// Phase 0: nodes that need no other node.
 		{merge: qBulkChains, create: qBulkCreateChains, n: len(g.Chains), row: func(i int) map[string]any {
 			c := g.Chains[i]
-			return map[string]any{"code": c.Code, "name": c.Name, "nameEn": c.NameEn}
+			return map[string]any{"code": c.Code, "name": c.Name, "nameEn": c.NameEn, "searchKeys": textkey.Keys(c.Name, c.NameEn)}
 		}},
 		{merge: qBulkDistricts, create: qBulkCreateDistricts, n: len(g.Districts), row: func(i int) map[string]any {
 			d := g.Districts[i]
@@ -735,7 +741,8 @@ func bulkSteps(g *BulkGraph, firm func(uscc string) any) []bulkStep {
 				row := map[string]any{"uscc": e.USCC, "name": e.Name, "nameEn": bulkNullIfZero(e.NameEn), "isLocal": e.IsLocal,
 					"homeCity": bulkNullIfZero(e.HomeCity), "founded": bulkNullIfZero(e.Founded), "dataSource": bulkNullIfZero(e.DataSource),
 					"owner": e.Owner, "contactPerson": bulkNullIfZero(e.ContactPerson), "contactPhone": bulkNullIfZero(e.ContactPhone),
-					"contactEmail": bulkNullIfZero(e.ContactEmail), "lat": nil, "lon": nil}
+					"contactEmail": bulkNullIfZero(e.ContactEmail), "lat": nil, "lon": nil,
+					"searchKeys": textkey.Keys(e.Name, e.NameEn)}
 				if e.HasLocation {
 					row["lat"], row["lon"] = e.Lat, e.Lon
 				}
@@ -754,7 +761,8 @@ func bulkSteps(g *BulkGraph, firm func(uscc string) any) []bulkStep {
 		}},
 		{phase: 2, merge: qBulkProducts, create: qBulkCreateProducts, n: len(g.Products), row: func(i int) map[string]any {
 			p := g.Products[i]
-			return map[string]any{"code": p.Code, "name": p.Name, "nameEn": p.NameEn, "segment": p.SegmentCode}
+			return map[string]any{"code": p.Code, "name": p.Name, "nameEn": p.NameEn, "segment": p.SegmentCode,
+				"searchKeys": textkey.Keys(p.Name, p.NameEn)}
 		}},
 		{phase: 2, merge: qBulkParkFocus, create: qBulkCreateParkFocus, rels: true, n: len(focus), row: func(i int) map[string]any {
 			return map[string]any{"park": focus[i].from, "chain": focus[i].to}
