@@ -79,30 +79,58 @@ const maxKeyHan = 8
 // is escaped, never parsed as Lucene syntax. docs/search.md explains the
 // ranking.
 func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, error) {
+	plan, err := PlanSearch(text, first)
+	if err != nil || plan.Empty() {
+		return []Hit{}, err
+	}
+	hits, err := s.store.Search(ctx, plan.Query)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Rank(hits), nil
+}
+
+// SearchPlan is one search ready to run: the store query, and what ranking
+// its hits needs.
+type SearchPlan struct {
+	Query SearchQuery
+	text  searchText
+	first int
+}
+
+// PlanSearch validates a search (first defaults to 10, at most
+// MaxSearchHits; text at most 200 characters) and builds its store query.
+func PlanSearch(text string, first *int) (SearchPlan, error) {
 	n := 10
 	if first != nil {
 		n = *first
 	}
 	if n < 0 || n > MaxSearchHits {
-		return nil, apperr.Invalid("first", "must be between 0 and %d", MaxSearchHits)
+		return SearchPlan{}, apperr.Invalid("first", "must be between 0 and %d", MaxSearchHits)
 	}
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > 200 {
-		return nil, apperr.Invalid("text", "must be at most 200 characters")
+		return SearchPlan{}, apperr.Invalid("text", "must be at most 200 characters")
 	}
 	if text == "" || n == 0 {
-		return []Hit{}, nil
+		return SearchPlan{}, nil
 	}
 	q := newSearchText(text)
-	sq := SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: max(n, 20)}
+	p := SearchPlan{text: q, first: n,
+		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: max(n, 20)}}
 	if up := uscc.Normalize(text); usccPrefix.MatchString(up) {
-		sq.USCCPrefix = up
+		p.Query.USCCPrefix = up
 	}
-	hits, err := s.store.Search(ctx, sq)
-	if err != nil {
-		return nil, err
-	}
-	return rankHits(q, hits, len(sq.USCCPrefix), n), nil
+	return p, nil
+}
+
+// Empty reports whether the search has nothing to look up (empty text or
+// first 0).
+func (p SearchPlan) Empty() bool { return p.first == 0 }
+
+// Rank scores and orders the store's hits and keeps the first ones.
+func (p SearchPlan) Rank(hits []Hit) []Hit {
+	return rankHits(p.text, hits, len(p.Query.USCCPrefix), p.first)
 }
 
 // searchText is a query in the forms the tiers compare.
@@ -207,7 +235,7 @@ func rankHits(q searchText, hits []Hit, prefixLen, limit int) []Hit {
 			h.Score = 1 + float64(prefixLen)/18
 		}
 		name, nameEn := hitNames(h)
-		h.Score = max(h.Score, q.tier(name, nameEn, h.Via))
+		h.Score = max(h.Score, q.tier(name, nameEn, h.SearchKeys, h.Via))
 		if h.Score > 0 {
 			out = append(out, h)
 		}
@@ -262,9 +290,9 @@ func hitNames(h Hit) (string, string) {
 	return "", ""
 }
 
-// tier is the best tier at which the query matches a name; 0 when it
-// does not match at all.
-func (q searchText) tier(name, nameEn string, via []string) float64 {
+// tier is the best tier at which the query matches a name (with its
+// stored search keys); 0 when it does not match at all.
+func (q searchText) tier(name, nameEn, keys string, via []string) float64 {
 	fields := make([]string, 0, 2)
 	for _, f := range []string{name, nameEn} {
 		if f = textkey.Normalize(f); f != "" {
@@ -287,9 +315,15 @@ func (q searchText) tier(name, nameEn string, via []string) float64 {
 		return best
 	}
 	if q.compact != "" && len(q.compact) >= 2 {
-		full, initials := textkey.Pinyin(name)
+		// The stored keys hold the name's pinyin and initials (and its
+		// English words, which matched above already if they could).
+		pinyin := strings.Fields(keys)
+		if keys == "" {
+			full, initials := textkey.Pinyin(name)
+			pinyin = append(full, initials...)
+		}
 		best := 0.0
-		for _, p := range append(full, initials...) {
+		for _, p := range pinyin {
 			if p == q.compact {
 				return tierPinyinAll
 			}

@@ -114,6 +114,9 @@ type Hit struct {
 	// Via says how the store found it: HitViaName, HitViaKey,
 	// HitViaSynonym, HitViaUSCC (one or more).
 	Via []string
+	// SearchKeys are the object's stored search keys (textkey.Keys), so
+	// that ranking need not compute pinyin again.
+	SearchKeys string
 	// The object found, of Kind, when the store read it with the hit (it
 	// does, so that showing hits costs no further statements); nil
 	// otherwise.

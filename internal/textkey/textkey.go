@@ -10,6 +10,7 @@ package textkey
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/jinzhu/inflection"
@@ -37,23 +38,54 @@ var (
 // Simplify converts traditional Chinese characters to simplified ones
 // (OpenCC t2s, phrases first). Text it cannot convert is returned as is.
 func Simplify(s string) string {
-	if !hasHan(s) {
+	if !hasTraditional(s) {
 		return s
 	}
+	cc := converter()
+	if cc == nil {
+		return s
+	}
+	out, err := cc.Convert(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+func converter() *opencc.OpenCC {
 	t2sOnce.Do(func() {
 		cc, err := opencc.New("t2s")
 		if err == nil {
 			t2s = cc
 		}
 	})
-	if t2s == nil {
-		return s
+	return t2s
+}
+
+// traditional remembers, per Chinese character, whether t2s changes it,
+// so that most names (simplified already) skip the conversion.
+var traditional sync.Map // rune -> bool
+
+func hasTraditional(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		v, ok := traditional.Load(r)
+		if !ok {
+			changed := false
+			if cc := converter(); cc != nil {
+				out, err := cc.Convert(string(r))
+				changed = err == nil && out != string(r)
+			}
+			traditional.Store(r, changed)
+			v = changed
+		}
+		if v.(bool) {
+			return true
+		}
 	}
-	out, err := t2s.Convert(s)
-	if err != nil {
-		return s
-	}
-	return out
+	return false
 }
 
 // Normalize is how names and queries are compared: simplified characters,
@@ -85,8 +117,29 @@ func Singular(word string) string {
 	if len(word) < 3 || word[0] >= '0' && word[0] <= '9' {
 		return word
 	}
-	return inflection.Singular(word)
+	// English plurals end in s, or in a, e, i or n (criteria, mice, cacti,
+	// men); the library's rules are regular expressions, costly enough to
+	// remember their answers (names use a small vocabulary).
+	if !strings.ContainsRune("saein", rune(word[len(word)-1])) {
+		return word
+	}
+	if v, ok := singulars.Load(word); ok {
+		return v.(string)
+	}
+	out := inflection.Singular(word)
+	if singularsSize.Add(1) <= maxSingulars {
+		singulars.Store(word, out)
+	}
+	return out
 }
+
+// singulars remembers Singular's answers, up to maxSingulars words.
+var (
+	singulars     sync.Map
+	singularsSize atomic.Int64
+)
+
+const maxSingulars = 100_000
 
 // SingularText lower-cases s and puts every English word of it in its
 // singular form, keeping everything else: "PV Modules" -> "pv module".

@@ -48,7 +48,7 @@ var qSearch = `CALL () {
 	WITH node, collect(via) AS via
 	WITH node, via, node AS e, node AS p, node AS c
 	RETURN CASE WHEN node:Enterprise THEN 'Enterprise' WHEN node:Product THEN 'Product' ELSE 'IndustrialChain' END AS kind,
-	       coalesce(node.uscc, node.code) AS key, via,
+	       coalesce(node.uscc, node.code) AS key, via, coalesce(node.searchKeys, '') AS searchKeys,
 	       CASE WHEN node:Enterprise THEN ` + asMap(enterpriseColumns) + ` END AS enterprise,
 	       CASE WHEN node:Product THEN ` + asMap(productColumns) + ` END AS product,
 	       CASE WHEN node:IndustrialChain THEN ` + asMap(chainColumns) + ` END AS chain`
@@ -69,7 +69,7 @@ func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, e
 		out := make([]chain.Hit, 0, len(recs))
 		for _, rec := range recs {
 			r := &row{rec: rec}
-			h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key")}
+			h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key"), SearchKeys: r.str("searchKeys")}
 			via, _ := value[[]any](r, "via")
 			for _, v := range via {
 				if s, ok := v.(string); ok {
