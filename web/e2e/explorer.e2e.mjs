@@ -100,6 +100,27 @@ try {
     return kinds.join(',');
   });
 
+  // ---- issue 11 (search): pinyin initials and one Chinese character in the
+  // type-ahead. A separate step so that it can be ported on its own.
+  await step('type-ahead: "gf" suggests 光伏 and "氢" suggests 氢能 (issue 11)', async () => {
+    const suggestions = async (text, want) => {
+      await page.fill('[data-testid=search-input]', '');
+      await page.fill('[data-testid=search-input]', text);
+      await page.waitForFunction(
+        (w) => [...document.querySelectorAll('[data-testid=search-hit]')].some((e) => e.textContent.includes(w)),
+        want,
+        { timeout: TIMEOUT },
+      );
+      return page.locator('[data-testid=search-hit]').evaluateAll((els) => els.map((e) => e.textContent.trim().split(/\s+/)[0]));
+    };
+    const gf = await suggestions('gf', '光伏');
+    const h2 = await suggestions('氢', '氢能');
+    await shot('02b-search-pinyin');
+    await page.fill('[data-testid=search-input]', '');
+    return `gf: ${gf.slice(0, 3).join(' ')}; 氢: ${h2.slice(0, 3).join(' ')}`;
+  });
+  // ---- end of issue 11's step
+
   await step('open a firm and see ranked supplier matches with reasons', async () => {
     // Try the firm hits in order until one has supplier matches.
     const hits = page.locator('[data-testid=search-hit][data-kind=Enterprise]');
