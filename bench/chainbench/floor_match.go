@@ -25,7 +25,7 @@ const floorW3 = `CALL () {
 	  CALL db.index.fulltext.queryNodes('search_keys_catalog', q, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via
 	UNION
-	  UNWIND CASE WHEN $keys = '' THEN [] ELSE [$keys] END AS q
+	  UNWIND CASE WHEN $firmKeys = '' THEN [] ELSE [$firmKeys] END AS q
 	  CALL db.index.fulltext.queryNodes('search_keys_firm', q, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via
 	UNION
@@ -67,7 +67,7 @@ func (f *floorServer) registerMatch(mux *http.ServeMux, st *neo4jstore.Store, sv
 		if terms == nil {
 			terms = []string{}
 		}
-		res, err := neo4j.ExecuteQuery(r.Context(), f.driver, floorW3, map[string]any{"names": q.Names, "keys": q.Keys,
+		res, err := neo4j.ExecuteQuery(r.Context(), f.driver, floorW3, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys,
 			"terms": terms, "prefix": q.USCCPrefix, "limit": q.Limit},
 			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(f.db), neo4j.ExecuteQueryWithReadersRouting())
 		if err != nil {

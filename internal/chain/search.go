@@ -31,9 +31,9 @@ const (
 type SearchQuery struct {
 	// Names queries the CJK full-text index over name, nameEn and uscc.
 	Names string
-	// Keys queries the whitespace full-text indexes over searchKeys
-	// (textkey.Keys), once for the catalogue and once for firms.
-	Keys string
+	// Keys queries the whitespace full-text index over the catalogue's
+	// searchKeys (textkey.Keys), FirmKeys the one over enterprises'.
+	Keys, FirmKeys string
 	// Terms are looked up in the synonym groups; the other terms of their
 	// groups are searched as phrases in the name index.
 	Terms []string
@@ -117,7 +117,13 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 	}
 	q := newSearchText(text)
 	p := SearchPlan{text: q, first: n,
-		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: max(n, 20)}}
+		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: n}}
+	// Firms whose names contain two or more typed Chinese characters in a
+	// row are the name index's bigram hits already; the firms' key index
+	// adds one character, words and pinyin.
+	if len(q.words) > 0 || len(q.han) == 1 {
+		p.Query.FirmKeys = p.Query.Keys
+	}
 	if up := uscc.Normalize(text); usccPrefix.MatchString(up) {
 		p.Query.USCCPrefix = up
 	}

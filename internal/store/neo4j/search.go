@@ -13,8 +13,8 @@ import (
 // qSearch runs every part of a chain.SearchQuery in one statement, each
 // part skipped when its parameter is empty (the UNWIND of an empty list
 // calls no procedure): the CJK name index ($names), the two search-key
-// indexes ($keys; catalogue and firms apart, so that firms cannot crowd
-// chains and products out of $limit), synonyms of $terms searched as
+// indexes ($keys, $firmKeys; catalogue and firms apart, so that firms
+// cannot crowd chains and products out of $limit), synonyms of $terms searched as
 // key queries (chain.SynonymGroup), and the USCC prefix scan. It returns each
 // node found once, with the parts that found it and the object itself (as
 // the map* functions read it), so that showing the hits costs no further
@@ -28,7 +28,7 @@ var qSearch = `CALL () {
 	  CALL db.index.fulltext.queryNodes('search_keys_catalog', q, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via
 	UNION
-	  UNWIND CASE WHEN $keys = '' THEN [] ELSE [$keys] END AS q
+	  UNWIND CASE WHEN $firmKeys = '' THEN [] ELSE [$firmKeys] END AS q
 	  CALL db.index.fulltext.queryNodes('search_keys_firm', q, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via
 	UNION
@@ -61,7 +61,7 @@ func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, e
 		terms = []string{}
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
-		recs, err := run(ctx, tx, qSearch, map[string]any{"names": q.Names, "keys": q.Keys, "terms": terms,
+		recs, err := run(ctx, tx, qSearch, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "terms": terms,
 			"prefix": q.USCCPrefix, "limit": q.Limit})
 		if err != nil {
 			return nil, err
