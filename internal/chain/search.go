@@ -483,18 +483,8 @@ func escapeLucene(s string) string {
 	return strings.Join(words, " ")
 }
 
-// ReplaceSynonyms replaces the synonym list in the graph with groups of
-// terms (each group a line of the list: textkey.ParseSynonyms).
-func (s *Service) ReplaceSynonyms(ctx context.Context, groups [][]string) error {
-	gs, err := SynonymGroups(groups)
-	if err != nil {
-		return err
-	}
-	return s.store.ReplaceSynonyms(ctx, gs)
-}
-
 // SynonymGroups normalises groups of terms (textkey.Normalize) into what
-// Storer.ReplaceSynonyms writes; a group needs two or more distinct terms.
+// the store writes (demo.LoadSynonyms, `chainmatch synonyms load`); a group needs two or more distinct terms.
 func SynonymGroups(groups [][]string) ([]SynonymGroup, error) {
 	out := make([]SynonymGroup, 0, len(groups))
 	for i, g := range groups {

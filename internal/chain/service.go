@@ -38,7 +38,6 @@ type Storer interface {
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
 	EnterpriseDetails(ctx context.Context, usccs []string, w DetailWants) ([]EnterpriseDetail, error)
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
-	ReplaceSynonyms(ctx context.Context, groups []SynonymGroup) error
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
 	DeleteProduct(ctx context.Context, code string) (bool, error)

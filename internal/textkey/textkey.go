@@ -243,18 +243,6 @@ func Keys(name, nameEn string) string {
 	return strings.Join(toks, " ")
 }
 
-// HasHan reports whether s holds a Chinese character.
-func HasHan(s string) bool { return hasHan(s) }
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
-
 // WithinOneEdit reports whether a and b differ by at most one insertion,
 // deletion, substitution or swap of two neighbouring letters (the
 // distance Lucene's fuzzy query uses).
