@@ -129,9 +129,13 @@ try {
     await page.fill('[data-testid=search-input]', '嘉兴');
     await visible('[data-testid=search-hit][data-kind=Enterprise]');
     const hits = page.locator('[data-testid=search-hit][data-kind=Enterprise]');
-    const n = Math.min(await hits.count(), 6);
-    for (let i = 0; i < n; i++) {
-      if (i > 0) {
+    // PV firms first (the chain steps below expect a chain with gaps).
+    const names = await hits.evaluateAll((els) => els.map((e) => e.textContent));
+    const order = [...names.keys()].sort((a, b) => Number(!names[a].includes('光伏')) - Number(!names[b].includes('光伏')));
+    const n = Math.min(order.length, 6);
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      if (k > 0) {
         await page.fill('[data-testid=search-input]', '');
         await page.fill('[data-testid=search-input]', '嘉兴');
         await visible('[data-testid=search-hit]');
@@ -139,7 +143,7 @@ try {
       await page.locator('[data-testid=search-hit][data-kind=Enterprise]').nth(i).dispatchEvent('mousedown');
       await visible('[data-testid=firm-name]');
       await settled();
-      if (i === 0) await shot('03-firm');
+      if (k === 0) await shot('03-firm');
       state.firmUrl = page.url();
       await page.click('[data-testid=tab-matches]');
       await page.waitForFunction(() => document.querySelector('[data-testid=matches], [data-testid=empty], [data-testid=error]'), null, { timeout: TIMEOUT });
