@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"chainmatch/internal/demo"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/importer"
+	"chainmatch/internal/textkey"
 )
 
 // demoCmd loads the deterministic Jiaxing demo graph:
@@ -75,6 +77,48 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		stats.NodeRows, stats.RelationshipRows, time.Since(start).Round(time.Millisecond),
 		stats.RelationshipsPerSecond(), stats.Statements)
 	fmt.Printf("demo: graph now holds %+v\n", counts)
+	return nil
+}
+
+// synonymsCmd loads the search synonym list into the graph, replacing the
+// one there:
+//
+//	chainmatch synonyms load [--file FILE]
+//
+// Without --file it loads the list shipped with chainmatch
+// (internal/textkey/synonyms.txt; docs/search.md).
+func synonymsCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("synonyms load", flag.ContinueOnError)
+	file := fs.String("file", "", "synonym list to load (default: the list shipped with chainmatch)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: chainmatch synonyms load [--file FILE]")
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 || args[0] != "load" {
+		fs.Usage()
+		return errUsage
+	}
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+		return errUsage
+	}
+	var src io.Reader = strings.NewReader(textkey.DefaultSynonyms)
+	if *file != "" {
+		f, err := os.Open(*file)
+		if err != nil {
+			return fmt.Errorf("synonyms: %w", err)
+		}
+		defer f.Close()
+		src = f
+	}
+	st, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+	if err := demo.LoadSynonyms(ctx, st, src); err != nil {
+		return err
+	}
+	fmt.Println("synonyms: loaded")
 	return nil
 }
 

@@ -42,6 +42,7 @@ commands:
   migrate   apply schema migrations (constraints and indexes) and exit
   demo      load the deterministic Jiaxing demo graph
   import    import enterprises from a .csv or .jsonl file
+  synonyms  load the search synonym list (synonyms load [--file FILE])
   apikey    create, list or revoke API keys (create --name N --role R | list | revoke ID)
   healthcheck  probe the local server's /healthz (for container health checks)
 `
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string) error {
 		return demoCmd(ctx, cfg, log, args[1:])
 	case "import":
 		return importCmd(ctx, cfg, log, args[1:])
+	case "synonyms":
+		return synonymsCmd(ctx, cfg, log, args[1:])
 	case "apikey":
 		return apikeyCmd(ctx, cfg, log, args[1:])
 	case "healthcheck":

@@ -2271,7 +2271,7 @@ input EnterpriseOrder {
 
 "One kind of result of ` + "`" + `Query.search` + "`" + `."
 type SearchHit {
-  "Relevance, higher is better, comparable within one response only: name hits score in (0, 1] relative to the best one; a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first."
+  "Relevance, higher is better: the match tier of the name hit (1 exact name, 0.8 prefix, 0.6 contained, 0.42 the whole pinyin or initials, 0.4 a pinyin prefix or a synonym, 0.2 one typo, 0.05 some words only); a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first."
   score: Float!
   node: Node!
 }
@@ -2624,8 +2624,16 @@ type Query {
   ): EnterpriseConnection!
 
   """
-  CJK-aware full-text search over enterprise, product and chain names (Chinese
-  and English) and USCC prefixes. Best hits first; ` + "`" + `first` + "`" + ` is at most 50.
+  Search over enterprise, product and chain names and USCC prefixes, made for
+  type-ahead: Chinese or English names and fragments; one Chinese character
+  (` + "`" + `氢` + "`" + `); Latin word prefixes from 2 letters (` + "`" + `photov` + "`" + `); English singular or
+  plural (` + "`" + `fastener` + "`" + ` finds "Fasteners"); one typo in words of 5 or more
+  letters (` + "`" + `fastners` + "`" + `); full pinyin without spaces and initials of Chinese
+  names (` + "`" + `guangfu` + "`" + `, ` + "`" + `gf` + "`" + `); traditional characters (` + "`" + `氫能` + "`" + `); synonyms from the
+  graph's synonym list (` + "`" + `太阳能` + "`" + ` finds 光伏; ` + "`" + `chainmatch synonyms load` + "`" + `).
+  Ranking: USCC prefix, then exact name > prefix > contained > pinyin or
+  synonym > typo > some words only; ties go chains, products, enterprises,
+  then by name (docs/search.md). ` + "`" + `first` + "`" + ` is at most 50.
   """
   search(text: String!, first: Int = 10): [SearchHit!]!
 

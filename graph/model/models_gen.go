@@ -286,7 +286,7 @@ type RadiusInput struct {
 
 // One kind of result of `Query.search`.
 type SearchHit struct {
-	// Relevance, higher is better, comparable within one response only: name hits score in (0, 1] relative to the best one; a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first.
+	// Relevance, higher is better: the match tier of the name hit (1 exact name, 0.8 prefix, 0.6 contained, 0.42 the whole pinyin or initials, 0.4 a pinyin prefix or a synonym, 0.2 one typo, 0.05 some words only); a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first.
 	Score float64 `json:"score"`
 	Node  Node    `json:"node"`
 }

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
-	"chainmatch/internal/uscc"
 )
 
 // Storer is what the catalogue service needs from the graph. Batch reads
@@ -39,7 +37,7 @@ type Storer interface {
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
 	EnterpriseDetails(ctx context.Context, usccs []string, w DetailWants) ([]EnterpriseDetail, error)
-	Search(ctx context.Context, fulltext string, usccPrefix string, limit int) (names []Hit, usccs []Hit, err error)
+	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
 	DeleteProduct(ctx context.Context, code string) (bool, error)
@@ -209,111 +207,6 @@ func (s *Service) Products(ctx context.Context, first *int, after *string) (Prod
 		p.Cursors = append(p.Cursors, base64.RawURLEncoding.EncodeToString([]byte("p:"+x.Code)))
 	}
 	return p, nil
-}
-
-// MaxSearchHits bounds Query.search's `first`.
-const MaxSearchHits = 50
-
-// usccPrefix matches text that may be the start of a USCC.
-var usccPrefix = regexp.MustCompile(`^[0-9A-HJ-NP-RTUW-Y]{4,18}$`)
-
-// Search finds enterprises, products and chains by name (Chinese or
-// English; the index splits Chinese into bigrams) and enterprises by USCC
-// prefix. User text is escaped, never parsed as Lucene syntax.
-func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, error) {
-	n := 10
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > MaxSearchHits {
-		return nil, apperr.Invalid("first", "must be between 0 and %d", MaxSearchHits)
-	}
-	text = strings.TrimSpace(text)
-	if utf8.RuneCountInString(text) > 200 {
-		return nil, apperr.Invalid("text", "must be at most 200 characters")
-	}
-	if text == "" || n == 0 {
-		return []Hit{}, nil
-	}
-	prefix := ""
-	if up := uscc.Normalize(text); usccPrefix.MatchString(up) {
-		prefix = up
-	}
-	names, usccs, err := s.store.Search(ctx, escapeLucene(text), prefix, n)
-	if err != nil {
-		return nil, err
-	}
-	return rankHits(names, usccs, len(prefix), n), nil
-}
-
-// rankHits merges name hits and USCC-prefix hits. Name scores are Lucene
-// scores, divided by the best one so they fall in (0, 1]; a USCC prefix is
-// a near-certain hit and scores 1 + (prefix length / 18), so it ranks above
-// every name hit and a full USCC scores 2. Ties go by kind and key.
-func rankHits(names []Hit, usccs []Hit, prefixLen, limit int) []Hit {
-	best := 0.0
-	for _, h := range names {
-		best = max(best, h.Score)
-	}
-	type key struct {
-		kind HitKind
-		key  string
-	}
-	byKey := map[key]Hit{}
-	keep := func(h Hit, score float64) {
-		k := key{h.Kind, h.Key}
-		if old, ok := byKey[k]; ok && old.Score >= score {
-			return
-		}
-		h.Score = score
-		byKey[k] = h
-	}
-	for _, h := range names {
-		if best > 0 {
-			keep(h, h.Score/best)
-		}
-	}
-	for _, h := range usccs {
-		h.Kind = HitEnterprise
-		keep(h, 1+float64(prefixLen)/18)
-	}
-	out := make([]Hit, 0, len(byKey))
-	for _, h := range byKey {
-		out = append(out, h)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].Key < out[j].Key
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out
-}
-
-// escapeLucene quotes every character the Lucene query parser treats as
-// syntax, so that user text is only ever searched for, and lower-cases the
-// boolean operators (AND, OR, NOT) that would otherwise be honoured.
-func escapeLucene(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	words := strings.Fields(b.String())
-	for i, w := range words {
-		if w == "AND" || w == "OR" || w == "NOT" {
-			words[i] = strings.ToLower(w)
-		}
-	}
-	return strings.Join(words, " ")
 }
 
 // codePattern is the shape of product, chain and segment codes.

@@ -111,6 +111,12 @@ type Hit struct {
 	Kind  HitKind
 	Key   string
 	Score float64
+	// Via says how the store found it: HitViaName, HitViaKey,
+	// HitViaSynonym, HitViaUSCC (one or more).
+	Via []string
+	// SearchKeys are the object's stored search keys (textkey.Keys), so
+	// that ranking need not compute pinyin again.
+	SearchKeys string
 	// The object found, of Kind, when the store read it with the hit (it
 	// does, so that showing hits costs no further statements); nil
 	// otherwise.

@@ -3,9 +3,11 @@ package demo
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
+	"chainmatch/internal/chain"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
 )
@@ -78,8 +80,8 @@ func TestFreshAndMergeLoadsGiveTheSameGraph(t *testing.T) {
 	if freshCounts.Nodes["Enterprise"] != int64(len(g.Enterprises)) || freshCounts.Relationships["SUPPLIES"] != int64(len(g.Supplies)) {
 		t.Fatalf("fresh load: %v", freshCounts)
 	}
-	hits, _, err := s.Search(ctx, g.Enterprises[0].Name, "", 5)
-	if err != nil || len(hits) == 0 || hits[0].Key != g.Enterprises[0].USCC {
+	hits, err := s.Search(ctx, chain.SearchQuery{Names: g.Enterprises[0].Name, Limit: 5})
+	if err != nil || !slices.ContainsFunc(hits, func(h chain.Hit) bool { return h.Key == g.Enterprises[0].USCC }) {
 		t.Errorf("search for %s after the fresh load: %d hits, %v", g.Enterprises[0].Name, len(hits), err)
 	}
 

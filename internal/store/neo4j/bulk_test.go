@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
@@ -142,7 +143,7 @@ func searchable(t *testing.T, s *neo4jstore.Store, name, uscc string) {
 	if err := s.CheckMigrated(ctx); err != nil {
 		t.Fatalf("CheckMigrated: %v", err)
 	}
-	hits, _, err := s.Search(ctx, name, "", 10)
+	hits, err := s.Search(ctx, chain.SearchQuery{Names: name, Limit: 10})
 	if err != nil {
 		t.Fatalf("search %q: %v", name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
+	"chainmatch/internal/textkey"
 )
 
 // Projections of the catalogue types; the map* functions read them.
@@ -223,7 +224,8 @@ func (s *Store) ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]ch
 // qUpsertProduct MERGEs the product on its code, replaces its segment
 // (none when $segment is null) and, when $inputs is not null, its inputs.
 const qUpsertProduct = `MERGE (p:Product {code: $code})
-	SET p.name = $name, p.nameEn = $nameEn
+	SET p.name = $name, p.nameEn = $nameEn,
+	    p.searchKeys = $searchKeys, p.searchKeysVersion = '` + textkey.Version + `'
 	WITH p
 	CALL (p) {
 	  OPTIONAL MATCH (p)-[old:IN_SEGMENT]->()
@@ -252,7 +254,8 @@ func (s *Store) UpsertProduct(ctx context.Context, r chain.ProductRecord) error 
 	}
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, qUpsertProduct, map[string]any{"code": r.Product.Code, "name": r.Product.Name,
-			"nameEn": opt(r.Product.NameEn), "segment": opt(r.Product.SegmentCode), "inputs": inputs})
+			"nameEn": opt(r.Product.NameEn), "segment": opt(r.Product.SegmentCode), "inputs": inputs,
+			"searchKeys": textkey.Keys(r.Product.Name, deref(r.Product.NameEn))})
 		return struct{}{}, err
 	})
 	return err
@@ -324,7 +327,8 @@ func (s *Store) SegmentUses(ctx context.Context, chainCode string, segmentCodes 
 // qUpsertChain MERGEs the chain and, when $segments is not null, replaces
 // its segments: dropped ones are deleted, the rest MERGEd by code in order.
 const qUpsertChain = `MERGE (c:IndustrialChain {code: $code})
-	SET c.name = $name, c.nameEn = $nameEn
+	SET c.name = $name, c.nameEn = $nameEn,
+	    c.searchKeys = $searchKeys, c.searchKeysVersion = '` + textkey.Version + `'
 	WITH c
 	CALL (c) {
 	  MATCH (s:ChainSegment)-[:PART_OF]->(c)
@@ -352,7 +356,8 @@ func (s *Store) UpsertChain(ctx context.Context, r chain.ChainRecord) error {
 	}
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, qUpsertChain, map[string]any{"code": r.Chain.Code, "name": r.Chain.Name,
-			"nameEn": opt(r.Chain.NameEn), "segments": segs})
+			"nameEn": opt(r.Chain.NameEn), "segments": segs,
+			"searchKeys": textkey.Keys(r.Chain.Name, deref(r.Chain.NameEn))})
 		return struct{}{}, err
 	})
 	return err

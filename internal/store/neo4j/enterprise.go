@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/textkey"
 )
 
 // enterpriseColumns projects an Enterprise bound to e; mapEnterprise reads it.
@@ -496,7 +497,8 @@ const qUpsertEnterprises = `UNWIND $rows AS row
 	  ON CREATE SET e.owner = row.owner
 	SET e.name = row.name, e.nameEn = row.nameEn, e.isLocal = row.isLocal,
 	    e.homeCity = row.homeCity, e.location = row.location, e.founded = row.founded,
-	    e.dataSource = row.dataSource, e.updatedAt = datetime()
+	    e.dataSource = row.dataSource, e.updatedAt = datetime(),
+	    e.searchKeys = row.searchKeys, e.searchKeysVersion = '` + textkey.Version + `'
 	SET e.contactPerson = CASE WHEN row.setContact THEN row.contactPerson ELSE e.contactPerson END,
 	    e.contactPhone = CASE WHEN row.setContact THEN row.contactPhone ELSE e.contactPhone END,
 	    e.contactEmail = CASE WHEN row.setContact THEN row.contactEmail ELSE e.contactEmail END
@@ -616,7 +618,8 @@ func recordParams(rec enterprise.Record) map[string]any {
 	e := rec.Enterprise
 	m := map[string]any{
 		"uscc": e.USCC, "name": e.Name, "nameEn": opt(e.NameEn), "isLocal": e.IsLocal,
-		"homeCity": opt(e.HomeCity), "location": nil, "founded": opt(e.Founded),
+		"searchKeys": textkey.Keys(e.Name, deref(e.NameEn)),
+		"homeCity":   opt(e.HomeCity), "location": nil, "founded": opt(e.Founded),
 		"dataSource": opt(e.DataSource), "owner": e.Owner,
 		"district": opt(e.DistrictCode), "park": opt(e.ParkCode),
 		"setContact": rec.Contact != nil, "contactPerson": nil, "contactPhone": nil, "contactEmail": nil,

@@ -43,6 +43,18 @@ var migrations = []migration{
 		`CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.id IS UNIQUE`,
 		`CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at)`,
 	}},
+	{4, "search keys and synonyms", []string{
+		// searchKeys (internal/textkey) hold lower-case tokens separated by
+		// spaces: the whitespace analyzer keeps them as they are.
+		`CREATE FULLTEXT INDEX search_keys_catalog IF NOT EXISTS
+		   FOR (n:Product|IndustrialChain) ON EACH [n.searchKeys]
+		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'whitespace'}}`,
+		`CREATE FULLTEXT INDEX search_keys_firm IF NOT EXISTS
+		   FOR (n:Enterprise) ON EACH [n.searchKeys]
+		   OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'whitespace'}}`,
+		`CREATE INDEX search_synonym_term IF NOT EXISTS FOR (s:SearchSynonym) ON (s.term)`,
+		`CREATE INDEX search_synonym_group IF NOT EXISTS FOR (s:SearchSynonym) ON (s.group)`,
+	}},
 }
 
 // The CJK full-text index over enterprise, product and chain names that
@@ -125,6 +137,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 		return applied, fmt.Errorf("restore full-text index %s: %w", nameSearchIndex, err)
 	}
 	if err := s.awaitIndexes(ctx); err != nil {
+		return applied, err
+	}
+	if _, err := s.RekeyNames(ctx); err != nil {
 		return applied, err
 	}
 	s.migrated.Store(true)

@@ -223,3 +223,11 @@ func fromMap[T any](m map[string]any, mapRow func(*row) T) (T, error) {
 	v := mapRow(r)
 	return v, r.err
 }
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

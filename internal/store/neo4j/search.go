@@ -2,80 +2,180 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"chainmatch/internal/chain"
+	"chainmatch/internal/textkey"
 )
 
-// The search statements return the objects found with the hits (the
-// enterprise, product or chain, as the map* functions read them), so that
-// showing the hits' names costs no further statements.
-var (
-	// qSearchNames queries the CJK full-text index over enterprise,
-	// product and chain names; $query is escaped Lucene text.
-	qSearchNames = `CALL db.index.fulltext.queryNodes('name_search', $query, {limit: $limit}) YIELD node, score
-	WITH node, score, node AS e, node AS p, node AS c
+// qSearch runs every part of a chain.SearchQuery in one statement, each
+// part skipped when its parameter is empty (the UNWIND of an empty list
+// calls no procedure): the CJK name index ($names), the two search-key
+// indexes ($keys, $firmKeys; catalogue and firms apart, so that firms
+// cannot crowd chains and products out of $limit), synonyms of $terms searched as
+// key queries (chain.SynonymGroup), and the USCC prefix scan. It returns each
+// node found once, with the parts that found it and the object itself (as
+// the map* functions read it), so that showing the hits costs no further
+// statement.
+var qSearch = `CALL () {
+	  UNWIND CASE WHEN $names = '' THEN [] ELSE [$names] END AS q
+	  CALL db.index.fulltext.queryNodes('name_search', q, {limit: $limit}) YIELD node
+	  RETURN node, 'name' AS via
+	UNION
+	  UNWIND CASE WHEN $keys = '' THEN [] ELSE [$keys] END AS q
+	  CALL db.index.fulltext.queryNodes('search_keys_catalog', q, {limit: $limit}) YIELD node
+	  RETURN node, 'key' AS via
+	UNION
+	  UNWIND CASE WHEN $firmKeys = '' THEN [] ELSE [$firmKeys] END AS q
+	  CALL db.index.fulltext.queryNodes('search_keys_firm', q, {limit: $limit}) YIELD node
+	  RETURN node, 'key' AS via
+	UNION
+	  MATCH (t:SearchSynonym) WHERE t.term IN $terms
+	  MATCH (o:SearchSynonym {group: t.group}) WHERE NOT o.term IN $terms
+	  WITH collect(DISTINCT o.keys) AS keys
+	  UNWIND CASE WHEN size(keys) = 0 THEN [] ELSE [reduce(q = head(keys), k IN tail(keys) | q + ' OR ' + k)] END AS q
+	  UNWIND ['search_keys_catalog', 'search_keys_firm'] AS index
+	  CALL db.index.fulltext.queryNodes(index, q, {limit: $limit}) YIELD node
+	  RETURN node, 'synonym' AS via
+	UNION
+	  UNWIND CASE WHEN $prefix = '' THEN [] ELSE [$prefix] END AS prefix
+	  MATCH (node:Enterprise) WHERE node.uscc STARTS WITH prefix
+	  WITH node ORDER BY node.uscc LIMIT $limit
+	  RETURN node, 'uscc' AS via
+	}
+	WITH node, collect(via) AS via
+	WITH node, via, node AS e, node AS p, node AS c
 	RETURN CASE WHEN node:Enterprise THEN 'Enterprise' WHEN node:Product THEN 'Product' ELSE 'IndustrialChain' END AS kind,
-	       coalesce(node.uscc, node.code) AS key, score,
+	       coalesce(node.uscc, node.code) AS key, via, coalesce(node.searchKeys, '') AS searchKeys,
 	       CASE WHEN node:Enterprise THEN ` + asMap(enterpriseColumns) + ` END AS enterprise,
 	       CASE WHEN node:Product THEN ` + asMap(productColumns) + ` END AS product,
 	       CASE WHEN node:IndustrialChain THEN ` + asMap(chainColumns) + ` END AS chain`
-	// qSearchUSCC uses the unique USCC index for a prefix scan.
-	qSearchUSCC = `MATCH (e:Enterprise) WHERE e.uscc STARTS WITH $prefix
-	WITH e ORDER BY e.uscc LIMIT $limit
-	RETURN e.uscc AS key, ` + enterpriseColumns
-)
 
-// Search runs the full-text query (when fulltext is not empty) and the USCC
-// prefix scan (when prefix is not empty) in one read transaction.
-func (s *Store) Search(ctx context.Context, fulltext, prefix string, limit int) ([]chain.Hit, []chain.Hit, error) {
-	type result struct {
-		names []chain.Hit
-		usccs []chain.Hit
+// Search runs q in one read transaction and returns every node found, in
+// no particular order (the service ranks them).
+func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, error) {
+	terms := q.Terms
+	if terms == nil {
+		terms = []string{}
 	}
-	res, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
-		var out result
-		if fulltext != "" {
-			recs, err := run(ctx, tx, qSearchNames, map[string]any{"query": fulltext, "limit": limit})
-			if err != nil {
-				return result{}, err
-			}
-			for _, rec := range recs {
-				r := &row{rec: rec}
-				h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key")}
-				h.Score, _ = value[float64](r, "score")
-				if e, ok := mapColumn(r, "enterprise", mapEnterprise); ok {
-					h.Enterprise = &e
-				}
-				if p, ok := mapColumn(r, "product", mapProduct); ok {
-					h.Product = &p
-				}
-				if c, ok := mapColumn(r, "chain", mapChain); ok {
-					h.Chain = &c
-				}
-				if r.err != nil {
-					return result{}, r.err
-				}
-				out.names = append(out.names, h)
-			}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
+		recs, err := run(ctx, tx, qSearch, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "terms": terms,
+			"prefix": q.USCCPrefix, "limit": q.Limit})
+		if err != nil {
+			return nil, err
 		}
-		if prefix != "" {
-			recs, err := run(ctx, tx, qSearchUSCC, map[string]any{"prefix": prefix, "limit": limit})
-			if err != nil {
-				return result{}, err
-			}
-			for _, rec := range recs {
-				r := &row{rec: rec}
-				e := mapEnterprise(r)
-				h := chain.Hit{Kind: chain.HitEnterprise, Key: r.str("key"), Enterprise: &e}
-				if r.err != nil {
-					return result{}, r.err
+		out := make([]chain.Hit, 0, len(recs))
+		for _, rec := range recs {
+			r := &row{rec: rec}
+			h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key"), SearchKeys: r.str("searchKeys")}
+			via, _ := value[[]any](r, "via")
+			for _, v := range via {
+				if s, ok := v.(string); ok {
+					h.Via = append(h.Via, s)
 				}
-				out.usccs = append(out.usccs, h)
 			}
+			if e, ok := mapColumn(r, "enterprise", mapEnterprise); ok {
+				h.Enterprise = &e
+			}
+			if p, ok := mapColumn(r, "product", mapProduct); ok {
+				h.Product = &p
+			}
+			if c, ok := mapColumn(r, "chain", mapChain); ok {
+				h.Chain = &c
+			}
+			if r.err != nil {
+				return nil, r.err
+			}
+			out = append(out, h)
 		}
 		return out, nil
 	})
-	return res.names, res.usccs, err
+}
+
+// Synonym groups are SearchSynonym nodes, one per term of a group: term
+// (normalised), group (the group's name) and keys (the Lucene query over
+// searchKeys that finds the term, chain.SynonymGroup.Keys).
+const (
+	qDeleteSynonyms = `MATCH (s:SearchSynonym) DETACH DELETE s`
+	qCreateSynonyms = `UNWIND $rows AS r
+	CREATE (:SearchSynonym {term: r.term, group: r.group, keys: r.keys})`
+)
+
+// ReplaceSynonyms replaces every synonym group in one write transaction.
+func (s *Store) ReplaceSynonyms(ctx context.Context, groups []chain.SynonymGroup) error {
+	var rows []map[string]any
+	for _, g := range groups {
+		for i, t := range g.Terms {
+			rows = append(rows, map[string]any{"term": t, "group": g.Name, "keys": g.Keys[i]})
+		}
+	}
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := run(ctx, tx, qDeleteSynonyms, nil); err != nil {
+			return struct{}{}, err
+		}
+		_, err := run(ctx, tx, qCreateSynonyms, map[string]any{"rows": rows})
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("replace synonyms: %w", err)
+	}
+	return nil
+}
+
+// Re-keying: nodes whose searchKeys were written by other keying rules
+// (or before there were any) get them again, in batches.
+const (
+	rekeyBatch      = 2000
+	qStaleChainKeys = `MATCH (n:IndustrialChain) WHERE n.searchKeysVersion IS NULL OR n.searchKeysVersion <> $version
+	RETURN n.code AS key, n.name AS name, coalesce(n.nameEn, '') AS nameEn LIMIT $limit`
+	qStaleProductKeys = `MATCH (n:Product) WHERE n.searchKeysVersion IS NULL OR n.searchKeysVersion <> $version
+	RETURN n.code AS key, n.name AS name, coalesce(n.nameEn, '') AS nameEn LIMIT $limit`
+	qStaleEnterpriseKeys = `MATCH (n:Enterprise) WHERE n.searchKeysVersion IS NULL OR n.searchKeysVersion <> $version
+	RETURN n.uscc AS key, n.name AS name, coalesce(n.nameEn, '') AS nameEn LIMIT $limit`
+	qSetChainKeys = `UNWIND $rows AS r MATCH (n:IndustrialChain {code: r.key})
+	SET n.searchKeys = r.keys, n.searchKeysVersion = $version`
+	qSetProductKeys = `UNWIND $rows AS r MATCH (n:Product {code: r.key})
+	SET n.searchKeys = r.keys, n.searchKeysVersion = $version`
+	qSetEnterpriseKeys = `UNWIND $rows AS r MATCH (n:Enterprise {uscc: r.key})
+	SET n.searchKeys = r.keys, n.searchKeysVersion = $version`
+)
+
+// RekeyNames writes the search keys (textkey.Keys) of every chain, product
+// and enterprise whose keys are missing or from another textkey.Version,
+// and returns how many it wrote. Migrate runs it, so that graphs written
+// before the keys existed become searchable by pinyin and the rest.
+func (s *Store) RekeyNames(ctx context.Context) (int, error) {
+	total := 0
+	for _, q := range [][2]string{{qStaleChainKeys, qSetChainKeys}, {qStaleProductKeys, qSetProductKeys},
+		{qStaleEnterpriseKeys, qSetEnterpriseKeys}} {
+		for {
+			n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+				recs, err := run(ctx, tx, q[0], map[string]any{"version": textkey.Version, "limit": rekeyBatch})
+				if err != nil || len(recs) == 0 {
+					return 0, err
+				}
+				rows := make([]map[string]any, 0, len(recs))
+				for _, rec := range recs {
+					r := &row{rec: rec}
+					k, name, nameEn := r.str("key"), r.str("name"), r.str("nameEn")
+					if r.err != nil {
+						return 0, r.err
+					}
+					rows = append(rows, map[string]any{"key": k, "keys": textkey.Keys(name, nameEn)})
+				}
+				_, err = run(ctx, tx, q[1], map[string]any{"rows": rows, "version": textkey.Version})
+				return len(rows), err
+			})
+			if err != nil {
+				return total, fmt.Errorf("re-key names: %w", err)
+			}
+			total += n
+			if n < rekeyBatch {
+				break
+			}
+		}
+	}
+	return total, nil
 }

@@ -174,7 +174,7 @@ func both(s spec) statement { return statement{merge: s.cypher(merge), create: s
 // The kinds of records, in the shape each is written.
 var (
 	chainSpec = nodeSpec{label: "IndustrialChain", key: "code",
-		props: []prop{{name: "name"}, {name: "nameEn"}}}
+		props: []prop{{name: "name"}, {name: "nameEn"}, {name: "searchKeys"}, {name: "searchKeysVersion"}}}
 	districtSpec = nodeSpec{label: "District", key: "code",
 		props: []prop{{name: "name"}, {name: "nameEn"}, locationProp}}
 	designationSpec = nodeSpec{label: "Designation", key: "code"}
@@ -184,7 +184,7 @@ var (
 	enterpriseSpec = nodeSpec{label: "Enterprise", key: "uscc", stamp: true, returnIDs: true,
 		props: []prop{{name: "name"}, {name: "nameEn"}, {name: "isLocal"}, {name: "homeCity"}, {name: "founded"},
 			{name: "dataSource"}, {name: "owner"}, {name: "contactPerson"}, {name: "contactPhone"},
-			{name: "contactEmail"}, locationProp}}
+			{name: "contactEmail"}, locationProp, {name: "searchKeys"}, {name: "searchKeysVersion"}}}
 	segmentSpec = nodeSpec{label: "ChainSegment", key: "code",
 		props: []prop{{name: "name"}, {name: "nameEn"}, {name: "stage"}, {name: "position"}},
 		link:  &link{typ: "PART_OF", to: end{label: "IndustrialChain", key: "code", field: "chain"}}}
@@ -192,7 +192,7 @@ var (
 		props: []prop{{name: "name"}, {name: "nameEn"}, locationProp},
 		link:  &link{typ: "IN_DISTRICT", to: end{label: "District", key: "code", field: "district"}}}
 	productSpec = nodeSpec{label: "Product", key: "code",
-		props: []prop{{name: "name"}, {name: "nameEn"}},
+		props: []prop{{name: "name"}, {name: "nameEn"}, {name: "searchKeys"}, {name: "searchKeysVersion"}},
 		link:  &link{typ: "IN_SEGMENT", to: end{label: "ChainSegment", key: "code", field: "segment"}}}
 
 	parkFocusSpec = relSpec{typ: "FOCUSES_ON",

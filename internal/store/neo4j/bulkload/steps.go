@@ -1,6 +1,9 @@
 package bulkload
 
-import "chainmatch/internal/dataset"
+import (
+	"chainmatch/internal/dataset"
+	"chainmatch/internal/textkey"
+)
 
 // step is one kind of record to load: its statement, and n rows that row
 // builds one at a time, so that only the batches in flight exist as
@@ -56,10 +59,18 @@ func (st step) distinct() step {
 }
 
 // The property maps of each kind of node, built in one place each: a new
-// property goes here and into its spec (statements.go).
+// property goes here and into its spec (statements.go). Chains, products
+// and firms carry their search keys (package textkey), computed here as
+// on every other write path.
+
+// withSearchKeys adds the search keys of name and nameEn to row.
+func withSearchKeys(row map[string]any, name, nameEn string) map[string]any {
+	row["searchKeys"], row["searchKeysVersion"] = textkey.Keys(name, nameEn), textkey.Version
+	return row
+}
 
 func chainRow(c dataset.Chain) map[string]any {
-	return map[string]any{"code": c.Code, "name": c.Name, "nameEn": c.NameEn}
+	return withSearchKeys(map[string]any{"code": c.Code, "name": c.Name, "nameEn": c.NameEn}, c.Name, c.NameEn)
 }
 
 func districtRow(d dataset.District) map[string]any {
@@ -80,7 +91,7 @@ func enterpriseRow(e dataset.Enterprise) map[string]any {
 	if e.HasLocation {
 		row["lat"], row["lon"] = e.Lat, e.Lon
 	}
-	return row
+	return withSearchKeys(row, e.Name, e.NameEn)
 }
 
 func segmentRow(sg dataset.Segment) map[string]any {
@@ -94,7 +105,7 @@ func parkRow(p dataset.Park) map[string]any {
 }
 
 func productRow(p dataset.Product) map[string]any {
-	return map[string]any{"code": p.Code, "name": p.Name, "nameEn": p.NameEn, "segment": p.SegmentCode}
+	return withSearchKeys(map[string]any{"code": p.Code, "name": p.Name, "nameEn": p.NameEn, "segment": p.SegmentCode}, p.Name, p.NameEn)
 }
 
 // pair is a relationship row between two keys.
