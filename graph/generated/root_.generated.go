@@ -50,6 +50,7 @@ type ComplexityRoot struct {
 	ApiKey struct {
 		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		KeyID      func(childComplexity int) int
 		LastUsedAt func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Prefix     func(childComplexity int) int
@@ -128,6 +129,7 @@ type ComplexityRoot struct {
 
 	District struct {
 		Code     func(childComplexity int) int
+		ID       func(childComplexity int) int
 		Location func(childComplexity int) int
 		Name     func(childComplexity int) int
 		NameEn   func(childComplexity int) int
@@ -393,6 +395,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.keyId":
+		if e.ComplexityRoot.ApiKey.KeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.KeyID(childComplexity), true
 	case "ApiKey.lastUsedAt":
 		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
 			break
@@ -696,6 +704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.District.Code(childComplexity), true
+	case "District.id":
+		if e.ComplexityRoot.District.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.District.ID(childComplexity), true
 	case "District.location":
 		if e.ComplexityRoot.District.Location == nil {
 			break
@@ -1891,10 +1905,12 @@ type Viewer {
   role: Role!
 }
 
-"An API key. The secret is shown once, by ` + "`" + `createApiKey` + "`" + `; only a salted hash is stored."
-type ApiKey {
-  "Key id, also embedded in the key itself (` + "`" + `cm_<id>_...` + "`" + `)."
+"An API key. The secret is shown once, by ` + "`" + `createApiKey` + "`" + `; only a salted hash is stored. Admin only, also through ` + "`" + `Query.node` + "`" + `."
+type ApiKey implements Node {
+  "Global, opaque id; ` + "`" + `Query.node(id:)` + "`" + ` resolves it for admins."
   id: ID!
+  "The key's own id, embedded in the key itself (` + "`" + `cm_<keyId>_...` + "`" + `) and shown by ` + "`" + `Viewer.id` + "`" + ` and the ` + "`" + `chainmatch apikey` + "`" + ` CLI."
+  keyId: String!
   name: String!
   role: Role!
   "The non-secret start of the key, ` + "`" + `cm_<id>` + "`" + `, to recognise it."
@@ -1921,8 +1937,9 @@ input CreateApiKeyInput {
   role: Role!
 }
 
-"One attempted write (mutation field), successful or not."
-type AuditEntry {
+"One attempted write (mutation field), successful or not. Admin only, also through ` + "`" + `Query.node` + "`" + `."
+type AuditEntry implements Node {
+  "Global, opaque id; ` + "`" + `Query.node(id:)` + "`" + ` resolves it for admins."
   id: ID!
   "RFC 3339."
   at: String!
@@ -1965,7 +1982,7 @@ extend type Query {
 extend type Mutation {
   "Creates an API key; the secret is in the answer and nowhere else."
   createApiKey(input: CreateApiKeyInput!): CreatedApiKey! @requires(role: ADMIN)
-  "Revokes a key at once on this replica, within the key cache TTL (30 s) on others."
+  "Revokes a key at once on this replica, within the key cache TTL (30 s) on others. ` + "`" + `id` + "`" + ` is the key's global id (` + "`" + `ApiKey.id` + "`" + `) or its ` + "`" + `keyId` + "`" + `."
   revokeApiKey(id: ID!): ApiKey! @requires(role: ADMIN)
 }
 `, BuiltIn: false},
@@ -2029,7 +2046,9 @@ type ChainSegment implements Node {
 }
 
 "A district or county of Jiaxing; ` + "`" + `code` + "`" + ` is the administrative division code (GB/T 2260), e.g. 330402."
-type District {
+type District implements Node {
+  "Global, opaque id."
+  id: ID!
   code: String!
   name: String!
   nameEn: String!
@@ -2569,7 +2588,7 @@ input GeoPointInput {
 }
 
 type Query {
-  "Refetches any object by its global id; null when no such object exists."
+  "Refetches any object by its global id; null when no such object exists. The type's own access rules apply: API keys and audit entries resolve for admins only."
   node(id: ID!): Node
 
   "The enterprise with this global id or this USCC (give exactly one); null when none exists."
@@ -2633,6 +2652,8 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_ApiKey_id(ctx, field)
+	case "keyId":
+		return ec.fieldContext_ApiKey_keyId(ctx, field)
 	case "name":
 		return ec.fieldContext_ApiKey_name(ctx, field)
 	case "role":
@@ -2789,6 +2810,8 @@ func (ec *executionContext) childFields_DesignationGrant(ctx context.Context, fi
 
 func (ec *executionContext) childFields_District(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_District_id(ctx, field)
 	case "code":
 		return ec.fieldContext_District_code(ctx, field)
 	case "name":

@@ -12,12 +12,14 @@ import (
 	"strconv"
 )
 
-// An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored.
+// An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored. Admin only, also through `Query.node`.
 type APIKey struct {
-	// Key id, also embedded in the key itself (`cm_<id>_...`).
-	ID   string    `json:"id"`
-	Name string    `json:"name"`
-	Role auth.Role `json:"role"`
+	// Global, opaque id; `Query.node(id:)` resolves it for admins.
+	ID string `json:"id"`
+	// The key's own id, embedded in the key itself (`cm_<keyId>_...`) and shown by `Viewer.id` and the `chainmatch apikey` CLI.
+	KeyID string    `json:"keyId"`
+	Name  string    `json:"name"`
+	Role  auth.Role `json:"role"`
 	// The non-secret start of the key, `cm_<id>`, to recognise it.
 	Prefix string `json:"prefix"`
 	// RFC 3339.
@@ -28,8 +30,11 @@ type APIKey struct {
 	RevokedAt *string `json:"revokedAt,omitempty"`
 }
 
-// One attempted write (mutation field), successful or not.
+func (APIKey) IsNode() {}
+
+// One attempted write (mutation field), successful or not. Admin only, also through `Query.node`.
 type AuditEntry struct {
+	// Global, opaque id; `Query.node(id:)` resolves it for admins.
 	ID string `json:"id"`
 	// RFC 3339.
 	At string `json:"at"`
@@ -48,6 +53,8 @@ type AuditEntry struct {
 	ErrorCode *string `json:"errorCode,omitempty"`
 	RequestID *string `json:"requestId,omitempty"`
 }
+
+func (AuditEntry) IsNode() {}
 
 // The audit trail, newest first.
 type AuditEntryConnection struct {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,6 +74,22 @@ func (s *Service) Record(ctx context.Context, entries []AuditEntry) error {
 		return fmt.Errorf("append audit: %w", err)
 	}
 	return nil
+}
+
+// AuditEntry returns the entry with this id (admin only); nil when none
+// exists.
+func (s *Service) AuditEntry(ctx context.Context, id string) (*AuditEntry, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	e, err := s.store.AuditEntry(ctx, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // AuditPage is one page of the audit log.
