@@ -12,7 +12,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 # make run serves.
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e fuzz \
+.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e contract fuzz \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -26,7 +26,7 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 test: ## every check and test, against a real Neo4j (its own, on port 7688)
 	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
 
-test-all: neo4j-ensure web vet fmt-check check-generate go-test fuzz web-test e2e
+test-all: neo4j-ensure web vet fmt-check check-generate go-test fuzz web-test e2e contract
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
@@ -61,6 +61,9 @@ web-test: ## Vitest unit tests of the explorer
 
 e2e: ## browser tests of the explorer against a real server on the demo data
 	@if [ -x scripts/e2e.sh ]; then scripts/e2e.sh; fi
+
+contract: neo4j-ensure ## the published API contract against a real server: graphql-http's GraphQL-over-HTTP audit
+	scripts/contract.sh
 
 neo4j-ensure: ## start the local Neo4j unless NEO4J_URI already answers
 	@scripts/neo4j.sh ensure

@@ -691,8 +691,8 @@ func TestRateLimit(t *testing.T) {
 func TestIntrospectionAndSuggestions(t *testing.T) {
 	s := newSecServer(t, nil)
 	_, partner := s.createKey("p", "PARTNER")
-	if _, r := s.gql("", `{ __schema { types { name } } }`, nil); len(r.Errors) == 0 {
-		t.Fatal("anonymous introspection allowed in production")
+	if _, r := s.gql("", `{ __schema { types { name } } }`, nil); r.firstCode() != "FORBIDDEN" || r.Data != nil {
+		t.Fatalf("anonymous introspection in production: %+v", r)
 	}
 	if _, r := s.gql(partner, `{ __schema { queryType { name } } }`, nil); len(r.Errors) > 0 {
 		t.Fatalf("partner introspection: %+v", r.Errors)

@@ -277,6 +277,36 @@ type ProductOfferInput struct {
 	Unit           *string  `json:"unit,omitempty"`
 }
 
+// The entry points for reading. Every error in `errors[]` carries
+// `extensions.code`, one of:
+//
+//   - `BAD_USER_INPUT`: an argument, input field or request part is invalid;
+//     `extensions.field` names it (e.g. `input.uscc`, `first`, `body`). Range
+//     and size limits also carry `extensions.max` (and `min`).
+//   - `UNAUTHENTICATED`: the operation needs a role and the caller is anonymous,
+//     or the credential in `Authorization` is not valid (HTTP 401).
+//   - `FORBIDDEN`: the caller's role is too low, the record belongs to another
+//     partner, or (trusted-documents mode) the document is not registered.
+//   - `NOT_FOUND`: an id given in the input names nothing; `extensions.field`
+//     names the input.
+//   - `CONFLICT`: a write carried an `expectedVersion` that is no longer current;
+//     `extensions.currentVersion` says which is.
+//   - `QUERY_TOO_COMPLEX`: the operation is over a limit of the caller's role;
+//     `extensions.limit` (depth, cost, aliases, tokens, documentBytes),
+//     `extensions.max` and `extensions.actual`.
+//   - `RATE_LIMITED`: too many requests (HTTP 429); `extensions.max` (the burst)
+//     and `extensions.retryAfterSeconds`, also in `Retry-After`.
+//   - `DATABASE_UNAVAILABLE`: Neo4j could not answer in time; retry later.
+//   - `INTERNAL`: an unexpected failure; `extensions.requestId` identifies it
+//     in the server's logs.
+//   - `GRAPHQL_PARSE_FAILED`: the document is not valid GraphQL syntax.
+//   - `GRAPHQL_VALIDATION_FAILED`: the document does not validate against this
+//     schema (unknown field, wrong argument type, missing operation, ...).
+//   - `PERSISTED_QUERY_NOT_FOUND`: an automatic persisted query hash the server
+//     does not know yet; send the query with the hash once.
+//
+// Errors about a place in the document carry `locations`; errors of a field
+// carry `path`. Requests refused before execution have no `data` member.
 type Query struct {
 }
 

@@ -104,7 +104,7 @@ func (s *Service) AuditLog(ctx context.Context, first int, after *string) (Audit
 		return AuditPage{}, err
 	}
 	if first < 1 || first > 100 {
-		return AuditPage{}, apperr.Invalid("first", "must be 1..100")
+		return AuditPage{}, apperr.OutOfRange("first", 1, 100, "must be 1..100")
 	}
 	var cur *AuditCursor
 	if after != nil {

@@ -226,11 +226,11 @@ func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, e
 		n = *first
 	}
 	if n < 0 || n > MaxSearchHits {
-		return nil, apperr.Invalid("first", "must be between 0 and %d", MaxSearchHits)
+		return nil, apperr.OutOfRange("first", 0, MaxSearchHits, "must be between 0 and %d", MaxSearchHits)
 	}
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > 200 {
-		return nil, apperr.Invalid("text", "must be at most 200 characters")
+		return nil, apperr.OutOfRange("text", 0, 200, "must be at most 200 characters")
 	}
 	if text == "" || n == 0 {
 		return []Hit{}, nil

@@ -125,7 +125,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			writeGraphQLError(w, r, http.StatusTooManyRequests, apperr.RateLimited,
 				"rate limit exceeded; retry after "+strconv.Itoa(secs)+"s",
-				map[string]any{"retryAfterSeconds": secs})
+				map[string]any{"retryAfterSeconds": secs, "max": max(l.limits[p.Role].Burst, 1)})
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -247,7 +247,7 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput, "request body too large", map[string]any{"limit": max})
+			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput, "request body too large", map[string]any{"field": "body", "max": max})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
