@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"time"
-
 	"chainmatch/graph/model"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/gid"
@@ -11,9 +9,7 @@ import (
 func apiKeyToGraph(k auth.APIKey) *model.APIKey {
 	return &model.APIKey{
 		ID: gid.Encode(gid.APIKey, k.ID), KeyID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix,
-		CreatedAt:  k.CreatedAt.UTC().Format(time.RFC3339),
-		LastUsedAt: optionalRFC3339(k.LastUsedAt),
-		RevokedAt:  optionalRFC3339(k.RevokedAt),
+		CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt,
 	}
 }
 
@@ -40,7 +36,7 @@ func auditPageToGraph(p auth.AuditPage) *model.AuditEntryConnection {
 
 func auditEntryToGraph(e auth.AuditEntry) *model.AuditEntry {
 	node := &model.AuditEntry{
-		ID: gid.Encode(gid.AuditEntry, e.ID), At: e.At.UTC().Format(time.RFC3339Nano), ActorID: e.ActorID, ActorRole: e.ActorRole,
+		ID: gid.Encode(gid.AuditEntry, e.ID), At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole,
 		Field: e.Field, ArgumentIds: e.ArgumentIDs, ResultIds: e.ResultIDs, Ok: e.OK,
 	}
 	if node.ArgumentIds == nil {
@@ -59,12 +55,4 @@ func auditEntryToGraph(e auth.AuditEntry) *model.AuditEntry {
 		node.RequestID = &e.RequestID
 	}
 	return node
-}
-
-func optionalRFC3339(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
 }

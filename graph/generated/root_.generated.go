@@ -1915,12 +1915,12 @@ type ApiKey implements Node {
   role: Role!
   "The non-secret start of the key, ` + "`" + `cm_<id>` + "`" + `, to recognise it."
   prefix: String!
-  "RFC 3339."
-  createdAt: String!
-  "RFC 3339; updated at most once a minute."
-  lastUsedAt: String
-  "RFC 3339; null while the key is valid."
-  revokedAt: String
+  "When the key was created."
+  createdAt: DateTime!
+  "When the key was last used; updated at most once a minute."
+  lastUsedAt: DateTime
+  "When the key was revoked; null while the key is valid."
+  revokedAt: DateTime
 }
 
 "A new API key and its secret, which is never shown again."
@@ -1941,8 +1941,8 @@ input CreateApiKeyInput {
 type AuditEntry implements Node {
   "Global, opaque id; ` + "`" + `Query.node(id:)` + "`" + ` resolves it for admins."
   id: ID!
-  "RFC 3339."
-  at: String!
+  "When the write was attempted."
+  at: DateTime!
   "Key id or ` + "`" + `jwt:<subject>` + "`" + ` of the caller; empty for anonymous callers."
   actorId: String!
   actorRole: Role!
@@ -2524,6 +2524,9 @@ extend type Query {
   "National little giants and provincial SRDI firms against the 2027 targets."
   cultivationProgress: CultivationProgress!
 }
+`, BuiltIn: false},
+	{Name: "../scalars.graphqls", Input: `"""An instant: an RFC 3339 string in UTC, e.g. "2026-12-01T08:30:00Z". Inputs with an offset are converted to UTC."""
+scalar DateTime
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
 chainmatch: a GraphQL API over the Jiaxing industrial-chain graph.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored. Admin only, also through `Query.node`.
@@ -22,12 +23,12 @@ type APIKey struct {
 	Role  auth.Role `json:"role"`
 	// The non-secret start of the key, `cm_<id>`, to recognise it.
 	Prefix string `json:"prefix"`
-	// RFC 3339.
-	CreatedAt string `json:"createdAt"`
-	// RFC 3339; updated at most once a minute.
-	LastUsedAt *string `json:"lastUsedAt,omitempty"`
-	// RFC 3339; null while the key is valid.
-	RevokedAt *string `json:"revokedAt,omitempty"`
+	// When the key was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the key was last used; updated at most once a minute.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// When the key was revoked; null while the key is valid.
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
 }
 
 func (APIKey) IsNode() {}
@@ -36,8 +37,8 @@ func (APIKey) IsNode() {}
 type AuditEntry struct {
 	// Global, opaque id; `Query.node(id:)` resolves it for admins.
 	ID string `json:"id"`
-	// RFC 3339.
-	At string `json:"at"`
+	// When the write was attempted.
+	At time.Time `json:"at"`
 	// Key id or `jwt:<subject>` of the caller; empty for anonymous callers.
 	ActorID       string    `json:"actorId"`
 	ActorRole     auth.Role `json:"actorRole"`
