@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,23 +29,31 @@ func TestNodeResolvesKeysAndAuditEntries(t *testing.T) {
 	auditID := log.Edges[0].Node.ID
 	keyGID := gid.Encode(gid.APIKey, keyID)
 	const q = `query($id: ID!) { node(id: $id) { __typename id
-	  ... on ApiKey { keyId name role }
-	  ... on AuditEntry { field actorId }
+	  ... on ApiKey { keyId name role createdAt }
+	  ... on AuditEntry { field actorId at }
 	} }`
 	type nodeResp struct {
-		Typename string `json:"__typename"`
-		ID       string
-		KeyID    string
-		Name     string
-		Field    string
-		ActorID  string
+		Typename  string `json:"__typename"`
+		ID        string
+		KeyID     string
+		Name      string
+		Field     string
+		ActorID   string
+		CreatedAt string
+		At        string
 	}
+	// DateTime: RFC 3339 in UTC, whole seconds.
+	instant := regexp.MustCompile(`^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 	for _, tc := range []struct {
 		id, typename string
 		check        func(n nodeResp) bool
 	}{
-		{keyGID, "ApiKey", func(n nodeResp) bool { return n.KeyID == keyID && n.Name == "node partner" }},
-		{auditID, "AuditEntry", func(n nodeResp) bool { return n.Field == "upsertEnterprise" && n.ActorID == keyID }},
+		{keyGID, "ApiKey", func(n nodeResp) bool {
+			return n.KeyID == keyID && n.Name == "node partner" && instant.MatchString(n.CreatedAt)
+		}},
+		{auditID, "AuditEntry", func(n nodeResp) bool {
+			return n.Field == "upsertEnterprise" && n.ActorID == keyID && instant.MatchString(n.At)
+		}},
 	} {
 		r := s.mustGQL(testAdminKey, q, map[string]any{"id": tc.id})
 		var n *nodeResp
