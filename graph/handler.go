@@ -5,11 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -44,6 +46,10 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	cfg.Directives.Requires = requires
 	es := generated.NewExecutableSchema(cfg)
 	srv := handler.New(es)
+	// @defer: incremental delivery over multipart/mixed (gqlgen's
+	// implementation of the incremental-delivery RFC) for clients that
+	// accept it; everything else is one JSON response.
+	srv.AddTransport(transport.MultipartMixed{Boundary: "-", DeliveryTimeout: 10 * time.Millisecond})
 	srv.AddTransport(httpTransport{})
 	log := opt.Log
 	if log == nil {

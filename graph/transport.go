@@ -79,11 +79,71 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	responses, rctx := exec.DispatchOperation(ctx, oc)
-	b, err := json.Marshal(responses(rctx))
+	resp := responses(rctx)
+	if resp.HasNext != nil && *resp.HasNext {
+		// @defer asked of a client that takes one response: wait for the
+		// deferred parts and merge them in (the multipart/mixed transport
+		// streams them to clients that accept it).
+		resp = mergeDeferred(resp, func() *graphql.Response { return responses(rctx) })
+	}
+	b, err := json.Marshal(resp)
 	if err != nil {
 		panic(err) // gqlgen marshals its own response; never fails in practice
 	}
 	_, _ = w.Write(b)
+}
+
+// mergeDeferred folds the deferred parts that next yields into first's
+// data at their paths, and their errors into first's errors, until a part
+// says nothing follows.
+func mergeDeferred(first *graphql.Response, next func() *graphql.Response) *graphql.Response {
+	var data any
+	_ = decodeJSON(first.Data, &data)
+	out := &graphql.Response{Errors: first.Errors, Extensions: first.Extensions}
+	for more := true; more; {
+		part := next()
+		if part == nil {
+			break
+		}
+		more = part.HasNext != nil && *part.HasNext
+		out.Errors = append(out.Errors, part.Errors...)
+		var add map[string]any
+		if decodeJSON(part.Data, &add) != nil {
+			continue
+		}
+		if target, ok := at(data, part.Path).(map[string]any); ok {
+			for k, v := range add {
+				target[k] = v
+			}
+		}
+	}
+	out.Data, _ = json.Marshal(data)
+	return out
+}
+
+// at follows a response path into decoded JSON; nil when it leads nowhere.
+func at(v any, path ast.Path) any {
+	for _, el := range path {
+		switch p := el.(type) {
+		case ast.PathName:
+			m, _ := v.(map[string]any)
+			v = m[string(p)]
+		case ast.PathIndex:
+			l, _ := v.([]any)
+			if int(p) < 0 || int(p) >= len(l) {
+				return nil
+			}
+			v = l[p]
+		}
+	}
+	return v
+}
+
+// decodeJSON decodes keeping numbers exact.
+func decodeJSON(raw []byte, dst any) error {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	return dec.Decode(dst)
 }
 
 // acceptsGraphQLResponse reports whether the Accept header lists the
@@ -167,10 +227,8 @@ func decodeObject(raw json.RawMessage, dst *map[string]any) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
 	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeJSON(raw, &m); err != nil {
 		return err
 	}
 	if m == nil {
