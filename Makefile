@@ -12,7 +12,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 # make run serves.
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e contract fuzz \
+.PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e contract schema fuzz \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -61,6 +61,9 @@ web-test: ## Vitest unit tests of the explorer
 
 e2e: ## browser tests of the explorer against a real server on the demo data
 	@if [ -x scripts/e2e.sh ]; then scripts/e2e.sh; fi
+
+schema: ## regenerate schema.graphql and the role matrix in docs/security.md from graph/*.graphqls
+	UPDATE_SCHEMA=1 $(GO) test ./graph -run '^TestPublishedSchemaIsCurrent$$' -count=1
 
 contract: neo4j-ensure ## the published API contract against a real server: graphql-http's GraphQL-over-HTTP audit
 	scripts/contract.sh

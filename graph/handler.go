@@ -45,6 +45,7 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Requires = requires
 	es := generated.NewExecutableSchema(cfg)
+	Schema() // the role sentences in the descriptions introspection shows
 	srv := handler.New(es)
 	// @defer: incremental delivery over multipart/mixed (gqlgen's
 	// implementation of the incremental-delivery RFC) for clients that

@@ -89,3 +89,33 @@ func TestNodeResolvesKeysAndAuditEntries(t *testing.T) {
 		t.Errorf("revoke with an audit id: %+v", r.Errors)
 	}
 }
+
+// TestIntrospectionShowsRoles: the role a field needs is in its
+// introspected description, for every @requires field of the schema.
+func TestIntrospectionShowsRoles(t *testing.T) {
+	s := newSecServer(t, nil)
+	_, partner := s.createKey("sdk generator", "PARTNER")
+	r := s.mustGQL(partner, `{ __schema { types { name fields { name description } } } }`, nil)
+	var schema struct {
+		Types []struct {
+			Name   string
+			Fields []struct{ Name, Description string }
+		}
+	}
+	_ = json.Unmarshal(r.Data["__schema"], &schema)
+	desc := map[string]string{}
+	for _, ty := range schema.Types {
+		for _, f := range ty.Fields {
+			desc[ty.Name+"."+f.Name] = f.Description
+		}
+	}
+	fields := requiresFields(t)
+	if len(fields) == 0 {
+		t.Fatal("no @requires fields")
+	}
+	for coord, role := range fields {
+		if !strings.Contains(desc[coord], "Requires role "+role+" ") {
+			t.Errorf("%s (needs %s): introspected description %q", coord, role, desc[coord])
+		}
+	}
+}
