@@ -65,7 +65,7 @@ e2e: ## browser tests of the explorer against a real server on the demo data
 schema: ## regenerate schema.graphql and the role matrix in docs/security.md from graph/*.graphqls
 	UPDATE_SCHEMA=1 $(GO) test ./graph -run '^TestPublishedSchemaIsCurrent$$' -count=1
 
-contract: neo4j-ensure ## the published API contract against a real server: graphql-http's GraphQL-over-HTTP audit
+contract: neo4j-ensure ## API contract checks: schema lint (0 findings), breaking-change diff vs the last release, graphql-http's audit of a real server
 	scripts/contract.sh
 
 neo4j-ensure: ## start the local Neo4j unless NEO4J_URI already answers

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Checks of the published API contract against a real server (make test):
-#   1. graphql-http's GraphQL-over-HTTP server audit (every check must pass)
+# Checks of the published API contract (make test):
+#   1. graphql-schema-linter over schema.graphql: 0 findings under the rule
+#      set in scripts/contract/.graphql-schema-linterrc (descriptions
+#      everywhere, naming, Relay connection and PageInfo rules)
+#   2. graphql-inspector's diff of schema.graphql against the last released
+#      schema (docs/schema/released.graphql): every breaking change must be
+#      named in docs/CHANGELOG-API.md
+#   3. graphql-http's GraphQL-over-HTTP server audit against a real server
+#      (every check must pass)
+# (schema.graphql itself is checked against graph/*.graphqls by go test.)
 #
 # Installs its npm tools from scripts/contract/package-lock.json (npm ci,
 # only when the lock changed), builds the binary, serves it on a free
@@ -21,6 +29,11 @@ if [ ! -f "$tools/node_modules/.lock-sum" ] || [ "$(cat "$tools/node_modules/.lo
 	(cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
 	echo "$lock_sum" >"$tools/node_modules/.lock-sum"
 fi
+
+echo "contract: graphql-schema-linter"
+(cd "$tools" && npx --no-install graphql-schema-linter --config-directory . "$root/schema.graphql")
+echo "contract: graphql-inspector diff against the last release"
+node "$tools/diff.mjs" "$root/docs/schema/released.graphql" "$root/schema.graphql" "$root/docs/CHANGELOG-API.md"
 
 go build -o bin/chainmatch ./cmd/chainmatch
 out=${CONTRACT_OUTPUT:-$root/test-output/contract}
