@@ -36,7 +36,7 @@ generate: ## regenerate gqlgen output from graph/*.graphqls
 
 check-generate: ## fail when `go generate ./...` changes committed files
 	$(GO) generate ./...
-	@if ! git diff --quiet -- graph; then \
+	@if ! git diff --quiet -- graph examples/goclient; then \
 		echo "go generate changed graph/ — run 'make generate' and commit:"; git diff --stat -- graph; exit 1; fi
 
 vet: ## go vet
