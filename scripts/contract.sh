@@ -16,7 +16,8 @@
 # Installs its npm tools from scripts/contract/package-lock.json (npm ci,
 # only when the lock changed), builds the binary, serves it on a free
 # loopback port over NEO4J_URI (the test Neo4j under make test) with the
-# demo graph, runs the checks and stops the server.
+# demo graph (reloaded: the test database holds whatever the last test left),
+# runs the checks and stops the server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -45,7 +46,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 key="cm_contract_$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
 
 bin/chainmatch migrate
-bin/chainmatch demo --if-empty
+bin/chainmatch demo --reset
 # Production mode (what partners meet), rate limits out of the way of the
 # audit's burst of requests.
 CHAINMATCH_ADDR=127.0.0.1:$port CHAINMATCH_ADMIN_KEY=$key CHAINMATCH_LOG_LEVEL=warn CHAINMATCH_MODE=prod \
