@@ -12,7 +12,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 # make run serves.
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
-.PHONY: help run test test-all build generate check-generate tidy-check vet fmt-check go-test web web-test e2e fuzz \
+.PHONY: help run test test-all build generate check-generate tidy-check vet fmt-check go-test web web-test e2e contract schema fuzz \
         neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
 
 help: ## list targets
@@ -26,7 +26,7 @@ run: neo4j-ensure web build ## set everything up and serve the API with GraphiQL
 test: ## every check and test, against a real Neo4j (its own, on port 7688)
 	@$(MAKE) --no-print-directory NEO4J_URI=$(TEST_NEO4J_URI) test-all
 
-test-all: neo4j-ensure web vet fmt-check tidy-check check-generate go-test fuzz web-test e2e
+test-all: neo4j-ensure web vet fmt-check tidy-check check-generate go-test fuzz web-test e2e contract
 
 build: ## build bin/chainmatch (embeds the explorer when built)
 	$(GO) build -o $(BIN) ./cmd/chainmatch
@@ -36,7 +36,7 @@ generate: ## regenerate gqlgen output from graph/*.graphqls
 
 check-generate: ## fail when `go generate ./...` changes committed files
 	$(GO) generate ./...
-	@if ! git diff --quiet -- graph; then \
+	@if ! git diff --quiet -- graph examples/goclient; then \
 		echo "go generate changed graph/ — run 'make generate' and commit:"; git diff --stat -- graph; exit 1; fi
 
 tidy-check: ## fail when `go mod tidy` would change go.mod or go.sum
@@ -64,6 +64,12 @@ web-test: ## Vitest unit tests of the explorer
 
 e2e: ## browser tests of the explorer against a real server on the demo data
 	@if [ -x scripts/e2e.sh ]; then scripts/e2e.sh; fi
+
+schema: ## regenerate schema.graphql and the role matrix in docs/security.md from graph/*.graphqls
+	UPDATE_SCHEMA=1 $(GO) test ./graph -run '^TestPublishedSchemaIsCurrent$$' -count=1
+
+contract: neo4j-ensure ## API contract checks: schema lint (0 findings), breaking-change diff vs the last release, graphql-http's audit of a real server
+	scripts/contract.sh
 
 neo4j-ensure: ## start the local Neo4j unless NEO4J_URI already answers
 	@scripts/neo4j.sh ensure

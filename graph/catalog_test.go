@@ -331,6 +331,7 @@ func TestNodeRefetchesEveryType(t *testing.T) {
 	  ... on ChainSegment { code name }
 	  ... on Park { code name }
 	  ... on Incentive { code name }
+	  ... on District { code name }
 	} }`
 	for _, tc := range []struct {
 		t    gid.Type
@@ -343,6 +344,7 @@ func TestNodeRefetchesEveryType(t *testing.T) {
 		{gid.Segment, "PV-2", "电池片"},
 		{gid.Park, "XZ-PV", "秀洲光伏小镇"},
 		{gid.Incentive, "LG-AWARD", "小巨人奖励"},
+		{gid.District, "330411", "秀洲区"},
 	} {
 		id := gid.Encode(tc.t, tc.key)
 		var resp struct {

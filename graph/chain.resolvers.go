@@ -30,6 +30,11 @@ func (r *chainSegmentResolver) Products(ctx context.Context, obj *chain.ChainSeg
 	return r.loaders(ctx).SegmentOf.Load(ctx, obj.Code)
 }
 
+// ID is the resolver for the id field.
+func (r *districtResolver) ID(ctx context.Context, obj *chain.District) (string, error) {
+	return gid.Encode(gid.District, obj.Code), nil
+}
+
 // Location is the resolver for the location field.
 func (r *districtResolver) Location(ctx context.Context, obj *chain.District) (*geo.Point, error) {
 	return obj.Location, nil

@@ -1,18 +1,15 @@
 package graph
 
 import (
-	"time"
-
 	"chainmatch/graph/model"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/gid"
 )
 
 func apiKeyToGraph(k auth.APIKey) *model.APIKey {
 	return &model.APIKey{
-		ID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix,
-		CreatedAt:  k.CreatedAt.UTC().Format(time.RFC3339),
-		LastUsedAt: optionalRFC3339(k.LastUsedAt),
-		RevokedAt:  optionalRFC3339(k.RevokedAt),
+		ID: gid.Encode(gid.APIKey, k.ID), KeyID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix,
+		CreatedAt: k.CreatedAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt,
 	}
 }
 
@@ -27,25 +24,7 @@ func viewerToGraph(p auth.Principal) *model.Viewer {
 func auditPageToGraph(p auth.AuditPage) *model.AuditEntryConnection {
 	c := &model.AuditEntryConnection{Edges: make([]model.AuditEntryEdge, len(p.Entries)), PageInfo: &model.PageInfo{HasNextPage: p.HasNextPage}}
 	for i, e := range p.Entries {
-		node := &model.AuditEntry{
-			ID: e.ID, At: e.At.UTC().Format(time.RFC3339Nano), ActorID: e.ActorID, ActorRole: e.ActorRole,
-			Field: e.Field, ArgumentIds: e.ArgumentIDs, ResultIds: e.ResultIDs, Ok: e.OK,
-		}
-		if node.ArgumentIds == nil {
-			node.ArgumentIds = []string{}
-		}
-		if node.ResultIds == nil {
-			node.ResultIds = []string{}
-		}
-		if e.OperationName != "" {
-			node.OperationName = &e.OperationName
-		}
-		if e.ErrorCode != "" {
-			node.ErrorCode = &e.ErrorCode
-		}
-		if e.RequestID != "" {
-			node.RequestID = &e.RequestID
-		}
+		node := auditEntryToGraph(e)
 		cur := auth.AuditCursor{At: e.At, ID: e.ID}.Encode()
 		c.Edges[i] = model.AuditEntryEdge{Cursor: cur, Node: node}
 	}
@@ -55,10 +34,25 @@ func auditPageToGraph(p auth.AuditPage) *model.AuditEntryConnection {
 	return c
 }
 
-func optionalRFC3339(t *time.Time) *string {
-	if t == nil {
-		return nil
+func auditEntryToGraph(e auth.AuditEntry) *model.AuditEntry {
+	node := &model.AuditEntry{
+		ID: gid.Encode(gid.AuditEntry, e.ID), At: e.At, ActorID: e.ActorID, ActorRole: e.ActorRole,
+		Field: e.Field, ArgumentIds: e.ArgumentIDs, ResultIds: e.ResultIDs, Ok: e.OK,
 	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
+	if node.ArgumentIds == nil {
+		node.ArgumentIds = []string{}
+	}
+	if node.ResultIds == nil {
+		node.ResultIds = []string{}
+	}
+	if e.OperationName != "" {
+		node.OperationName = &e.OperationName
+	}
+	if e.ErrorCode != "" {
+		node.ErrorCode = &e.ErrorCode
+	}
+	if e.RequestID != "" {
+		node.RequestID = &e.RequestID
+	}
+	return node
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -35,8 +36,8 @@ type Options struct {
 	APQCacheSize int
 }
 
-// NewHandler builds the GraphQL handler: explicit POST and GET (queries
-// only) transports, the @requires directive, query limits, automatic
+// NewHandler builds the GraphQL handler: one GraphQL-over-HTTP transport
+// for POST and GET (queries only; transport.go), the @requires directive, query limits, automatic
 // persisted queries, optional trusted documents, the audit trail of
 // mutations, and an error presenter that shows clients only contract codes
 // and safe messages.
@@ -44,9 +45,13 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.Requires = requires
 	es := generated.NewExecutableSchema(cfg)
+	Schema() // the role sentences in the descriptions introspection shows
 	srv := handler.New(es)
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// @defer: incremental delivery over multipart/mixed (gqlgen's
+	// implementation of the incremental-delivery RFC) for clients that
+	// accept it; everything else is one JSON response.
+	srv.AddTransport(transport.MultipartMixed{Boundary: "-", DeliveryTimeout: 10 * time.Millisecond})
+	srv.AddTransport(httpTransport{})
 	log := opt.Log
 	if log == nil {
 		log = slog.Default()
@@ -117,16 +122,26 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 		if variableInputError(ctx, gerr) {
 			return gerr
 		}
-		if gerr.Extensions == nil || gerr.Extensions["code"] == nil {
-			if gerr.Extensions == nil {
-				gerr.Extensions = map[string]any{}
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		if gerr.Extensions["code"] == nil {
+			gerr.Extensions["code"] = string(apperr.GraphQLValidationFailed)
+			// gqlgen's automatic persisted queries refuse a malformed
+			// extension without a code: that is bad input in the request.
+			if strings.Contains(gerr.Message, "APQ") {
+				gerr.Extensions["code"] = string(apperr.BadUserInput)
+				gerr.Extensions["field"] = "extensions.persistedQuery"
 			}
-			gerr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
 		}
 		return gerr
 	}
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}
+	}
+	// A field's error points at the field in the document.
+	if fc := graphql.GetFieldContext(ctx); len(gerr.Locations) == 0 && fc != nil && fc.Field.Field != nil {
+		gerr.Locations = locationOf(fc.Field.Position)
 	}
 	code := apperr.CodeOf(inner)
 	gerr.Extensions["code"] = string(code)
@@ -140,14 +155,8 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 		log.WarnContext(ctx, "database unavailable", "err", inner, "request_id", RequestID(ctx))
 		gerr.Message = "the database is unavailable; try again shortly"
 	case apperr.NotFound:
-		if ae, ok := apperr.As(inner); ok {
-			gerr.Message = ae.Message
-			if ae.Field != "" {
-				gerr.Extensions["field"] = ae.Field
-			}
-		} else {
-			gerr.Message = "not found"
-		}
+		gerr.Message = "not found"
+		fallthrough
 	default:
 		if ae, ok := apperr.As(inner); ok {
 			gerr.Message = ae.Message

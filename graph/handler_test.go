@@ -65,3 +65,27 @@ func TestCountTokens(t *testing.T) {
 		t.Fatalf("stop: %d", n)
 	}
 }
+
+// TestPresentErrorShapesEveryCode covers the codes no HTTP test provokes
+// (cmd/chainmatch TestEveryErrorCodeHasItsShape does the others): each
+// keeps its code and carries the extensions docs/errors.md promises.
+func TestPresentErrorShapesEveryCode(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	ctx := WithRequestID(context.Background(), "req-7")
+	for _, tc := range []struct {
+		err  error
+		code apperr.Code
+		ext  string
+	}{
+		{&apperr.Error{Code: apperr.Conflict, Message: "lead changed meanwhile", Extensions: map[string]any{"currentVersion": 4}}, apperr.Conflict, "currentVersion"},
+		{fmt.Errorf("read: %w", apperr.ErrUnavailable), apperr.DatabaseUnavailable, ""},
+		{fmt.Errorf("boom"), apperr.Internal, "requestId"},
+		{apperr.OutOfRange("first", 1, 50, "must be between 1 and 50"), apperr.BadUserInput, "max"},
+		{apperr.Missing("input.enterpriseId", "no enterprise has this id"), apperr.NotFound, "field"},
+	} {
+		got := presentError(ctx, log, tc.err, false)
+		if got.Extensions["code"] != string(tc.code) || (tc.ext != "" && got.Extensions[tc.ext] == nil) {
+			t.Errorf("%v: %v", tc.err, got.Extensions)
+		}
+	}
+}

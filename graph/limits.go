@@ -125,15 +125,29 @@ func (q queryLimits) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 	if m.badFirst != nil {
 		return m.badFirst
 	}
+	var err *gqlerror.Error
 	switch {
 	case got.depth > l.MaxDepth:
-		return tooComplex("depth", l.MaxDepth, got.depth)
+		err = tooComplex("depth", l.MaxDepth, got.depth)
 	case got.aliases > l.MaxAliases:
-		return tooComplex("aliases", l.MaxAliases, got.aliases)
+		err = tooComplex("aliases", l.MaxAliases, got.aliases)
 	case got.cost > l.MaxCost:
-		return tooComplex("cost", l.MaxCost, got.cost)
+		err = tooComplex("cost", l.MaxCost, got.cost)
+	default:
+		return nil
 	}
-	return nil
+	// The whole operation is over the limit: point at it.
+	err.Locations = locationOf(oc.Operation.Position)
+	return err
+}
+
+// locationOf is the document location of a parsed node, for
+// errors[].locations; none when the position is unknown.
+func locationOf(p *ast.Position) []gqlerror.Location {
+	if p == nil || p.Line == 0 {
+		return nil
+	}
+	return []gqlerror.Location{{Line: p.Line, Column: p.Column}}
 }
 
 type measure struct{ depth, cost, aliases int }
@@ -205,7 +219,8 @@ func (m *measurer) pageSize(f *ast.Field) int {
 			m.badFirst = &gqlerror.Error{
 				Message:    fmt.Sprintf("%s must be between 0 and %d", field, MaxFirst),
 				Path:       ast.Path{ast.PathName(f.Alias)},
-				Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": field, "max": MaxFirst},
+				Locations:  locationOf(f.Position),
+				Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": field, "min": 0, "max": MaxFirst},
 			}
 		}
 		size, paged = max(size, n), true
@@ -272,5 +287,44 @@ func (introspectionGate) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (g introspectionGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	oc.DisableIntrospection = !g.everyone && auth.FromContext(ctx).Role == auth.Anonymous
+	if !oc.DisableIntrospection || oc.Operation == nil {
+		return nil
+	}
+	// Refuse before execution, as a request error with the field's
+	// location, rather than let the introspection fields fail one by one.
+	if f := introspectionField(oc.Operation.SelectionSet, map[string]bool{}); f != nil {
+		return &gqlerror.Error{
+			Message:    "introspection is available to signed-in callers only",
+			Locations:  locationOf(f.Position),
+			Extensions: map[string]any{"code": string(apperr.Forbidden)},
+		}
+	}
+	return nil
+}
+
+// introspectionField returns the first __schema or __type field of set,
+// fragments included.
+func introspectionField(set ast.SelectionSet, seen map[string]bool) *ast.Field {
+	for _, sel := range set {
+		var inner ast.SelectionSet
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return s
+			}
+			inner = s.SelectionSet
+		case *ast.InlineFragment:
+			inner = s.SelectionSet
+		case *ast.FragmentSpread:
+			if seen[s.Name] || s.Definition == nil {
+				continue
+			}
+			seen[s.Name] = true
+			inner = s.Definition.SelectionSet
+		}
+		if f := introspectionField(inner, seen); f != nil {
+			return f
+		}
+	}
 	return nil
 }

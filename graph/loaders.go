@@ -201,6 +201,22 @@ func (r *Resolver) loadNode(ctx context.Context, t gid.Type, key string) (model.
 		return nodeOf(l.Park.Load(ctx, key))
 	case gid.Incentive:
 		return nodeOf(l.Incentive.Load(ctx, key))
+	case gid.District:
+		return nodeOf(l.District.Load(ctx, key))
+	case gid.APIKey:
+		// Admin only, as Query.apiKeys: the service refuses other callers
+		// before it looks the key up, so refusal says nothing of existence.
+		k, err := r.Access.Key(ctx, key)
+		if err != nil || k == nil {
+			return nil, err
+		}
+		return apiKeyToGraph(*k), nil
+	case gid.AuditEntry:
+		e, err := r.Access.AuditEntry(ctx, key)
+		if err != nil || e == nil {
+			return nil, err
+		}
+		return auditEntryToGraph(*e), nil
 	}
 	return nil, nil
 }

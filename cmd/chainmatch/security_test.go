@@ -142,19 +142,20 @@ func (s *secServer) mustGQL(token, query string, vars map[string]any) secResp {
 
 func (s *secServer) createKey(name, role string) (id, secret string) {
 	s.t.Helper()
-	r := s.mustGQL(testAdminKey, `mutation($n: String!, $r: Role!) { createApiKey(input: {name: $n, role: $r}) { secret apiKey { id role prefix } } }`,
+	r := s.mustGQL(testAdminKey, `mutation($n: String!, $r: Role!) { createApiKey(input: {name: $n, role: $r}) { secret apiKey { id keyId role prefix } } }`,
 		map[string]any{"n": name, "r": role})
 	var out struct {
 		Secret string `json:"secret"`
 		APIKey struct {
-			ID, Role, Prefix string
+			ID, KeyID, Role, Prefix string
 		} `json:"apiKey"`
 	}
 	_ = json.Unmarshal(r.Data["createApiKey"], &out)
-	if out.Secret == "" || out.APIKey.Role != role || !strings.HasPrefix(out.Secret, out.APIKey.Prefix+"_") {
+	if out.Secret == "" || out.APIKey.Role != role || !strings.HasPrefix(out.Secret, out.APIKey.Prefix+"_") ||
+		out.APIKey.Prefix != "cm_"+out.APIKey.KeyID || out.APIKey.ID != gid.Encode(gid.APIKey, out.APIKey.KeyID) {
 		s.t.Fatalf("createApiKey: %+v", out)
 	}
-	return out.APIKey.ID, out.Secret
+	return out.APIKey.KeyID, out.Secret
 }
 
 // snapshot is the model part of the graph (nodes and relationships by
@@ -364,7 +365,7 @@ func TestAPIKeyLifecycleAndCredentials(t *testing.T) {
 	if !strings.Contains(string(r.Data["viewer"]), `"role":"PARTNER"`) || !strings.Contains(string(r.Data["viewer"]), id) {
 		t.Fatalf("viewer: %s", r.Data["viewer"])
 	}
-	list := s.mustGQL(testAdminKey, `{ apiKeys { id name role prefix lastUsedAt revokedAt } }`, nil)
+	list := s.mustGQL(testAdminKey, `{ apiKeys { id keyId name role prefix lastUsedAt revokedAt } }`, nil)
 	if !strings.Contains(string(list.Data["apiKeys"]), id) || strings.Contains(string(list.Data["apiKeys"]), key) || strings.Contains(string(list.Data["apiKeys"]), `"lastUsedAt":null`) {
 		t.Fatalf("apiKeys: %s", list.Data["apiKeys"])
 	}
@@ -690,8 +691,8 @@ func TestRateLimit(t *testing.T) {
 func TestIntrospectionAndSuggestions(t *testing.T) {
 	s := newSecServer(t, nil)
 	_, partner := s.createKey("p", "PARTNER")
-	if _, r := s.gql("", `{ __schema { types { name } } }`, nil); len(r.Errors) == 0 {
-		t.Fatal("anonymous introspection allowed in production")
+	if _, r := s.gql("", `{ __schema { types { name } } }`, nil); r.firstCode() != "FORBIDDEN" || r.Data != nil {
+		t.Fatalf("anonymous introspection in production: %+v", r)
 	}
 	if _, r := s.gql(partner, `{ __schema { queryType { name } } }`, nil); len(r.Errors) > 0 {
 		t.Fatalf("partner introspection: %+v", r.Errors)

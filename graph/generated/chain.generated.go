@@ -25,6 +25,8 @@ type ChainSegmentResolver interface {
 	Products(ctx context.Context, obj *chain.ChainSegment) ([]chain.Product, error)
 }
 type DistrictResolver interface {
+	ID(ctx context.Context, obj *chain.District) (string, error)
+
 	Location(ctx context.Context, obj *chain.District) (*geo.Point, error)
 	Parks(ctx context.Context, obj *chain.District) ([]chain.Park, error)
 }
@@ -282,6 +284,29 @@ func (ec *executionContext) fieldContext_ChainSegment_products(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _District_id(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_District_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.District().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_District_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("District", field, true, true, "ID")
 }
 
 func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
@@ -1566,7 +1591,7 @@ func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var districtImplementors = []string{"District"}
+var districtImplementors = []string{"District", "Node"}
 
 func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet, obj *chain.District) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtImplementors)
@@ -1577,6 +1602,12 @@ func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("District")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._District_id(ctx, field, obj)
+				})
 		case "code":
 			out.Values[i] = ec._District_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -50,6 +50,7 @@ type ComplexityRoot struct {
 	ApiKey struct {
 		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
+		KeyID      func(childComplexity int) int
 		LastUsedAt func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Prefix     func(childComplexity int) int
@@ -128,6 +129,7 @@ type ComplexityRoot struct {
 
 	District struct {
 		Code     func(childComplexity int) int
+		ID       func(childComplexity int) int
 		Location func(childComplexity int) int
 		Name     func(childComplexity int) int
 		NameEn   func(childComplexity int) int
@@ -394,6 +396,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.ID(childComplexity), true
+	case "ApiKey.keyId":
+		if e.ComplexityRoot.ApiKey.KeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.KeyID(childComplexity), true
 	case "ApiKey.lastUsedAt":
 		if e.ComplexityRoot.ApiKey.LastUsedAt == nil {
 			break
@@ -697,6 +705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.District.Code(childComplexity), true
+	case "District.id":
+		if e.ComplexityRoot.District.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.District.ID(childComplexity), true
 	case "District.location":
 		if e.ComplexityRoot.District.Location == nil {
 			break
@@ -1894,33 +1908,41 @@ var sources = []*ast.Source{
 type Viewer {
   "API key id, ` + "`" + `jwt:<subject>` + "`" + `, or null for anonymous callers."
   id: String
+  "The key's name or the token's subject; null for anonymous callers."
   name: String
+  "The caller's role."
   role: Role!
 }
 
-"An API key. The secret is shown once, by ` + "`" + `createApiKey` + "`" + `; only a salted hash is stored."
-type ApiKey {
-  "Key id, also embedded in the key itself (` + "`" + `cm_<id>_...` + "`" + `)."
+"An API key. The secret is shown once, by ` + "`" + `createApiKey` + "`" + `; only a salted hash is stored. Admin only, also through ` + "`" + `Query.node` + "`" + `."
+type ApiKey implements Node {
+  "Global, opaque id; ` + "`" + `Query.node(id:)` + "`" + ` resolves it for admins."
   id: ID!
+  "The key's own id, embedded in the key itself (` + "`" + `cm_<keyId>_...` + "`" + `) and shown by ` + "`" + `Viewer.id` + "`" + ` and the ` + "`" + `chainmatch apikey` + "`" + ` CLI."
+  keyId: String!
+  "Who the key is for, e.g. the partner platform's name."
   name: String!
+  "The role every request with this key has."
   role: Role!
   "The non-secret start of the key, ` + "`" + `cm_<id>` + "`" + `, to recognise it."
   prefix: String!
-  "RFC 3339."
-  createdAt: String!
-  "RFC 3339; updated at most once a minute."
-  lastUsedAt: String
-  "RFC 3339; null while the key is valid."
-  revokedAt: String
+  "When the key was created."
+  createdAt: DateTime!
+  "When the key was last used; updated at most once a minute."
+  lastUsedAt: DateTime
+  "When the key was revoked; null while the key is valid."
+  revokedAt: DateTime
 }
 
 "A new API key and its secret, which is never shown again."
 type CreatedApiKey {
+  "The stored key (everything but the secret)."
   apiKey: ApiKey!
   "The bearer credential: ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
   secret: String!
 }
 
+"A new API key's name and role."
 input CreateApiKeyInput {
   "1..100 characters, e.g. the partner platform's name."
   name: String!
@@ -1928,14 +1950,17 @@ input CreateApiKeyInput {
   role: Role!
 }
 
-"One attempted write (mutation field), successful or not."
-type AuditEntry {
+"One attempted write (mutation field), successful or not. Admin only, also through ` + "`" + `Query.node` + "`" + `."
+type AuditEntry implements Node {
+  "Global, opaque id; ` + "`" + `Query.node(id:)` + "`" + ` resolves it for admins."
   id: ID!
-  "RFC 3339."
-  at: String!
+  "When the write was attempted."
+  at: DateTime!
   "Key id or ` + "`" + `jwt:<subject>` + "`" + ` of the caller; empty for anonymous callers."
   actorId: String!
+  "The caller's role at the time."
   actorRole: Role!
+  "The operation's name, when the client gave one."
   operationName: String
   "The mutation field, e.g. ` + "`" + `upsertEnterprise` + "`" + `."
   field: String!
@@ -1943,20 +1968,27 @@ type AuditEntry {
   argumentIds: [String!]!
   "Ids found in the result."
   resultIds: [String!]!
+  "True when the mutation field succeeded."
   ok: Boolean!
   "The first error's code when not ok."
   errorCode: String
+  "The request id (` + "`" + `X-Request-Id` + "`" + `), to find the request in the server's logs."
   requestId: String
 }
 
+"One audit entry and its cursor."
 type AuditEntryEdge {
+  "Opaque cursor; pass it as ` + "`" + `after` + "`" + ` to read the entries after this one."
   cursor: String!
+  "The audit entry."
   node: AuditEntry!
 }
 
 "The audit trail, newest first."
 type AuditEntryConnection {
+  "The entries of this page, newest first."
   edges: [AuditEntryEdge!]!
+  "Where this page lies in the whole trail."
   pageInfo: PageInfo!
 }
 
@@ -1966,28 +1998,46 @@ extend type Query {
   "Every API key, newest first."
   apiKeys: [ApiKey!]! @requires(role: ADMIN)
   "The audit trail of writes, newest first (` + "`" + `first` + "`" + ` 1..100, default 20)."
-  auditLog(first: Int = 20, after: String): AuditEntryConnection! @requires(role: ADMIN)
+  auditLog(
+    "Page size, 1..100."
+    first: Int = 20
+    "Cursor of the edge to continue after."
+    after: String
+  ): AuditEntryConnection! @requires(role: ADMIN)
 }
 
 extend type Mutation {
   "Creates an API key; the secret is in the answer and nowhere else."
-  createApiKey(input: CreateApiKeyInput!): CreatedApiKey! @requires(role: ADMIN)
-  "Revokes a key at once on this replica, within the key cache TTL (30 s) on others."
-  revokeApiKey(id: ID!): ApiKey! @requires(role: ADMIN)
+  createApiKey(
+    "The key's name and role."
+    input: CreateApiKeyInput!
+  ): CreatedApiKey! @requires(role: ADMIN)
+  "Revokes a key at once on this replica, within the key cache TTL (30 s) on others. ` + "`" + `id` + "`" + ` is the key's global id (` + "`" + `ApiKey.id` + "`" + `) or its ` + "`" + `keyId` + "`" + `."
+  revokeApiKey(
+    "The key's global id (` + "`" + `ApiKey.id` + "`" + `) or its ` + "`" + `keyId` + "`" + `."
+    id: ID!
+  ): ApiKey! @requires(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../chain.graphqls", Input: `"Where a segment sits in its chain."
 enum ChainStage {
+  "Raw materials and basic components."
   UPSTREAM
+  "Intermediate products and parts."
   MIDSTREAM
+  "End products, systems and their applications."
   DOWNSTREAM
 }
 
 "A product or material, identified by a stable code (e.g. \"PV-GLASS\")."
 type Product implements Node {
+  "Global, opaque id."
   id: ID!
+  "Stable code, e.g. \"PV-GLASS\"."
   code: String!
+  "Chinese name, e.g. 光伏玻璃."
   name: String!
+  "English name, e.g. PV glass."
   nameEn: String
   "The chain segment it belongs to."
   segment: ChainSegment
@@ -1996,25 +2046,41 @@ type Product implements Node {
   "Products made from it (one level down the chain), in code order."
   usedIn: [Product!]!
   "Enterprises that make it, in USCC order (` + "`" + `first` + "`" + ` at most 100, default 20)."
-  producers(first: Int, after: String): EnterpriseConnection!
+  producers(
+    "Page size, 0..100 (default 20)."
+    first: Int
+    "Cursor of the edge to continue after."
+    after: String
+  ): EnterpriseConnection!
 }
 
+"A page of products (Relay connection)."
 type ProductConnection {
+  "The products of this page, in code order."
   edges: [ProductEdge!]!
+  "Where this page lies in the whole list."
   pageInfo: PageInfo!
+  "All products, regardless of paging."
   totalCount: Int!
 }
 
+"One product and its cursor."
 type ProductEdge {
+  "Opaque cursor; pass it as ` + "`" + `after` + "`" + ` to read the products after this one."
   cursor: String!
+  "The product."
   node: Product!
 }
 
 "An industrial chain such as photovoltaics (光伏)."
 type IndustrialChain implements Node {
+  "Global, opaque id."
   id: ID!
+  "Stable code, e.g. \"PV\"."
   code: String!
+  "Chinese name, e.g. 光伏."
   name: String!
+  "English name, e.g. Photovoltaics."
   nameEn: String
   "Ordered upstream -> downstream."
   segments: [ChainSegment!]!
@@ -2022,37 +2088,53 @@ type IndustrialChain implements Node {
 
 "A link of a chain, e.g. the PV cell segment."
 type ChainSegment implements Node {
+  "Global, opaque id."
   id: ID!
   "Stable code, e.g. \"PV-3\"."
   code: String!
+  "Chinese name."
   name: String!
+  "English name."
   nameEn: String
+  "Upstream, midstream or downstream."
   stage: ChainStage!
   "1-based position from upstream."
   position: Int!
+  "The chain the segment belongs to."
   chain: IndustrialChain!
   "Products of the segment, in code order."
   products: [Product!]!
 }
 
 "A district or county of Jiaxing; ` + "`" + `code` + "`" + ` is the administrative division code (GB/T 2260), e.g. 330402."
-type District {
+type District implements Node {
+  "Global, opaque id."
+  id: ID!
+  "Administrative division code (GB/T 2260), e.g. \"330402\"."
   code: String!
+  "Chinese name, e.g. 南湖区."
   name: String!
+  "English name, e.g. Nanhu."
   nameEn: String!
   "Approximate centre."
   location: GeoPoint
+  "The district's parks, in name order."
   parks: [Park!]!
 }
 
 "An industrial park or development zone."
 type Park implements Node {
+  "Global, opaque id."
   id: ID!
   "Stable code, e.g. \"JX-ETDZ\"."
   code: String!
+  "Chinese name."
   name: String!
+  "English name."
   nameEn: String
+  "The district the park lies in."
   district: District!
+  "Approximate centre."
   location: GeoPoint
   "Chains the park specialises in."
   focusChains: [IndustrialChain!]!
@@ -2060,11 +2142,17 @@ type Park implements Node {
 
 "A cash award; ` + "`" + `designation` + "`" + ` is the designation that qualifies for it."
 type Incentive implements Node {
+  "Global, opaque id."
   id: ID!
+  "Stable code, e.g. \"LG-AWARD\"."
   code: String!
+  "Chinese name."
   name: String!
+  "English name."
   nameEn: String
+  "The award in yuan."
   amountYuan: Int!
+  "The designation that qualifies for it, if any."
   designation: Designation
   "Only Jiaxing-registered firms qualify."
   localOnly: Boolean!
@@ -2072,11 +2160,13 @@ type Incentive implements Node {
   minYear: Int
 }
 
+"A product to create or update, keyed by ` + "`" + `code` + "`" + `."
 input ProductInput {
   "2..40 characters of A-Z, 0-9 and '-'."
   code: String!
   "1..100 characters."
   name: String!
+  "English name."
   nameEn: String
   "Segment the product belongs to."
   segmentId: ID
@@ -2084,18 +2174,25 @@ input ProductInput {
   inputIds: [ID!]
 }
 
+"A segment of a chain (input), in upstream-to-downstream order."
 input ChainSegmentInput {
   "2..40 characters of A-Z, 0-9 and '-'."
   code: String!
+  "Chinese name."
   name: String!
+  "English name."
   nameEn: String
+  "Upstream, midstream or downstream."
   stage: ChainStage!
 }
 
+"A chain to create or update, keyed by ` + "`" + `code` + "`" + `."
 input ChainInput {
   "2..40 characters of A-Z, 0-9 and '-'."
   code: String!
+  "Chinese name, 1..100 characters."
   name: String!
+  "English name."
   nameEn: String
   "Ordered upstream -> downstream; replaces the stored segments when given (segments that still have products cannot be dropped)."
   segments: [ChainSegmentInput!]
@@ -2103,13 +2200,25 @@ input ChainInput {
 
 extend type Mutation {
   "Creates or updates a product by code."
-  upsertProduct(input: ProductInput!): Product! @requires(role: STAFF)
+  upsertProduct(
+    "The product, keyed by code."
+    input: ProductInput!
+  ): Product! @requires(role: STAFF)
   "Deletes a product no enterprise makes or needs. False when it did not exist."
-  deleteProduct(id: ID!): Boolean! @requires(role: STAFF)
+  deleteProduct(
+    "Global id of the product."
+    id: ID!
+  ): Boolean! @requires(role: STAFF)
   "Creates or updates a chain and its segments by code."
-  upsertChain(input: ChainInput!): IndustrialChain! @requires(role: STAFF)
+  upsertChain(
+    "The chain and its segments, keyed by code."
+    input: ChainInput!
+  ): IndustrialChain! @requires(role: STAFF)
   "Deletes a chain whose segments hold no products. False when it did not exist."
-  deleteChain(id: ID!): Boolean! @requires(role: STAFF)
+  deleteChain(
+    "Global id of the chain."
+    id: ID!
+  ): Boolean! @requires(role: STAFF)
 }
 `, BuiltIn: false},
 	{Name: "../enterprise.graphqls", Input: `"A rung of the SME ladder."
@@ -2131,19 +2240,23 @@ A firm, identified by its 18-character Unified Social Credit Code (USCC,
 GB 32100-2015). ` + "`" + `isLocal` + "`" + ` firms are registered in Jiaxing.
 """
 type Enterprise implements Node {
+  "Global, opaque id."
   id: ID!
   "Unified Social Credit Code; the check digit is verified on every write."
   uscc: String!
   "Legal name (Chinese)."
   name: String!
+  "English name, where known."
   nameEn: String
   "Registered in Jiaxing."
   isLocal: Boolean!
   "Null when the firm is not in Jiaxing."
   district: District
+  "The Jiaxing park it is located in, if any."
   park: Park
   "Where a non-local firm is based."
   homeCity: String
+  "Where the firm is, where known."
   location: GeoPoint
   "Year the firm was founded."
   founded: Int
@@ -2156,9 +2269,19 @@ type Enterprise implements Node {
   "What it buys."
   needs: [ProductNeed!]!
   "Firms that supply it, newest relation first (` + "`" + `first` + "`" + ` at most 100, default 20)."
-  suppliers(first: Int, after: String): SupplyRelationConnection!
+  suppliers(
+    "Page size, 0..100 (default 20)."
+    first: Int
+    "Cursor of the edge to continue after."
+    after: String
+  ): SupplyRelationConnection!
   "Firms it supplies, newest relation first (` + "`" + `first` + "`" + ` at most 100, default 20)."
-  customers(first: Int, after: String): SupplyRelationConnection!
+  customers(
+    "Page size, 0..100 (default 20)."
+    first: Int
+    "Cursor of the edge to continue after."
+    after: String
+  ): SupplyRelationConnection!
   "Industrial chains its products belong to, in code order."
   chains: [IndustrialChain!]!
   "Contact details. Staff and admin only."
@@ -2167,66 +2290,95 @@ type Enterprise implements Node {
 
 "How to reach a firm's contact person (staff only)."
 type Contact {
+  "Name of the contact person."
   person: String
+  "Phone number."
   phone: String
+  "Email address."
   email: String
 }
 
 "A designation and the year it was granted."
 type DesignationGrant {
+  "The designation held."
   designation: Designation!
+  "Year it was granted."
   year: Int!
 }
 
 "A product an enterprise makes, with its capacity where known."
 type ProductOffer {
+  "The product made."
   product: Product!
+  "Yearly capacity, in ` + "`" + `unit` + "`" + `."
   annualCapacity: Float
+  "Unit of ` + "`" + `annualCapacity` + "`" + `, e.g. \"t\" or \"pcs\"."
   unit: String
 }
 
 "A product an enterprise buys, with its volume where known."
 type ProductNeed {
+  "The product needed."
   product: Product!
+  "Yearly volume bought, in ` + "`" + `unit` + "`" + `."
   annualVolume: Float
+  "Unit of ` + "`" + `annualVolume` + "`" + `, e.g. \"t\" or \"pcs\"."
   unit: String
 }
 
 "Supplier -> customer, optionally for one product."
 type SupplyRelation {
+  "The firm that supplies."
   supplier: Enterprise!
+  "The firm supplied."
   customer: Enterprise!
+  "The product supplied, when recorded."
   product: Product
   "Year the relation started."
   since: Int
 }
 
+"A page of enterprises (Relay connection)."
 type EnterpriseConnection {
+  "The enterprises of this page, in the requested order."
   edges: [EnterpriseEdge!]!
+  "Where this page lies in the whole list."
   pageInfo: PageInfo!
   "All enterprises matching the filter, regardless of paging."
   totalCount: Int!
 }
 
+"One enterprise and its cursor."
 type EnterpriseEdge {
+  "Opaque keyset cursor, for ` + "`" + `after` + "`" + ` / ` + "`" + `before` + "`" + ` with the same ` + "`" + `orderBy` + "`" + `."
   cursor: String!
+  "The enterprise."
   node: Enterprise!
 }
 
+"A page of supply relations (Relay connection)."
 type SupplyRelationConnection {
+  "The relations of this page, newest first."
   edges: [SupplyRelationEdge!]!
+  "Where this page lies in the whole list."
   pageInfo: PageInfo!
+  "All such relations, regardless of paging."
   totalCount: Int!
 }
 
+"One supply relation and its cursor."
 type SupplyRelationEdge {
+  "Opaque cursor; pass it as ` + "`" + `after` + "`" + ` to read the relations after this one."
   cursor: String!
+  "The supply relation."
   node: SupplyRelation!
 }
 
 "A circle on the map."
 input RadiusInput {
+  "Centre, degrees north."
   latitude: Float!
+  "Centre, degrees east."
   longitude: Float!
   "Radius in kilometres, > 0 and at most 500."
   radiusKm: Float!
@@ -2236,6 +2388,7 @@ input RadiusInput {
 input EnterpriseFilter {
   "District administrative code, e.g. \"330402\"."
   districtCode: String
+  "Located in this park."
   parkId: ID
   "Makes a product of this chain."
   chainId: ID
@@ -2247,6 +2400,7 @@ input EnterpriseFilter {
   needsProductId: ID
   "Holds at least one of these designations."
   designations: [Designation!]
+  "Registered in Jiaxing (true) or not (false)."
   isLocal: Boolean
   "Located within this circle."
   within: RadiusInput
@@ -2256,16 +2410,21 @@ input EnterpriseFilter {
   dataSource: String
 }
 
+"What ` + "`" + `Query.enterprises` + "`" + ` can be sorted by."
 enum EnterpriseOrderField {
   "Chinese legal name."
   NAME
+  "Unified Social Credit Code."
   USCC
   "Founding year (firms without one sort last)."
   FOUNDED
 }
 
+"Sort order for ` + "`" + `Query.enterprises` + "`" + `; ties are broken by USCC."
 input EnterpriseOrder {
+  "What to sort by."
   field: EnterpriseOrderField!
+  "Ascending (default) or descending."
   direction: OrderDirection = ASC
 }
 
@@ -2273,34 +2432,45 @@ input EnterpriseOrder {
 type SearchHit {
   "Relevance, higher is better: the match tier of the name hit (1 exact name, 0.8 prefix, 0.6 contained, 0.42 the whole pinyin or initials, 0.4 a pinyin prefix or a synonym, 0.2 one typo, 0.05 some words only); a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first."
   score: Float!
+  "The enterprise, product or chain found."
   node: Node!
 }
 
 "A product an enterprise makes (input)."
 input ProductOfferInput {
+  "Global id of the product made."
   productId: ID!
   "> 0 when given."
   annualCapacity: Float
+  "Unit of ` + "`" + `annualCapacity` + "`" + `."
   unit: String
 }
 
 "A product an enterprise needs (input)."
 input ProductNeedInput {
+  "Global id of the product needed."
   productId: ID!
   "> 0 when given."
   annualVolume: Float
+  "Unit of ` + "`" + `annualVolume` + "`" + `."
   unit: String
 }
 
+"A designation and the year it was granted (input)."
 input DesignationGrantInput {
+  "The designation held."
   designation: Designation!
   "1990 up to the current year."
   year: Int!
 }
 
+"How to reach a firm's contact person (input); readable by staff and admins only."
 input ContactInput {
+  "Name of the contact person, at most 100 characters."
   person: String
+  "Phone number, at most 100 characters."
   phone: String
+  "Email address, at most 100 characters."
   email: String
 }
 
@@ -2318,6 +2488,7 @@ input EnterpriseInput {
   name: String!
   "At most 200 characters."
   nameEn: String
+  "Registered in Jiaxing."
   isLocal: Boolean!
   "Required for local firms and must name an existing district; must be empty for non-local ones."
   districtCode: String
@@ -2325,6 +2496,7 @@ input EnterpriseInput {
   parkId: ID
   "Where the firm is based; at most 50 characters. Optional for local firms too (e.g. 嘉兴)."
   homeCity: String
+  "Where the firm is."
   location: GeoPointInput
   "1900 up to the current year."
   founded: Int
@@ -2340,7 +2512,9 @@ input EnterpriseInput {
 
 "Supplier and customer must exist and differ."
 input SupplyRelationInput {
+  "Global id of the supplying enterprise."
   supplierId: ID!
+  "Global id of the customer enterprise."
   customerId: ID!
   "The product supplied; it must exist."
   productId: ID
@@ -2352,17 +2526,21 @@ input SupplyRelationInput {
 type ImportResult {
   "True when every row was valid and all were written in one transaction."
   ok: Boolean!
+  "Enterprises created (0 when not ok)."
   created: Int!
+  "Enterprises updated (0 when not ok)."
   updated: Int!
   "Row-level problems; when non-empty nothing was written."
   errors: [ImportRowError!]!
 }
 
+"One problem with one row of ` + "`" + `importEnterprises` + "`" + `."
 type ImportRowError {
   "Zero-based index of the row in the input list."
   row: Int!
   "The input field at fault, e.g. \"uscc\" or \"products[2].productId\"."
   field: String!
+  "What is wrong, in English."
   message: String!
   "Same codes as errors[].extensions.code."
   code: String!
@@ -2370,20 +2548,39 @@ type ImportRowError {
 
 extend type Mutation {
   "Creates or updates the enterprise with this USCC (idempotent, also under concurrency)."
-  upsertEnterprise(input: EnterpriseInput!): Enterprise! @requires(role: PARTNER)
+  upsertEnterprise(
+    "The enterprise, keyed by USCC."
+    input: EnterpriseInput!
+  ): Enterprise! @requires(role: PARTNER)
   "Deletes the enterprise and all of its relationships. False when it did not exist."
-  deleteEnterprise(id: ID!): Boolean! @requires(role: PARTNER)
+  deleteEnterprise(
+    "Global id of the enterprise."
+    id: ID!
+  ): Boolean! @requires(role: PARTNER)
   "Records that the supplier supplies the customer (for a product, if given). Idempotent."
-  addSupplyRelation(input: SupplyRelationInput!): SupplyRelation! @requires(role: PARTNER)
+  addSupplyRelation(
+    "Supplier, customer and optionally the product."
+    input: SupplyRelationInput!
+  ): SupplyRelation! @requires(role: PARTNER)
   "Removes the relation for that product only when ` + "`" + `productId` + "`" + ` is given, else every relation between the two. False when none existed."
-  removeSupplyRelation(supplierId: ID!, customerId: ID!, productId: ID): Boolean! @requires(role: PARTNER)
+  removeSupplyRelation(
+    "Global id of the supplying enterprise."
+    supplierId: ID!
+    "Global id of the customer enterprise."
+    customerId: ID!
+    "Only the relation for this product (global id)."
+    productId: ID
+  ): Boolean! @requires(role: PARTNER)
   """
   Upserts up to 1,000 enterprises in one transaction (more is BAD_USER_INPUT
   on ` + "`" + `input` + "`" + `; the ` + "`" + `chainmatch import` + "`" + ` CLI has no limit). Every row is
   validated first; one USCC twice in a call is an error. When any row has a
   problem nothing is written and ` + "`" + `errors` + "`" + ` lists every problem by row.
   """
-  importEnterprises(input: [EnterpriseInput!]!): ImportResult! @requires(role: PARTNER)
+  importEnterprises(
+    "Up to 1,000 enterprises, keyed by USCC."
+    input: [EnterpriseInput!]!
+  ): ImportResult! @requires(role: PARTNER)
 }
 `, BuiltIn: false},
 	{Name: "../match.graphqls", Input: `"What to match, for ` + "`" + `supplierMatches` + "`" + `, ` + "`" + `customerMatches` + "`" + ` and ` + "`" + `partnerMatches` + "`" + `."
@@ -2429,6 +2626,7 @@ near fits), then score descending, ties by candidate id. See
 docs/matching.md.
 """
 type Match {
+  "The firm suggested."
   candidate: Enterprise!
   "The product the match is about, if any."
   product: Product
@@ -2438,6 +2636,7 @@ type Match {
   score: Float!
   "Great-circle distance between the two firms, when both have a location."
   distanceKm: Float
+  "The parts of ` + "`" + `score` + "`" + `: ` + "`" + `score = sum(weight * value)` + "`" + `."
   components: [ScoreComponent!]!
   "Human-readable reasons, in Chinese or English by Accept-Language (default Chinese)."
   reasons: [String!]!
@@ -2453,29 +2652,38 @@ type Match {
 type ScoreComponent {
   "Matches: productFit, proximity, qualification, network, capacity, novelty. Parks: supplyAccess, marketAccess, chainFocus, gapFill."
   name: String!
+  "The component's weight; the weights of a score sum to 1."
   weight: Float!
+  "The component's value, 0..1."
   value: Float!
 }
 
 "A product of a chain with local demand and too little local supply."
 type ChainGap {
+  "The segment of the chain the product belongs to."
   segment: ChainSegment!
+  "The product Jiaxing needs more local supply of."
   product: Product!
   "Jiaxing firms that need the product."
   localDemand: Int!
   "Jiaxing firms that make it."
   localSupply: Int!
-  "localDemand / (localDemand + localSupply): 1 = demand with no local supply; sorted descending."
+  "Computed as localDemand / (localDemand + localSupply), so 1 means demand with no local supply; sorted descending."
   severity: Float!
   "Non-local firms that make it, ranked (` + "`" + `first` + "`" + ` at most 50)."
-  candidates(first: Int = 5): [Match!]!
+  candidates(
+    "How many candidates, 1..50."
+    first: Int = 5
+  ): [Match!]!
 }
 
 "A Jiaxing park a (usually non-local) firm could settle in, and why."
 type SettlementOption {
+  "The park."
   park: Park!
   "0..1, sorted descending."
   score: Float!
+  "The parts of ` + "`" + `score` + "`" + `."
   components: [ScoreComponent!]!
   "Jiaxing firms in the park or within 15 km of it that make what the enterprise needs."
   localSuppliers: Int!
@@ -2483,6 +2691,7 @@ type SettlementOption {
   localCustomers: Int!
   "Jiaxing chain gaps (severity >= 0.5) this firm's products would fill."
   gapsFilled: [Product!]!
+  "Human-readable reasons, in Chinese or English by Accept-Language."
   reasons: [String!]!
 }
 
@@ -2490,61 +2699,106 @@ type SettlementOption {
 type SupplyPath {
   "From ` + "`" + `fromId` + "`" + ` to ` + "`" + `toId` + "`" + `, in supply order."
   enterprises: [Enterprise!]!
+  "Number of supply relations along the path."
   hops: Int!
 }
 
 "Whether an enterprise qualifies for an incentive, and why."
 type IncentiveEligibility {
+  "The incentive."
   incentive: Incentive!
+  "Whether the enterprise qualifies now."
   eligible: Boolean!
+  "Why or why not, in Chinese or English by Accept-Language."
   reason: String!
 }
 
 "Progress against Jiaxing's 2027 cultivation targets."
 type CultivationProgress {
+  "Jiaxing firms holding NATIONAL_LITTLE_GIANT."
   nationalLittleGiants: Int!
   "200 by 2027."
   nationalTarget: Int!
+  "Jiaxing firms holding PROVINCIAL_SRDI."
   provincialSRDI: Int!
   "1,500 by 2027."
   provincialTarget: Int!
+  "The year the targets are for (2027)."
   targetYear: Int!
+  "The same counts per district, in administrative-code order."
   byDistrict: [DistrictProgress!]!
 }
 
+"Cultivation counts of one district."
 type DistrictProgress {
+  "The district."
   district: District!
+  "Firms of the district holding NATIONAL_LITTLE_GIANT."
   nationalLittleGiants: Int!
+  "Firms of the district holding PROVINCIAL_SRDI."
   provincialSRDI: Int!
 }
 
 extend type Query {
   "Firms that make what the enterprise needs, ranked."
-  supplierMatches(input: MatchInput!): [Match!]!
+  supplierMatches(
+    "The asking enterprise and what to match."
+    input: MatchInput!
+  ): [Match!]!
   "Firms that need what the enterprise makes, ranked."
-  customerMatches(input: MatchInput!): [Match!]!
+  customerMatches(
+    "The asking enterprise and what to match."
+    input: MatchInput!
+  ): [Match!]!
   "Complementary firms (same chain, adjacent segments, shared partners, nearby) that do not trade with it yet, ranked."
-  partnerMatches(input: MatchInput!): [Match!]!
+  partnerMatches(
+    "The asking enterprise and what to match."
+    input: MatchInput!
+  ): [Match!]!
   "Products of the chain with local demand and little or no local supply, most severe first (` + "`" + `first` + "`" + ` at most 100)."
-  chainGaps(chainId: ID!, first: Int = 20): [ChainGap!]!
+  chainGaps(
+    "Global id of the chain."
+    chainId: ID!
+    "How many gaps, 1..100."
+    first: Int = 20
+  ): [ChainGap!]!
   "Jiaxing parks ranked by how well the enterprise would fit (` + "`" + `first` + "`" + ` at most 20)."
-  settlementOptions(enterpriseId: ID!, first: Int = 5): [SettlementOption!]!
+  settlementOptions(
+    "Global id of the enterprise looking for a park."
+    enterpriseId: ID!
+    "How many parks, 1..20."
+    first: Int = 5
+  ): [SettlementOption!]!
   "Shortest supply chains from one firm to another (` + "`" + `maxHops` + "`" + ` 1..6, ` + "`" + `first` + "`" + ` at most 10)."
-  supplyPaths(fromId: ID!, toId: ID!, maxHops: Int = 4, first: Int = 3): [SupplyPath!]!
+  supplyPaths(
+    "Global id of the firm the path starts at (supplier end)."
+    fromId: ID!
+    "Global id of the firm the path ends at (customer end)."
+    toId: ID!
+    "Longest path considered, 1..6."
+    maxHops: Int = 4
+    "How many paths, 1..10."
+    first: Int = 3
+  ): [SupplyPath!]!
   "Each incentive with whether the enterprise qualifies and why."
-  incentivesFor(enterpriseId: ID!): [IncentiveEligibility!]!
+  incentivesFor(
+    "Global id of the enterprise."
+    enterpriseId: ID!
+  ): [IncentiveEligibility!]!
   "National little giants and provincial SRDI firms against the 2027 targets."
   cultivationProgress: CultivationProgress!
 }
+`, BuiltIn: false},
+	{Name: "../scalars.graphqls", Input: `"""An instant: an RFC 3339 string in UTC, e.g. "2026-12-01T08:30:00Z". Inputs with an offset are converted to UTC."""
+scalar DateTime
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
 chainmatch: a GraphQL API over the Jiaxing industrial-chain graph.
 
 Every object with an ` + "`" + `id` + "`" + ` implements ` + "`" + `Node` + "`" + `; ids are opaque and global, and
 ` + "`" + `Query.node(id:)` + "`" + ` refetches any of them. Lists that can grow are Relay cursor
-connections. Errors carry ` + "`" + `extensions.code` + "`" + ` (BAD_USER_INPUT, UNAUTHENTICATED,
-FORBIDDEN, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED, DATABASE_UNAVAILABLE,
-INTERNAL); bad input also carries ` + "`" + `extensions.field` + "`" + `.
+connections. Every error carries ` + "`" + `extensions.code` + "`" + `; the description of
+` + "`" + `Query` + "`" + ` lists them all (also docs/errors.md).
 """
 schema {
   query: Query
@@ -2559,9 +2813,13 @@ interface Node {
 
 "Who may see a field or run a mutation. Higher roles include the lower ones (ADMIN > STAFF > PARTNER > ANONYMOUS)."
 enum Role {
+  "No credential: read-only public data, tighter limits."
   ANONYMOUS
+  "A partner platform's API key: writes its own enterprises and supply relations."
   PARTNER
+  "Investment-promotion staff: contact details, any record, the catalogue."
   STAFF
+  "Administrators: everything, plus API keys and the audit trail."
   ADMIN
 }
 
@@ -2577,34 +2835,82 @@ type PageInfo {
   hasNextPage: Boolean!
   "Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with ` + "`" + `after` + "`" + ` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging."
   hasPreviousPage: Boolean!
+  "Cursor of the first edge of this page; null when the page is empty."
   startCursor: String
+  "Cursor of the last edge of this page; null when the page is empty."
   endCursor: String
 }
 
 "Sort direction."
 enum OrderDirection {
+  "Smallest first."
   ASC
+  "Largest first."
   DESC
 }
 
 "A point on the WGS-84 ellipsoid."
 type GeoPoint {
+  "Degrees north, -90..90."
   latitude: Float!
+  "Degrees east, -180..180."
   longitude: Float!
 }
 
 "A point given as input: latitude in [-90, 90], longitude in [-180, 180]."
 input GeoPointInput {
+  "Degrees north, -90..90."
   latitude: Float!
+  "Degrees east, -180..180."
   longitude: Float!
 }
 
+"""
+The entry points for reading. Every error in ` + "`" + `errors[]` + "`" + ` carries
+` + "`" + `extensions.code` + "`" + `, one of:
+
+- ` + "`" + `BAD_USER_INPUT` + "`" + `: an argument, input field or request part is invalid;
+  ` + "`" + `extensions.field` + "`" + ` names it (e.g. ` + "`" + `input.uscc` + "`" + `, ` + "`" + `first` + "`" + `, ` + "`" + `body` + "`" + `). Range
+  and size limits also carry ` + "`" + `extensions.max` + "`" + ` (and ` + "`" + `min` + "`" + `).
+- ` + "`" + `UNAUTHENTICATED` + "`" + `: the operation needs a role and the caller is anonymous,
+  or the credential in ` + "`" + `Authorization` + "`" + ` is not valid (HTTP 401).
+- ` + "`" + `FORBIDDEN` + "`" + `: the caller's role is too low, the record belongs to another
+  partner, or (trusted-documents mode) the document is not registered.
+- ` + "`" + `NOT_FOUND` + "`" + `: an id given in the input names nothing; ` + "`" + `extensions.field` + "`" + `
+  names the input.
+- ` + "`" + `CONFLICT` + "`" + `: a write carried an ` + "`" + `expectedVersion` + "`" + ` that is no longer current;
+  ` + "`" + `extensions.currentVersion` + "`" + ` says which is.
+- ` + "`" + `QUERY_TOO_COMPLEX` + "`" + `: the operation is over a limit of the caller's role;
+  ` + "`" + `extensions.limit` + "`" + ` (depth, cost, aliases, tokens, documentBytes),
+  ` + "`" + `extensions.max` + "`" + ` and ` + "`" + `extensions.actual` + "`" + `.
+- ` + "`" + `RATE_LIMITED` + "`" + `: too many requests (HTTP 429); ` + "`" + `extensions.max` + "`" + ` (the burst)
+  and ` + "`" + `extensions.retryAfterSeconds` + "`" + `, also in ` + "`" + `Retry-After` + "`" + `.
+- ` + "`" + `DATABASE_UNAVAILABLE` + "`" + `: Neo4j could not answer in time; retry later.
+- ` + "`" + `INTERNAL` + "`" + `: an unexpected failure; ` + "`" + `extensions.requestId` + "`" + ` identifies it
+  in the server's logs.
+- ` + "`" + `GRAPHQL_PARSE_FAILED` + "`" + `: the document is not valid GraphQL syntax.
+- ` + "`" + `GRAPHQL_VALIDATION_FAILED` + "`" + `: the document does not validate against this
+  schema (unknown field, wrong argument type, missing operation, ...).
+- ` + "`" + `PERSISTED_QUERY_NOT_FOUND` + "`" + `: an automatic persisted query hash the server
+  does not know yet; send the query with the hash once.
+
+Errors about a place in the document carry ` + "`" + `locations` + "`" + `; errors of a field
+carry ` + "`" + `path` + "`" + `. Requests refused before execution have no ` + "`" + `data` + "`" + ` member.
+"""
 type Query {
-  "Refetches any object by its global id; null when no such object exists."
-  node(id: ID!): Node
+  "Refetches any object by its global id; null when no such object exists. The type's own access rules apply: API keys and audit entries resolve for admins only."
+  node(
+    "A global id from any object's ` + "`" + `id` + "`" + `."
+    id: ID!
+  ): Node
 
   "The enterprise with this global id or this USCC (give exactly one); null when none exists."
-  enterprise(id: ID, uscc: String): Enterprise
+  enterprise(
+    "Global id of the enterprise."
+    id: ID
+    "Unified Social Credit Code (18 characters)."
+    uscc: String
+  ): Enterprise
 
   """
   Enterprises matching ` + "`" + `filter` + "`" + `, as a Relay connection with keyset cursors
@@ -2615,11 +2921,17 @@ type Query {
   ` + "`" + `hasNextPage` + "`" + ` are exact in both directions.
   """
   enterprises(
+    "Conditions that must all hold."
     filter: EnterpriseFilter
+    "Sort order (default USCC ascending)."
     orderBy: EnterpriseOrder
+    "Page forwards: at most this many, 0..100 (default 20)."
     first: Int
+    "Page forwards from this cursor."
     after: String
+    "Page backwards: at most this many, 0..100."
     last: Int
+    "Page backwards from this cursor."
     before: String
   ): EnterpriseConnection!
 
@@ -2635,19 +2947,39 @@ type Query {
   synonym > typo > some words only; ties go chains, products, enterprises,
   then by name (docs/search.md). ` + "`" + `first` + "`" + ` is at most 50.
   """
-  search(text: String!, first: Int = 10): [SearchHit!]!
+  search(
+    "Words, names or a USCC prefix; at most 200 characters."
+    text: String!
+    "How many hits, 0..50."
+    first: Int = 10
+  ): [SearchHit!]!
 
   "Products in code order, as a Relay connection (` + "`" + `first` + "`" + ` at most 100, default 20)."
-  products(first: Int, after: String): ProductConnection!
+  products(
+    "Page size, 0..100 (default 20)."
+    first: Int
+    "Cursor of the edge to continue after."
+    after: String
+  ): ProductConnection!
 
   "The product with this global id or this code (give exactly one)."
-  product(id: ID, code: String): Product
+  product(
+    "Global id of the product."
+    id: ID
+    "Product code, e.g. \"PV-GLASS\"."
+    code: String
+  ): Product
 
   "All industrial chains, in code order."
   chains: [IndustrialChain!]!
 
   "The chain with this global id or this code (give exactly one)."
-  chain(id: ID, code: String): IndustrialChain
+  chain(
+    "Global id of the chain."
+    id: ID
+    "Chain code, e.g. \"PV\"."
+    code: String
+  ): IndustrialChain
 
   "Jiaxing's districts and counties, in administrative-code order."
   districts: [District!]!
@@ -2659,6 +2991,7 @@ type Query {
   incentives: [Incentive!]!
 }
 
+"The entry points for writing. Every mutation is transactional and recorded in the audit trail; see each field for the role it needs."
 type Mutation
 `, BuiltIn: false},
 }
@@ -2672,6 +3005,8 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_ApiKey_id(ctx, field)
+	case "keyId":
+		return ec.fieldContext_ApiKey_keyId(ctx, field)
 	case "name":
 		return ec.fieldContext_ApiKey_name(ctx, field)
 	case "role":
@@ -2828,6 +3163,8 @@ func (ec *executionContext) childFields_DesignationGrant(ctx context.Context, fi
 
 func (ec *executionContext) childFields_District(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_District_id(ctx, field)
 	case "code":
 		return ec.fieldContext_District_code(ctx, field)
 	case "name":

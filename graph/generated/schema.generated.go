@@ -2517,6 +2517,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Enterprise(ctx, sel, obj)
+	case chain.District:
+		return ec._District(ctx, sel, &obj)
+	case *chain.District:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._District(ctx, sel, obj)
 	case chain.ChainSegment:
 		return ec._ChainSegment(ctx, sel, &obj)
 	case *chain.ChainSegment:
@@ -2524,6 +2531,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ChainSegment(ctx, sel, obj)
+	case model.AuditEntry:
+		return ec._AuditEntry(ctx, sel, &obj)
+	case *model.AuditEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuditEntry(ctx, sel, obj)
+	case model.APIKey:
+		return ec._ApiKey(ctx, sel, &obj)
+	case *model.APIKey:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ApiKey(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj

@@ -11,79 +11,110 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
-// An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored.
+// An API key. The secret is shown once, by `createApiKey`; only a salted hash is stored. Admin only, also through `Query.node`.
 type APIKey struct {
-	// Key id, also embedded in the key itself (`cm_<id>_...`).
-	ID   string    `json:"id"`
-	Name string    `json:"name"`
+	// Global, opaque id; `Query.node(id:)` resolves it for admins.
+	ID string `json:"id"`
+	// The key's own id, embedded in the key itself (`cm_<keyId>_...`) and shown by `Viewer.id` and the `chainmatch apikey` CLI.
+	KeyID string `json:"keyId"`
+	// Who the key is for, e.g. the partner platform's name.
+	Name string `json:"name"`
+	// The role every request with this key has.
 	Role auth.Role `json:"role"`
 	// The non-secret start of the key, `cm_<id>`, to recognise it.
 	Prefix string `json:"prefix"`
-	// RFC 3339.
-	CreatedAt string `json:"createdAt"`
-	// RFC 3339; updated at most once a minute.
-	LastUsedAt *string `json:"lastUsedAt,omitempty"`
-	// RFC 3339; null while the key is valid.
-	RevokedAt *string `json:"revokedAt,omitempty"`
+	// When the key was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the key was last used; updated at most once a minute.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// When the key was revoked; null while the key is valid.
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
 }
 
-// One attempted write (mutation field), successful or not.
+func (APIKey) IsNode() {}
+
+// One attempted write (mutation field), successful or not. Admin only, also through `Query.node`.
 type AuditEntry struct {
+	// Global, opaque id; `Query.node(id:)` resolves it for admins.
 	ID string `json:"id"`
-	// RFC 3339.
-	At string `json:"at"`
+	// When the write was attempted.
+	At time.Time `json:"at"`
 	// Key id or `jwt:<subject>` of the caller; empty for anonymous callers.
-	ActorID       string    `json:"actorId"`
-	ActorRole     auth.Role `json:"actorRole"`
-	OperationName *string   `json:"operationName,omitempty"`
+	ActorID string `json:"actorId"`
+	// The caller's role at the time.
+	ActorRole auth.Role `json:"actorRole"`
+	// The operation's name, when the client gave one.
+	OperationName *string `json:"operationName,omitempty"`
 	// The mutation field, e.g. `upsertEnterprise`.
 	Field string `json:"field"`
 	// Ids and natural keys (USCC, codes) named in the arguments.
 	ArgumentIds []string `json:"argumentIds"`
 	// Ids found in the result.
 	ResultIds []string `json:"resultIds"`
-	Ok        bool     `json:"ok"`
+	// True when the mutation field succeeded.
+	Ok bool `json:"ok"`
 	// The first error's code when not ok.
 	ErrorCode *string `json:"errorCode,omitempty"`
+	// The request id (`X-Request-Id`), to find the request in the server's logs.
 	RequestID *string `json:"requestId,omitempty"`
 }
 
+func (AuditEntry) IsNode() {}
+
 // The audit trail, newest first.
 type AuditEntryConnection struct {
-	Edges    []AuditEntryEdge `json:"edges"`
-	PageInfo *PageInfo        `json:"pageInfo"`
+	// The entries of this page, newest first.
+	Edges []AuditEntryEdge `json:"edges"`
+	// Where this page lies in the whole trail.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
+// One audit entry and its cursor.
 type AuditEntryEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *AuditEntry `json:"node"`
+	// Opaque cursor; pass it as `after` to read the entries after this one.
+	Cursor string `json:"cursor"`
+	// The audit entry.
+	Node *AuditEntry `json:"node"`
 }
 
+// A chain to create or update, keyed by `code`.
 type ChainInput struct {
 	// 2..40 characters of A-Z, 0-9 and '-'.
-	Code   string  `json:"code"`
-	Name   string  `json:"name"`
+	Code string `json:"code"`
+	// Chinese name, 1..100 characters.
+	Name string `json:"name"`
+	// English name.
 	NameEn *string `json:"nameEn,omitempty"`
 	// Ordered upstream -> downstream; replaces the stored segments when given (segments that still have products cannot be dropped).
 	Segments []ChainSegmentInput `json:"segments,omitempty"`
 }
 
+// A segment of a chain (input), in upstream-to-downstream order.
 type ChainSegmentInput struct {
 	// 2..40 characters of A-Z, 0-9 and '-'.
-	Code   string      `json:"code"`
-	Name   string      `json:"name"`
-	NameEn *string     `json:"nameEn,omitempty"`
-	Stage  chain.Stage `json:"stage"`
+	Code string `json:"code"`
+	// Chinese name.
+	Name string `json:"name"`
+	// English name.
+	NameEn *string `json:"nameEn,omitempty"`
+	// Upstream, midstream or downstream.
+	Stage chain.Stage `json:"stage"`
 }
 
+// How to reach a firm's contact person (input); readable by staff and admins only.
 type ContactInput struct {
+	// Name of the contact person, at most 100 characters.
 	Person *string `json:"person,omitempty"`
-	Phone  *string `json:"phone,omitempty"`
-	Email  *string `json:"email,omitempty"`
+	// Phone number, at most 100 characters.
+	Phone *string `json:"phone,omitempty"`
+	// Email address, at most 100 characters.
+	Email *string `json:"email,omitempty"`
 }
 
+// A new API key's name and role.
 type CreateAPIKeyInput struct {
 	// 1..100 characters, e.g. the partner platform's name.
 	Name string `json:"name"`
@@ -93,34 +124,44 @@ type CreateAPIKeyInput struct {
 
 // A new API key and its secret, which is never shown again.
 type CreatedAPIKey struct {
+	// The stored key (everything but the secret).
 	APIKey *APIKey `json:"apiKey"`
 	// The bearer credential: `Authorization: Bearer <secret>`.
 	Secret string `json:"secret"`
 }
 
+// A designation and the year it was granted (input).
 type DesignationGrantInput struct {
+	// The designation held.
 	Designation enterprise.Designation `json:"designation"`
 	// 1990 up to the current year.
 	Year int `json:"year"`
 }
 
+// A page of enterprises (Relay connection).
 type EnterpriseConnection struct {
-	Edges    []EnterpriseEdge `json:"edges"`
-	PageInfo *PageInfo        `json:"pageInfo"`
+	// The enterprises of this page, in the requested order.
+	Edges []EnterpriseEdge `json:"edges"`
+	// Where this page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// All enterprises matching the filter, regardless of paging.
 	TotalCount int `json:"totalCount"`
 }
 
+// One enterprise and its cursor.
 type EnterpriseEdge struct {
-	Cursor string                 `json:"cursor"`
-	Node   *enterprise.Enterprise `json:"node"`
+	// Opaque keyset cursor, for `after` / `before` with the same `orderBy`.
+	Cursor string `json:"cursor"`
+	// The enterprise.
+	Node *enterprise.Enterprise `json:"node"`
 }
 
 // Filters for `Query.enterprises`; all given conditions must hold.
 type EnterpriseFilter struct {
 	// District administrative code, e.g. "330402".
 	DistrictCode *string `json:"districtCode,omitempty"`
-	ParkID       *string `json:"parkId,omitempty"`
+	// Located in this park.
+	ParkID *string `json:"parkId,omitempty"`
 	// Makes a product of this chain.
 	ChainID *string `json:"chainId,omitempty"`
 	// Makes a product of this segment.
@@ -131,7 +172,8 @@ type EnterpriseFilter struct {
 	NeedsProductID *string `json:"needsProductId,omitempty"`
 	// Holds at least one of these designations.
 	Designations []enterprise.Designation `json:"designations,omitempty"`
-	IsLocal      *bool                    `json:"isLocal,omitempty"`
+	// Registered in Jiaxing (true) or not (false).
+	IsLocal *bool `json:"isLocal,omitempty"`
 	// Located within this circle.
 	Within *RadiusInput `json:"within,omitempty"`
 	// Chinese or English name contains this text (case-insensitive).
@@ -151,14 +193,16 @@ type EnterpriseInput struct {
 	// 1..200 characters.
 	Name string `json:"name"`
 	// At most 200 characters.
-	NameEn  *string `json:"nameEn,omitempty"`
-	IsLocal bool    `json:"isLocal"`
+	NameEn *string `json:"nameEn,omitempty"`
+	// Registered in Jiaxing.
+	IsLocal bool `json:"isLocal"`
 	// Required for local firms and must name an existing district; must be empty for non-local ones.
 	DistrictCode *string `json:"districtCode,omitempty"`
 	// Local firms only; must exist and lie in `districtCode`.
 	ParkID *string `json:"parkId,omitempty"`
 	// Where the firm is based; at most 50 characters. Optional for local firms too (e.g. 嘉兴).
-	HomeCity *string        `json:"homeCity,omitempty"`
+	HomeCity *string `json:"homeCity,omitempty"`
+	// Where the firm is.
 	Location *GeoPointInput `json:"location,omitempty"`
 	// 1900 up to the current year.
 	Founded *int `json:"founded,omitempty"`
@@ -172,32 +216,41 @@ type EnterpriseInput struct {
 	Contact *ContactInput `json:"contact,omitempty"`
 }
 
+// Sort order for `Query.enterprises`; ties are broken by USCC.
 type EnterpriseOrder struct {
-	Field     EnterpriseOrderField `json:"field"`
-	Direction *OrderDirection      `json:"direction,omitempty"`
+	// What to sort by.
+	Field EnterpriseOrderField `json:"field"`
+	// Ascending (default) or descending.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A point given as input: latitude in [-90, 90], longitude in [-180, 180].
 type GeoPointInput struct {
-	Latitude  float64 `json:"latitude"`
+	// Degrees north, -90..90.
+	Latitude float64 `json:"latitude"`
+	// Degrees east, -180..180.
 	Longitude float64 `json:"longitude"`
 }
 
 // The outcome of `importEnterprises`: either every row was written or none was.
 type ImportResult struct {
 	// True when every row was valid and all were written in one transaction.
-	Ok      bool `json:"ok"`
-	Created int  `json:"created"`
-	Updated int  `json:"updated"`
+	Ok bool `json:"ok"`
+	// Enterprises created (0 when not ok).
+	Created int `json:"created"`
+	// Enterprises updated (0 when not ok).
+	Updated int `json:"updated"`
 	// Row-level problems; when non-empty nothing was written.
 	Errors []ImportRowError `json:"errors"`
 }
 
+// One problem with one row of `importEnterprises`.
 type ImportRowError struct {
 	// Zero-based index of the row in the input list.
 	Row int `json:"row"`
 	// The input field at fault, e.g. "uscc" or "products[2].productId".
-	Field   string `json:"field"`
+	Field string `json:"field"`
+	// What is wrong, in English.
 	Message string `json:"message"`
 	// Same codes as errors[].extensions.code.
 	Code string `json:"code"`
@@ -221,6 +274,7 @@ type MatchInput struct {
 	First *int `json:"first,omitempty"`
 }
 
+// The entry points for writing. Every mutation is transactional and recorded in the audit trail; see each field for the role it needs.
 type Mutation struct {
 }
 
@@ -229,27 +283,38 @@ type PageInfo struct {
 	// Exact: rows follow this page.
 	HasNextPage bool `json:"hasNextPage"`
 	// Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with `after` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging.
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the first edge of this page; null when the page is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the last edge of this page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A page of products (Relay connection).
 type ProductConnection struct {
-	Edges      []ProductEdge `json:"edges"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The products of this page, in code order.
+	Edges []ProductEdge `json:"edges"`
+	// Where this page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// All products, regardless of paging.
+	TotalCount int `json:"totalCount"`
 }
 
+// One product and its cursor.
 type ProductEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *chain.Product `json:"node"`
+	// Opaque cursor; pass it as `after` to read the products after this one.
+	Cursor string `json:"cursor"`
+	// The product.
+	Node *chain.Product `json:"node"`
 }
 
+// A product to create or update, keyed by `code`.
 type ProductInput struct {
 	// 2..40 characters of A-Z, 0-9 and '-'.
 	Code string `json:"code"`
 	// 1..100 characters.
-	Name   string  `json:"name"`
+	Name string `json:"name"`
+	// English name.
 	NameEn *string `json:"nameEn,omitempty"`
 	// Segment the product belongs to.
 	SegmentID *string `json:"segmentId,omitempty"`
@@ -259,26 +324,62 @@ type ProductInput struct {
 
 // A product an enterprise needs (input).
 type ProductNeedInput struct {
+	// Global id of the product needed.
 	ProductID string `json:"productId"`
 	// > 0 when given.
 	AnnualVolume *float64 `json:"annualVolume,omitempty"`
-	Unit         *string  `json:"unit,omitempty"`
+	// Unit of `annualVolume`.
+	Unit *string `json:"unit,omitempty"`
 }
 
 // A product an enterprise makes (input).
 type ProductOfferInput struct {
+	// Global id of the product made.
 	ProductID string `json:"productId"`
 	// > 0 when given.
 	AnnualCapacity *float64 `json:"annualCapacity,omitempty"`
-	Unit           *string  `json:"unit,omitempty"`
+	// Unit of `annualCapacity`.
+	Unit *string `json:"unit,omitempty"`
 }
 
+// The entry points for reading. Every error in `errors[]` carries
+// `extensions.code`, one of:
+//
+//   - `BAD_USER_INPUT`: an argument, input field or request part is invalid;
+//     `extensions.field` names it (e.g. `input.uscc`, `first`, `body`). Range
+//     and size limits also carry `extensions.max` (and `min`).
+//   - `UNAUTHENTICATED`: the operation needs a role and the caller is anonymous,
+//     or the credential in `Authorization` is not valid (HTTP 401).
+//   - `FORBIDDEN`: the caller's role is too low, the record belongs to another
+//     partner, or (trusted-documents mode) the document is not registered.
+//   - `NOT_FOUND`: an id given in the input names nothing; `extensions.field`
+//     names the input.
+//   - `CONFLICT`: a write carried an `expectedVersion` that is no longer current;
+//     `extensions.currentVersion` says which is.
+//   - `QUERY_TOO_COMPLEX`: the operation is over a limit of the caller's role;
+//     `extensions.limit` (depth, cost, aliases, tokens, documentBytes),
+//     `extensions.max` and `extensions.actual`.
+//   - `RATE_LIMITED`: too many requests (HTTP 429); `extensions.max` (the burst)
+//     and `extensions.retryAfterSeconds`, also in `Retry-After`.
+//   - `DATABASE_UNAVAILABLE`: Neo4j could not answer in time; retry later.
+//   - `INTERNAL`: an unexpected failure; `extensions.requestId` identifies it
+//     in the server's logs.
+//   - `GRAPHQL_PARSE_FAILED`: the document is not valid GraphQL syntax.
+//   - `GRAPHQL_VALIDATION_FAILED`: the document does not validate against this
+//     schema (unknown field, wrong argument type, missing operation, ...).
+//   - `PERSISTED_QUERY_NOT_FOUND`: an automatic persisted query hash the server
+//     does not know yet; send the query with the hash once.
+//
+// Errors about a place in the document carry `locations`; errors of a field
+// carry `path`. Requests refused before execution have no `data` member.
 type Query struct {
 }
 
 // A circle on the map.
 type RadiusInput struct {
-	Latitude  float64 `json:"latitude"`
+	// Centre, degrees north.
+	Latitude float64 `json:"latitude"`
+	// Centre, degrees east.
 	Longitude float64 `json:"longitude"`
 	// Radius in kilometres, > 0 and at most 500.
 	RadiusKm float64 `json:"radiusKm"`
@@ -288,23 +389,33 @@ type RadiusInput struct {
 type SearchHit struct {
 	// Relevance, higher is better: the match tier of the name hit (1 exact name, 0.8 prefix, 0.6 contained, 0.42 the whole pinyin or initials, 0.4 a pinyin prefix or a synonym, 0.2 one typo, 0.05 some words only); a USCC-prefix hit scores 1 + (prefix length / 18), so it ranks first.
 	Score float64 `json:"score"`
-	Node  Node    `json:"node"`
+	// The enterprise, product or chain found.
+	Node Node `json:"node"`
 }
 
+// A page of supply relations (Relay connection).
 type SupplyRelationConnection struct {
-	Edges      []SupplyRelationEdge `json:"edges"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int                  `json:"totalCount"`
+	// The relations of this page, newest first.
+	Edges []SupplyRelationEdge `json:"edges"`
+	// Where this page lies in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// All such relations, regardless of paging.
+	TotalCount int `json:"totalCount"`
 }
 
+// One supply relation and its cursor.
 type SupplyRelationEdge struct {
-	Cursor string                     `json:"cursor"`
-	Node   *enterprise.SupplyRelation `json:"node"`
+	// Opaque cursor; pass it as `after` to read the relations after this one.
+	Cursor string `json:"cursor"`
+	// The supply relation.
+	Node *enterprise.SupplyRelation `json:"node"`
 }
 
 // Supplier and customer must exist and differ.
 type SupplyRelationInput struct {
+	// Global id of the supplying enterprise.
 	SupplierID string `json:"supplierId"`
+	// Global id of the customer enterprise.
 	CustomerID string `json:"customerId"`
 	// The product supplied; it must exist.
 	ProductID *string `json:"productId,omitempty"`
@@ -315,16 +426,20 @@ type SupplyRelationInput struct {
 // The caller as the server sees it.
 type Viewer struct {
 	// API key id, `jwt:<subject>`, or null for anonymous callers.
-	ID   *string   `json:"id,omitempty"`
-	Name *string   `json:"name,omitempty"`
+	ID *string `json:"id,omitempty"`
+	// The key's name or the token's subject; null for anonymous callers.
+	Name *string `json:"name,omitempty"`
+	// The caller's role.
 	Role auth.Role `json:"role"`
 }
 
+// What `Query.enterprises` can be sorted by.
 type EnterpriseOrderField string
 
 const (
 	// Chinese legal name.
 	EnterpriseOrderFieldName EnterpriseOrderField = "NAME"
+	// Unified Social Credit Code.
 	EnterpriseOrderFieldUscc EnterpriseOrderField = "USCC"
 	// Founding year (firms without one sort last).
 	EnterpriseOrderFieldFounded EnterpriseOrderField = "FOUNDED"
@@ -383,7 +498,9 @@ func (e EnterpriseOrderField) MarshalJSON() ([]byte, error) {
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 

@@ -22,7 +22,27 @@ const (
 	RateLimited         Code = "RATE_LIMITED"
 	DatabaseUnavailable Code = "DATABASE_UNAVAILABLE"
 	Internal            Code = "INTERNAL"
+	// Conflict: a write carried an expectedVersion that is no longer
+	// current; Extensions["currentVersion"] says which is.
+	Conflict Code = "CONFLICT"
 )
+
+// The codes of requests refused before execution by the GraphQL engine
+// itself (gqlgen's names, which clients such as Apollo know).
+const (
+	GraphQLParseFailed      Code = "GRAPHQL_PARSE_FAILED"
+	GraphQLValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
+	PersistedQueryNotFound  Code = "PERSISTED_QUERY_NOT_FOUND"
+)
+
+// Codes is every errors[].extensions.code the server can send, in the
+// order docs/errors.md and the schema's description of Query list them
+// (a test keeps the three in step).
+var Codes = []Code{
+	BadUserInput, Unauthenticated, Forbidden, NotFound, Conflict, QueryTooComplex,
+	RateLimited, DatabaseUnavailable, Internal,
+	GraphQLParseFailed, GraphQLValidationFailed, PersistedQueryNotFound,
+}
 
 // Error is a client-facing error.
 type Error struct {
@@ -47,6 +67,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // Invalid reports bad input in field.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: BadUserInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// OutOfRange reports a number (a page size, a count, a length) outside
+// min..max in field. Like every limit error it carries the limit as
+// extensions.max (and min).
+func OutOfRange(field string, min, max int, format string, args ...any) *Error {
+	e := Invalid(field, format, args...)
+	e.Extensions = map[string]any{"min": min, "max": max}
+	return e
 }
 
 // Missing reports that the object an input field refers to does not exist.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -75,6 +76,22 @@ func (s *Service) Record(ctx context.Context, entries []AuditEntry) error {
 	return nil
 }
 
+// AuditEntry returns the entry with this id (admin only); nil when none
+// exists.
+func (s *Service) AuditEntry(ctx context.Context, id string) (*AuditEntry, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	e, err := s.store.AuditEntry(ctx, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
 // AuditPage is one page of the audit log.
 type AuditPage struct {
 	Entries     []AuditEntry
@@ -87,7 +104,7 @@ func (s *Service) AuditLog(ctx context.Context, first int, after *string) (Audit
 		return AuditPage{}, err
 	}
 	if first < 1 || first > 100 {
-		return AuditPage{}, apperr.Invalid("first", "must be 1..100")
+		return AuditPage{}, apperr.OutOfRange("first", 1, 100, "must be 1..100")
 	}
 	var cur *AuditCursor
 	if after != nil {

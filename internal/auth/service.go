@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/gid"
 )
 
 // Storer is what the access layer needs from the graph store.
@@ -27,6 +28,8 @@ type Storer interface {
 	RevokeAPIKey(ctx context.Context, id string, at time.Time) (APIKey, error)
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
 	AppendAudit(ctx context.Context, entries []AuditEntry) error
+	// AuditEntry returns the entry with this id or apperr.ErrNotFound.
+	AuditEntry(ctx context.Context, id string) (AuditEntry, error)
 	// AuditLog returns up to first entries older than after (newest first)
 	// and whether more follow.
 	AuditLog(ctx context.Context, first int, after *AuditCursor) ([]AuditEntry, bool, error)
@@ -252,13 +255,35 @@ func (s *Service) ListKeys(ctx context.Context) ([]APIKey, error) {
 	return s.store.APIKeys(ctx)
 }
 
-// RevokeKey revokes a key (admin only). It applies at once on this
-// replica and within KeyCacheTTL on the others.
+// Key returns the key with this key id (admin only); nil when none exists.
+func (s *Service) Key(ctx context.Context, id string) (*APIKey, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	k, err := s.store.APIKey(ctx, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+// RevokeKey revokes a key (admin only), given its global id or its key id.
+// It applies at once on this replica and within KeyCacheTTL on the others.
 func (s *Service) RevokeKey(ctx context.Context, id string) (APIKey, error) {
 	if err := requireAdmin(ctx); err != nil {
 		return APIKey{}, err
 	}
-	id = strings.TrimPrefix(strings.TrimSpace(id), keyPrefix)
+	id = strings.TrimSpace(id)
+	if t, key, ok := gid.Decode(id); ok {
+		if t != gid.APIKey {
+			return APIKey{}, apperr.Invalid("id", "expected the id of an ApiKey, got the id of %s", gid.Article(t))
+		}
+		id = key
+	}
+	id = strings.TrimPrefix(id, keyPrefix)
 	if len(id) != keyIDLen {
 		return APIKey{}, apperr.Invalid("id", "not an API key id")
 	}

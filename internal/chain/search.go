@@ -106,11 +106,11 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 		n = *first
 	}
 	if n < 0 || n > MaxSearchHits {
-		return SearchPlan{}, apperr.Invalid("first", "must be between 0 and %d", MaxSearchHits)
+		return SearchPlan{}, apperr.OutOfRange("first", 0, MaxSearchHits, "must be between 0 and %d", MaxSearchHits)
 	}
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > 200 {
-		return SearchPlan{}, apperr.Invalid("text", "must be at most 200 characters")
+		return SearchPlan{}, apperr.OutOfRange("text", 0, 200, "must be at most 200 characters")
 	}
 	if text == "" || n == 0 {
 		return SearchPlan{}, nil

@@ -200,7 +200,7 @@ func pageSize(n *int, field string) (int, error) {
 		return defaultPageSize, nil
 	}
 	if *n < 0 || *n > maxPageSize {
-		return 0, apperr.Invalid(field, "must be between 0 and %d", maxPageSize)
+		return 0, apperr.OutOfRange(field, 0, maxPageSize, "must be between 0 and %d", maxPageSize)
 	}
 	return *n, nil
 }
@@ -376,7 +376,7 @@ func (s *Service) Upsert(ctx context.Context, in Input) (*Enterprise, error) {
 // a problem.
 func (s *Service) Import(ctx context.Context, rows []Input) (ImportResult, error) {
 	if len(rows) > MaxImportRows {
-		return ImportResult{}, apperr.Invalid("input", "at most %d rows per import, got %d", MaxImportRows, len(rows))
+		return ImportResult{}, apperr.OutOfRange("input", 0, MaxImportRows, "at most %d rows per import, got %d", MaxImportRows, len(rows))
 	}
 	return s.write(ctx, rows)
 }

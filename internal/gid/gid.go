@@ -1,7 +1,9 @@
 // Package gid encodes and decodes chainmatch's global, opaque node ids.
 //
 // An id is base64url("<Type>:<key>") where key is the node's natural key
-// (USCC, product code, chain code, segment code, park code, incentive code).
+// (USCC, product code, chain code, segment code, park code, incentive code,
+// district administrative code) or, for API keys and audit entries, the
+// random id the server gave them.
 // Natural keys are immutable, so ids are stable and refetchable, and writes
 // can MERGE on the key without generating ids inside retried transactions.
 package gid
@@ -24,9 +26,15 @@ const (
 	Segment    Type = "ChainSegment"
 	Park       Type = "Park"
 	Incentive  Type = "Incentive"
+	District   Type = "District"
+	APIKey     Type = "ApiKey"
+	AuditEntry Type = "AuditEntry"
 )
 
-var known = map[Type]bool{Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true}
+var known = map[Type]bool{
+	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
+	District: true, APIKey: true, AuditEntry: true,
+}
 
 // Encode returns the global id of the node of type t with natural key key.
 func Encode(t Type, key string) string {
@@ -55,7 +63,16 @@ func Key(id string, want Type, field string) (string, error) {
 		return "", apperr.Invalid(field, "not a valid id")
 	}
 	if t != want {
-		return "", apperr.Invalid(field, "expected an id of a %s, got one of a %s", want, t)
+		return "", apperr.Invalid(field, "expected the id of %s, got the id of %s", Article(want), Article(t))
 	}
 	return key, nil
+}
+
+// Article returns t with its indefinite article, for messages: "an
+// Enterprise", "a Product".
+func Article(t Type) string {
+	if t != "" && strings.ContainsRune("AEIOU", rune(t[0])) {
+		return "an " + string(t)
+	}
+	return "a " + string(t)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestRoundTripEveryType(t *testing.T) {
-	for _, typ := range []Type{Enterprise, Product, Chain, Segment, Park, Incentive} {
+	for _, typ := range []Type{Enterprise, Product, Chain, Segment, Park, Incentive, District, APIKey, AuditEntry} {
 		key := "91330400MA2B3C4D5E:with:colons"
 		id := Encode(typ, key)
 		gotT, gotK, ok := Decode(id)
@@ -40,6 +40,11 @@ func TestKeyChecksTheType(t *testing.T) {
 	ae, ok := apperr.As(err)
 	if !ok || ae.Code != apperr.BadUserInput || ae.Field != "input.productId" {
 		t.Fatalf("wrong type: %v", err)
+	}
+	// The article agrees with the type name.
+	_, err = Key(Encode(Product, "PV-GLASS"), Enterprise, "id")
+	if ae, ok := apperr.As(err); !ok || ae.Message != "expected the id of an Enterprise, got the id of a Product" {
+		t.Fatalf("message: %v", err)
 	}
 	_, err = Key("garbage", Enterprise, "id")
 	if ae, ok := apperr.As(err); !ok || ae.Field != "id" {

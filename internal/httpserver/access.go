@@ -83,11 +83,22 @@ func newRateLimiter(limits map[auth.Role]RateLimit) *rateLimiter {
 	return &rateLimiter{limits: limits, buckets: map[string]*bucket{}, sweep: time.Now()}
 }
 
-// wait returns 0 when the request may go ahead, or how long to wait.
-func (l *rateLimiter) wait(key string, role auth.Role, now time.Time) time.Duration {
+// quota is the state of a caller's bucket after a request, for the IETF
+// RateLimit header fields (draft-ietf-httpapi-ratelimit-headers).
+type quota struct {
+	limited   bool // false when the role has no limit
+	limit     int  // the burst: requests allowed at once
+	remaining int  // whole requests left now
+	reset     int  // seconds until the bucket is full again
+	perSecond float64
+}
+
+// wait returns 0 when the request may go ahead, or how long to wait, and
+// the bucket's state afterwards.
+func (l *rateLimiter) wait(key string, role auth.Role, now time.Time) (time.Duration, quota) {
 	rl, ok := l.limits[role]
 	if !ok || rl.PerSecond <= 0 {
-		return 0
+		return 0, quota{}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -106,11 +117,27 @@ func (l *rateLimiter) wait(key string, role auth.Role, now time.Time) time.Durat
 	}
 	b.seen = now
 	res := b.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
+	d := res.DelayFrom(now)
+	if d > 0 {
 		res.CancelAt(now)
-		return d
 	}
-	return 0
+	burst := max(rl.Burst, 1)
+	tokens := max(b.lim.TokensAt(now), 0)
+	q := quota{limited: true, limit: burst, remaining: int(math.Floor(tokens)), perSecond: rl.PerSecond,
+		reset: int(math.Ceil((float64(burst) - tokens) / rl.PerSecond))}
+	return d, q
+}
+
+// setHeaders writes the RateLimit fields of q.
+func (q quota) setHeaders(h http.Header) {
+	if !q.limited {
+		return
+	}
+	h.Set("RateLimit-Limit", strconv.Itoa(q.limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(q.remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(q.reset))
+	// The window in which the whole burst refills.
+	h.Set("RateLimit-Policy", strconv.Itoa(q.limit)+";w="+strconv.Itoa(int(math.Ceil(float64(q.limit)/q.perSecond))))
 }
 
 func (l *rateLimiter) middleware(next http.Handler) http.Handler {
@@ -120,12 +147,14 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		if p.ID == "" {
 			key = "ip:" + clientIP(r)
 		}
-		if d := l.wait(key, p.Role, time.Now()); d > 0 {
+		d, q := l.wait(key, p.Role, time.Now())
+		q.setHeaders(w.Header())
+		if d > 0 {
 			secs := int(math.Ceil(d.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			writeGraphQLError(w, r, http.StatusTooManyRequests, apperr.RateLimited,
 				"rate limit exceeded; retry after "+strconv.Itoa(secs)+"s",
-				map[string]any{"retryAfterSeconds": secs})
+				map[string]any{"retryAfterSeconds": secs, "max": max(l.limits[p.Role].Burst, 1)})
 			return
 		}
 		next.ServeHTTP(w, r)

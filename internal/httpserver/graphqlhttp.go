@@ -52,14 +52,15 @@ func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, code 
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": e}}})
 }
 
-// graphqlHTTP enforces the transport rules before gqlgen sees the request
-// and maps gqlgen's status codes to the spec's.
+// graphqlHTTP enforces the transport rules before gqlgen sees the request;
+// graph's transport does the rest (media types, status codes, no data
+// member on request errors).
 func graphqlHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet:
 			if !utf8.ValidString(r.URL.RawQuery) || !validUTF8Values(r) {
-				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request is not valid UTF-8", nil)
+				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request is not valid UTF-8", map[string]any{"field": "query"})
 				return
 			}
 		case http.MethodPost:
@@ -74,34 +75,34 @@ func graphqlHTTP(next http.Handler) http.Handler {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) {
 					writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput,
-						"request body too large", map[string]any{"limit": tooBig.Limit})
+						"request body too large", map[string]any{"field": "body", "max": tooBig.Limit})
 					return
 				}
-				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "could not read the request body", nil)
+				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "could not read the request body", map[string]any{"field": "body"})
 				return
 			}
 			if !utf8.Valid(body) {
-				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request body is not valid UTF-8", nil)
+				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput, "the request body is not valid UTF-8", map[string]any{"field": "body"})
 				return
 			}
 			trimmed := bytes.TrimLeft(body, " \t\r\n")
 			if len(trimmed) > 0 && trimmed[0] == '[' {
 				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput,
-					"batched requests are not supported; send one operation per request", nil)
+					"batched requests are not supported; send one operation per request", map[string]any{"field": "body"})
 				return
 			}
 			if !json.Valid(body) || len(trimmed) == 0 || trimmed[0] != '{' {
 				writeGraphQLError(w, r, http.StatusBadRequest, apperr.BadUserInput,
-					"the body must be a JSON object with query, variables, operationName and extensions", nil)
+					"the body must be a JSON object with query, variables, operationName and extensions", map[string]any{"field": "body"})
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			writeGraphQLError(w, r, http.StatusMethodNotAllowed, apperr.BadUserInput, "use GET for queries or POST", nil)
+			writeGraphQLError(w, r, http.StatusMethodNotAllowed, apperr.BadUserInput, "use GET for queries or POST", map[string]any{"field": "method"})
 			return
 		}
-		next.ServeHTTP(&specStatus{ResponseWriter: w, get: r.Method == http.MethodGet}, r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -118,24 +119,3 @@ func validUTF8Values(r *http.Request) bool {
 	}
 	return true
 }
-
-// specStatus rewrites gqlgen's status codes to GraphQL over HTTP: a
-// mutation over GET is 405 (not 406), and application/json answers to
-// well-formed requests are 200 (not 422).
-type specStatus struct {
-	http.ResponseWriter
-	get bool
-}
-
-func (s *specStatus) WriteHeader(code int) {
-	switch {
-	case s.get && code == http.StatusNotAcceptable:
-		s.Header().Set("Allow", "POST")
-		code = http.StatusMethodNotAllowed
-	case code == http.StatusUnprocessableEntity && !strings.HasPrefix(s.Header().Get("Content-Type"), mediaGraphQLResponse):
-		code = http.StatusOK
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *specStatus) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -80,7 +80,7 @@ func New(o Options) http.Handler {
 	// no body read; then the transport rules, then the deadline for Neo4j.
 	gql := withDeadline(o.RequestTimeout, o.GraphQL)
 	limiter := newRateLimiter(o.RateLimits)
-	mux.Handle("/graphql", authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql)))))
+	mux.Handle("/graphql", cachePolicy(authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -111,7 +111,7 @@ func New(o Options) http.Handler {
 		AllowedOrigins:   o.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-Id"},
-		ExposedHeaders:   []string{"X-Request-Id", "Retry-After"},
+		ExposedHeaders:   []string{"X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"},
 		AllowCredentials: !contains(o.CORSOrigins, "*"),
 		MaxAge:           600,
 	})
@@ -252,7 +252,7 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput, "request body too large", map[string]any{"limit": max})
+			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apperr.BadUserInput, "request body too large", map[string]any{"field": "body", "max": max})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)

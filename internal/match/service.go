@@ -437,7 +437,7 @@ func limit(v *int, def, most int, field string) (int, error) {
 		return def, nil
 	}
 	if *v < 1 || *v > most {
-		return 0, apperr.Invalid(field, "must be between 1 and %d", most)
+		return 0, apperr.OutOfRange(field, 1, most, "must be between 1 and %d", most)
 	}
 	return *v, nil
 }
@@ -458,7 +458,7 @@ func (s *Service) ChainGaps(ctx context.Context, chainID string, first *int, can
 		return nil, err
 	}
 	if candidates < 0 || candidates > MaxGapCandidates {
-		return nil, apperr.Invalid("candidates.first", "must be between 1 and %d", MaxGapCandidates)
+		return nil, apperr.OutOfRange("candidates.first", 1, MaxGapCandidates, "must be between 1 and %d", MaxGapCandidates)
 	}
 	stats, err := s.store.ChainGapStats(ctx, code)
 	if errors.Is(err, apperr.ErrNotFound) {

@@ -7,6 +7,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
+	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
 )
 
@@ -15,7 +16,8 @@ const (
 		CREATE (a:AuditEntry {id: e.id, at: e.at, actorId: e.actorId, actorRole: e.actorRole,
 			operationName: e.operationName, field: e.field, argumentIds: e.argumentIds,
 			resultIds: e.resultIds, ok: e.ok, errorCode: e.errorCode, requestId: e.requestId})`
-	qAuditLog = `MATCH (a:AuditEntry)
+	qAuditEntry = `MATCH (a:AuditEntry {id: $id}) RETURN a`
+	qAuditLog   = `MATCH (a:AuditEntry)
 		WHERE $afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId)
 		RETURN a ORDER BY a.at DESC, a.id DESC LIMIT $limit`
 )
@@ -39,6 +41,24 @@ func (s *Store) AppendAudit(ctx context.Context, entries []auth.AuditEntry) erro
 		return struct{}{}, err
 	})
 	return err
+}
+
+// AuditEntry returns the entry with this id or apperr.ErrNotFound.
+func (s *Store) AuditEntry(ctx context.Context, id string) (auth.AuditEntry, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (auth.AuditEntry, error) {
+		rec, err := single(ctx, tx, qAuditEntry, map[string]any{"id": id})
+		if err != nil {
+			return auth.AuditEntry{}, err
+		}
+		if rec == nil {
+			return auth.AuditEntry{}, apperr.ErrNotFound
+		}
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "a")
+		if err != nil {
+			return auth.AuditEntry{}, err
+		}
+		return auditEntryFrom(n), nil
+	})
 }
 
 // AuditLog returns up to first entries after the cursor, newest first.
