@@ -145,6 +145,20 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 		} else {
 			gerr.Message = "not found"
 		}
+	case apperr.Conflict:
+		// A stale expectedVersion carries extensions.currentVersion, from
+		// which the client reloads; a duplicate may name the existing object.
+		if ae, ok := apperr.As(inner); ok {
+			gerr.Message = ae.Message
+			if ae.Field != "" {
+				gerr.Extensions["field"] = ae.Field
+			}
+			for k, v := range ae.Extensions {
+				gerr.Extensions[k] = v
+			}
+		} else {
+			gerr.Message = "conflict"
+		}
 	default:
 		if ae, ok := apperr.As(inner); ok {
 			gerr.Message = ae.Message

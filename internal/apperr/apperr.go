@@ -22,6 +22,10 @@ const (
 	RateLimited         Code = "RATE_LIMITED"
 	DatabaseUnavailable Code = "DATABASE_UNAVAILABLE"
 	Internal            Code = "INTERNAL"
+	// Conflict: a write carried an expectedVersion that is no longer
+	// current, or a uniqueness rule refused it; extensions.currentVersion
+	// says which version is current, when there is one.
+	Conflict Code = "CONFLICT"
 )
 
 // Error is a client-facing error.
@@ -52,6 +56,14 @@ func Invalid(field, format string, args ...any) *Error {
 // Missing reports that the object an input field refers to does not exist.
 func Missing(field, format string, args ...any) *Error {
 	return &Error{Code: NotFound, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// StaleVersion reports that a write expected version expected of an object
+// whose current version is current; nothing was changed.
+func StaleVersion(field string, expected, current int) *Error {
+	return &Error{Code: Conflict, Field: field,
+		Message:    fmt.Sprintf("expected version %d, but the current version is %d: reload and try again", expected, current),
+		Extensions: map[string]any{"currentVersion": current}}
 }
 
 // Sentinel errors the store returns and services translate or pass on.

@@ -1,7 +1,8 @@
 // Package gid encodes and decodes chainmatch's global, opaque node ids.
 //
 // An id is base64url("<Type>:<key>") where key is the node's natural key
-// (USCC, product code, chain code, segment code, park code, incentive code).
+// (USCC, product code, chain code, segment code, park code, incentive code),
+// or, for leads and their activities, an id generated once on creation.
 // Natural keys are immutable, so ids are stable and refetchable, and writes
 // can MERGE on the key without generating ids inside retried transactions.
 package gid
@@ -24,9 +25,12 @@ const (
 	Segment    Type = "ChainSegment"
 	Park       Type = "Park"
 	Incentive  Type = "Incentive"
+	// Lead and LeadActivity are keyed by generated ids, not natural keys.
+	Lead         Type = "Lead"
+	LeadActivity Type = "LeadActivity"
 )
 
-var known = map[Type]bool{Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true}
+var known = map[Type]bool{Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true, Lead: true, LeadActivity: true}
 
 // Encode returns the global id of the node of type t with natural key key.
 func Encode(t Type, key string) string {
