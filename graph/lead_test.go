@@ -442,3 +442,295 @@ func TestConcurrentMovesOneWins(t *testing.T) {
 		t.Fatalf("history %+v %v", h, err)
 	}
 }
+
+// Settling a lead makes its firm local at once, and everything the what-if
+// predicted is then what chainGaps, incentivesFor, cultivationProgress and
+// supplierMatches answer.
+func TestSettleLeadClosesTheGapAsTheWhatIfSaid(t *testing.T) {
+	e := leadEnv(t)
+	a := localFirm(t, 1, "嘉兴组件", "330411", []string{"PV-MODULE"}, []string{"PV-GLASS", "PV-CELL"})
+	a.Designations = []enterprise.DesignationGrant{{Designation: enterprise.NationalLittleGiant, Year: 2020}}
+	A := e.firm(a)
+	B := e.firm(localFirm(t, 2, "南湖组件", "330402", nil, []string{"PV-GLASS"}))
+	e.firm(localFirm(t, 3, "秀洲玻璃", "330411", []string{"PV-GLASS"}, nil))
+	D := e.firm(localFirm(t, 4, "嘉兴电池", "330411", []string{"PV-CELL"}, nil))
+	x := outsideFirm(t, 5, "苏州光伏玻璃", []string{"PV-GLASS"}, []string{"PV-CELL"})
+	x.Designations = []enterprise.DesignationGrant{{Designation: enterprise.NationalLittleGiant, Year: 2021}, {Designation: enterprise.ProvincialSRDI, Year: 2019}}
+	X := e.firm(x)
+	xid := gid.Encode(gid.Enterprise, X)
+	// X already supplies B: B gains no new supplier.
+	if _, err := e.res.Enterprises.AddSupply(e.admin, enterprise.SupplyInput{SupplierID: xid, CustomerID: gid.Encode(gid.Enterprise, B)}); err != nil {
+		t.Fatal(err)
+	}
+
+	type gap struct {
+		Product     struct{ Code string }
+		Severity    float64
+		LocalSupply int
+	}
+	type incentive struct {
+		Incentive struct{ ID string }
+		Eligible  bool
+		Reason    string
+	}
+	var live struct {
+		ChainGaps           []gap
+		IncentivesFor       []incentive
+		CultivationProgress struct{ NationalLittleGiants, ProvincialSRDI int }
+		Enterprise          struct {
+			IsLocal  bool
+			District *struct{ Code string }
+			Park     *struct{ Code string }
+			Location *struct{ Latitude, Longitude float64 }
+		}
+		SupplierMatches []struct{ Candidate struct{ USCC string } }
+	}
+	const liveQ = `query($chain: ID!, $x: ID!, $a: ID!, $glass: ID!) {
+	  chainGaps(chainId: $chain) { product { code } severity localSupply }
+	  incentivesFor(enterpriseId: $x) { incentive { id } eligible reason }
+	  cultivationProgress { nationalLittleGiants provincialSRDI }
+	  enterprise(id: $x) { isLocal district { code } park { code } location { latitude longitude } }
+	  supplierMatches(input: {enterpriseId: $a, productIds: [$glass]}) { candidate { uscc } } }`
+	liveVars := map[string]any{"chain": gid.Encode(gid.Chain, "PV"), "x": xid, "a": gid.Encode(gid.Enterprise, A), "glass": productID("PV-GLASS")}
+	glass := func() gap {
+		for _, g := range live.ChainGaps {
+			if g.Product.Code == "PV-GLASS" {
+				return g
+			}
+		}
+		t.Fatalf("no PV-GLASS gap in %+v", live.ChainGaps)
+		return gap{}
+	}
+	e.ok(auth.Staff, liveQ, liveVars, &live)
+	before := glass()
+	if before.Severity != 2.0/3 || before.LocalSupply != 1 || live.Enterprise.IsLocal || live.CultivationProgress.NationalLittleGiants != 1 {
+		t.Fatalf("before: %+v %+v", before, live)
+	}
+	for _, m := range live.SupplierMatches {
+		if m.Candidate.USCC == X {
+			t.Fatal("X is a local supplier before it settles")
+		}
+	}
+
+	// The what-if writes nothing.
+	nodes, rels := e.counts()
+	var wi struct {
+		SettlementImpact struct {
+			Enterprise struct{ USCC string }
+			Park       struct{ Code string }
+			Gaps       []struct {
+				Product                             struct{ Code string }
+				SeverityBefore, SeverityAfter       float64
+				LocalSupplyBefore, LocalSupplyAfter int
+			}
+			NewSupplierFor, NewCustomerFor []struct{ USCC string }
+			Incentives                     []incentive
+			NationalLittleGiantsAfter      int
+			ProvincialSRDIAfter            int
+		}
+	}
+	e.ok(auth.Staff, `query($x: ID!, $p: ID!) { settlementImpact(enterpriseId: $x, parkId: $p) {
+	  enterprise { uscc } park { code }
+	  gaps { product { code } severityBefore severityAfter localSupplyBefore localSupplyAfter }
+	  newSupplierFor { uscc } newCustomerFor { uscc }
+	  incentives { incentive { id } eligible reason }
+	  nationalLittleGiantsAfter provincialSRDIAfter } }`, map[string]any{"x": xid, "p": gid.Encode(gid.Park, "XZ-PV")}, &wi)
+	im := wi.SettlementImpact
+	if n, r := e.counts(); n != nodes || r != rels {
+		t.Fatalf("the what-if wrote: %d/%d nodes, %d/%d rels", n, nodes, r, rels)
+	}
+	if im.Enterprise.USCC != X || im.Park.Code != "XZ-PV" || len(im.Gaps) != 1 || im.Gaps[0].Product.Code != "PV-GLASS" ||
+		im.Gaps[0].SeverityBefore != before.Severity || im.Gaps[0].SeverityAfter != 0.5 ||
+		im.Gaps[0].LocalSupplyBefore != 1 || im.Gaps[0].LocalSupplyAfter != 2 ||
+		len(im.NewSupplierFor) != 1 || im.NewSupplierFor[0].USCC != A || len(im.NewCustomerFor) != 1 || im.NewCustomerFor[0].USCC != D ||
+		im.NationalLittleGiantsAfter != 2 || im.ProvincialSRDIAfter != 1 {
+		t.Fatalf("what-if %+v", im)
+	}
+	eligible := 0
+	for _, in := range im.Incentives {
+		if in.Eligible {
+			eligible++
+		}
+	}
+	if eligible != 1 {
+		t.Errorf("what-if incentives %+v", im.Incentives)
+	}
+
+	// The lead goes to SIGNED, then settles.
+	l, errs := e.createLead(auth.Staff, map[string]any{"enterpriseId": xid, "productIds": []string{productID("PV-GLASS")}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	const settle = `mutation($id: ID!, $v: Int!, $p: ID!) { settleLead(id: $id, expectedVersion: $v, parkId: $p) { ` + leadFields + ` } }`
+	park := gid.Encode(gid.Park, "XZ-PV")
+	wantCode(t, e.do(auth.Staff, settle, map[string]any{"id": l.ID, "v": 1, "p": park}, nil), "BAD_USER_INPUT", "id")
+	if _, errs := e.moveLead(l.ID, "SIGNED", 1); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	nodes, rels = e.counts()
+	wantCode(t, e.do(auth.Staff, settle, map[string]any{"id": l.ID, "v": 1, "p": park}, nil), "CONFLICT", "expectedVersion")
+	wantCode(t, e.do(auth.Staff, settle, map[string]any{"id": l.ID, "v": 2, "p": gid.Encode(gid.Park, "NOPE")}, nil), "NOT_FOUND", "parkId")
+	wantCode(t, e.do(auth.Partner, settle, map[string]any{"id": l.ID, "v": 2, "p": park}, nil), "FORBIDDEN", "")
+	if n, r := e.counts(); n != nodes || r != rels {
+		t.Fatalf("refused settlements wrote")
+	}
+	var s struct{ SettleLead leadResp }
+	e.ok(auth.Staff, settle, map[string]any{"id": l.ID, "v": 2, "p": park}, &s)
+	if s.SettleLead.Stage != "SETTLED" || s.SettleLead.Version != 3 || s.SettleLead.TargetPark.Code != "XZ-PV" ||
+		len(s.SettleLead.StageHistory) != 3 || *s.SettleLead.StageHistory[2].From != "SIGNED" {
+		t.Fatalf("settled %+v", s.SettleLead)
+	}
+
+	// Now the live operations answer what the what-if said.
+	e.ok(auth.Staff, liveQ, liveVars, &live)
+	after := glass()
+	if after.Severity != im.Gaps[0].SeverityAfter || after.LocalSupply != im.Gaps[0].LocalSupplyAfter || after.Severity >= before.Severity {
+		t.Errorf("gap after settling %+v, what-if %+v", after, im.Gaps[0])
+	}
+	if fmt.Sprint(live.IncentivesFor) != fmt.Sprint(im.Incentives) {
+		t.Errorf("incentives after settling %+v, what-if %+v", live.IncentivesFor, im.Incentives)
+	}
+	if live.CultivationProgress.NationalLittleGiants != im.NationalLittleGiantsAfter || live.CultivationProgress.ProvincialSRDI != im.ProvincialSRDIAfter {
+		t.Errorf("cultivation after %+v, what-if %d/%d", live.CultivationProgress, im.NationalLittleGiantsAfter, im.ProvincialSRDIAfter)
+	}
+	if en := live.Enterprise; !en.IsLocal || en.District.Code != "330411" || en.Park.Code != "XZ-PV" ||
+		en.Location == nil || en.Location.Latitude != 30.77 || en.Location.Longitude != 120.70 {
+		t.Errorf("enterprise after settling %+v", en)
+	}
+	found := false
+	for _, m := range live.SupplierMatches {
+		found = found || m.Candidate.USCC == X
+	}
+	if !found {
+		t.Errorf("X is not a local supplier for A (newSupplierFor) after settling: %+v", live.SupplierMatches)
+	}
+	// A settled lead is closed: the firm may get a new lead, this one moves no more.
+	wantCode(t, e.do(auth.Staff, settle, map[string]any{"id": l.ID, "v": 3, "p": park}, nil), "BAD_USER_INPUT", "id")
+	_, errs = e.moveLead(l.ID, "LOST", 3)
+	wantCode(t, errs, "BAD_USER_INPUT", "stage")
+}
+
+// The pipeline of four leads with a known history (the figures worked out
+// by hand in the comments).
+func TestPipelineFigures(t *testing.T) {
+	e := leadEnv(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := t0
+	svc := e.res.Leads.WithClock(func() time.Time { return now })
+	e.res.Leads = svc
+	staff := auth.WithPrincipal(context.Background(), auth.Principal{ID: "k", Name: "李雷", Role: auth.Staff})
+	at := func(days int) { now = t0.Add(time.Duration(days) * 24 * time.Hour) }
+	newLead := func(serial uint64, chainCode, park string) (string, int) {
+		x := e.firm(outsideFirm(t, serial, fmt.Sprintf("外地 %d", serial), []string{"PV-GLASS"}, nil))
+		in := lead.CreateInput{EnterpriseID: gid.Encode(gid.Enterprise, x)}
+		if chainCode != "" {
+			in.ChainID = ptr(gid.Encode(gid.Chain, chainCode))
+		}
+		if park != "" {
+			in.TargetParkID = ptr(gid.Encode(gid.Park, park))
+		}
+		at(0)
+		l, err := svc.Create(staff, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return gid.Encode(gid.Lead, l.ID), 1
+	}
+	move := func(id string, v *int, day int, to lead.Stage) {
+		t.Helper()
+		at(day)
+		if _, err := svc.Move(staff, id, to, *v, nil); err != nil {
+			t.Fatal(err)
+		}
+		*v++
+	}
+	// L1 PV, Xiuzhou: IDENTIFIED 2 days, CONTACTED 4, VISITED 4, SIGNED 1, SETTLED.
+	l1, v1 := newLead(1, "PV", "XZ-PV")
+	move(l1, &v1, 2, lead.Contacted)
+	move(l1, &v1, 6, lead.Visited)
+	move(l1, &v1, 10, lead.Signed)
+	at(11)
+	if _, err := svc.Settle(staff, l1, v1, gid.Encode(gid.Park, "XZ-PV")); err != nil {
+		t.Fatal(err)
+	}
+	// L2 PV, Nanhu: IDENTIFIED 4 days, CONTACTED 1, LOST.
+	l2, v2 := newLead(2, "PV", "JX-ETDZ")
+	move(l2, &v2, 4, lead.Contacted)
+	move(l2, &v2, 5, lead.Lost)
+	// L3 FIBRE, Xiuzhou: still IDENTIFIED.
+	newLead(3, "FIBRE", "XZ-PV")
+	// L4 no chain, no park: IDENTIFIED 1 day, LOST 2 days, IDENTIFIED again.
+	l4, v4 := newLead(4, "", "")
+	move(l4, &v4, 1, lead.Lost)
+	move(l4, &v4, 3, lead.Identified)
+
+	type counts []struct {
+		Stage string
+		Count int
+	}
+	var r struct {
+		Pipeline struct {
+			ByStage counts
+			ByChain []struct {
+				Chain   struct{ Code string }
+				ByStage counts
+			}
+			MedianDaysInStage []struct {
+				Stage string
+				Days  *float64
+			}
+			ConversionRate float64
+		}
+	}
+	const q = `query($c: ID, $d: String) { pipeline(chainId: $c, districtCode: $d) {
+	  byStage { stage count } byChain { chain { code } byStage { stage count } }
+	  medianDaysInStage { stage days } conversionRate } }`
+	str := func(c counts) string {
+		s := ""
+		for _, x := range c {
+			s += fmt.Sprintf("%s:%d ", x.Stage, x.Count)
+		}
+		return s
+	}
+	e.ok(auth.Staff, q, nil, &r)
+	p := r.Pipeline
+	if got := str(p.ByStage); got != "IDENTIFIED:2 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:1 LOST:1 " {
+		t.Errorf("byStage %s", got)
+	}
+	if len(p.ByChain) != 2 || p.ByChain[0].Chain.Code != "FIBRE" || str(p.ByChain[0].ByStage) != "IDENTIFIED:1 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:0 LOST:0 " ||
+		p.ByChain[1].Chain.Code != "PV" || str(p.ByChain[1].ByStage) != "IDENTIFIED:0 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:1 LOST:1 " {
+		t.Errorf("byChain %+v", p.ByChain)
+	}
+	// IDENTIFIED: 2, 4, 1 -> 2; CONTACTED: 4, 1 -> 2.5; VISITED 4; NEGOTIATING none;
+	// SIGNED 1; SETTLED none; LOST 2 (L2 is still LOST).
+	days := ""
+	for _, d := range p.MedianDaysInStage {
+		if d.Days == nil {
+			days += d.Stage + ":- "
+		} else {
+			days += fmt.Sprintf("%s:%g ", d.Stage, *d.Days)
+		}
+	}
+	if days != "IDENTIFIED:2 CONTACTED:2.5 VISITED:4 NEGOTIATING:- SIGNED:1 SETTLED:- LOST:2 " {
+		t.Errorf("median days %s", days)
+	}
+	// One SETTLED of three that left IDENTIFIED (L1, L2, L4).
+	if p.ConversionRate != 1.0/3 {
+		t.Errorf("conversion %v", p.ConversionRate)
+	}
+	// PV only: L1 and L2, both left IDENTIFIED, one settled.
+	e.ok(auth.Staff, q, map[string]any{"c": gid.Encode(gid.Chain, "PV")}, &r)
+	if str(r.Pipeline.ByStage) != "IDENTIFIED:0 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:1 LOST:1 " || r.Pipeline.ConversionRate != 0.5 {
+		t.Errorf("PV %+v", r.Pipeline)
+	}
+	// Xiuzhou (target park's district): L1 and L3; one left IDENTIFIED and settled.
+	e.ok(auth.Staff, q, map[string]any{"d": "330411"}, &r)
+	if str(r.Pipeline.ByStage) != "IDENTIFIED:1 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:1 LOST:0 " || r.Pipeline.ConversionRate != 1 {
+		t.Errorf("Xiuzhou %+v", r.Pipeline)
+	}
+	// Both filters, nothing matches: every stage still listed, rate 0.
+	e.ok(auth.Staff, q, map[string]any{"c": gid.Encode(gid.Chain, "FIBRE"), "d": "330402"}, &r)
+	if str(r.Pipeline.ByStage) != "IDENTIFIED:0 CONTACTED:0 VISITED:0 NEGOTIATING:0 SIGNED:0 SETTLED:0 LOST:0 " || r.Pipeline.ConversionRate != 0 || len(r.Pipeline.ByChain) != 0 {
+		t.Errorf("empty %+v", r.Pipeline)
+	}
+}
