@@ -18,13 +18,14 @@ import (
 
 // demoCmd loads the deterministic Jiaxing demo graph:
 //
-//	chainmatch demo [--scale N] [--reset] [--if-empty] [--batch N]
+//	chainmatch demo [--scale N] [--reset] [--if-empty] [--batch N] [--no-leads]
 func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	scale := fs.Int("scale", 0, "number of enterprises (0: the standard ~2,000-firm Jiaxing demo)")
 	reset := fs.Bool("reset", false, "delete all data (keeping the schema) before loading")
 	ifEmpty := fs.Bool("if-empty", false, "load only when the graph holds no enterprise (what make run does)")
 	batch := fs.Int("batch", 0, "rows per bulk statement (0: the store's default)")
+	noLeads := fs.Bool("no-leads", false, "skip the demo lead pipeline (built only for the standard demo, not with --scale)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -59,10 +60,20 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err != nil {
 		return err
 	}
+	leads := 0
+	if *scale == 0 && !*noLeads {
+		// The pipeline is built from the loaded graph's gaps, through the
+		// services, so that its leads obey the stage rules.
+		r := newResolver(cfg, st, log)
+		if leads, err = demo.LoadLeads(ctx, demo.LeadServices{Catalog: r.Catalog, Matches: r.Matches, Leads: r.Leads}); err != nil {
+			return err
+		}
+	}
 	counts, err := st.CountGraph(ctx)
 	if err != nil {
 		return err
 	}
+	fmt.Printf("demo: %d leads in the investment-promotion pipeline\n", leads)
 	fmt.Printf("demo: loaded %d node rows and %d relationship rows in %s (%.0f relationships/s, %d statements)\n",
 		stats.NodeRows, stats.RelationshipRows, time.Since(start).Round(time.Millisecond),
 		stats.RelationshipsPerSecond(), stats.Statements)

@@ -73,17 +73,27 @@ type Service struct {
 	store     Storer
 	analytics Analytics
 	now       func() time.Time
+	newID     func() string
 }
 
 // NewService returns the lead service.
 func NewService(store Storer, analytics Analytics) *Service {
-	return &Service{store: store, analytics: analytics, now: time.Now}
+	return &Service{store: store, analytics: analytics, now: time.Now, newID: randomID}
 }
 
-// WithClock returns a copy of s that reads the time from now (tests).
+// WithClock returns a copy of s that reads the time from now (tests, the
+// demo pipeline).
 func (s *Service) WithClock(now func() time.Time) *Service {
 	c := *s
 	c.now = now
+	return &c
+}
+
+// WithIDs returns a copy of s that takes the ids of new leads, stage
+// changes and activities from next (the deterministic demo pipeline).
+func (s *Service) WithIDs(next func() string) *Service {
+	c := *s
+	c.newID = next
 	return &c
 }
 
@@ -101,7 +111,7 @@ func actor(ctx context.Context) string {
 	return p.ID
 }
 
-func newID() string {
+func randomID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -270,12 +280,12 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Lead, error) {
 	}
 	now := s.now().UTC()
 	l := Lead{
-		ID: newID(), EnterpriseUSCC: uscc, Stage: Identified, Owner: owner,
+		ID: s.newID(), EnterpriseUSCC: uscc, Stage: Identified, Owner: owner,
 		ParkCode: park, ProductCodes: products, ChainCode: chainCode,
 		ExpectedInvestmentYuan: in.ExpectedInvestmentYuan, NextActionAt: utcPtr(in.NextActionAt),
 		Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
-	first := StageChange{ID: newID(), To: Identified, At: now, By: actor(ctx), Version: 1}
+	first := StageChange{ID: s.newID(), To: Identified, At: now, By: actor(ctx), Version: 1}
 	got, err := s.store.CreateLead(ctx, l, first)
 	if ol, ok := isOpenLead(err); ok {
 		return Lead{}, openLeadConflict(ol, "input.enterpriseId")
@@ -448,7 +458,7 @@ func (s *Service) Move(ctx context.Context, id string, to Stage, expectedVersion
 	if err != nil {
 		return Lead{}, err
 	}
-	now, by, changeID := s.now().UTC(), actor(ctx), newID()
+	now, by, changeID := s.now().UTC(), actor(ctx), s.newID()
 	got, err := s.store.ChangeLead(ctx, key, func(cur Lead) (Change, error) {
 		if err := checkVersion(cur, expectedVersion); err != nil {
 			return Change{}, err
@@ -494,7 +504,7 @@ func (s *Service) Settle(ctx context.Context, id string, expectedVersion int, pa
 	if err != nil {
 		return Lead{}, err
 	}
-	now, by, changeID := s.now().UTC(), actor(ctx), newID()
+	now, by, changeID := s.now().UTC(), actor(ctx), s.newID()
 	got, err := s.store.ChangeLead(ctx, key, func(cur Lead) (Change, error) {
 		if err := checkVersion(cur, expectedVersion); err != nil {
 			return Change{}, err
@@ -541,7 +551,7 @@ func (s *Service) LogActivity(ctx context.Context, leadID string, in ActivityInp
 	if in.At != nil {
 		at = in.At.UTC()
 	}
-	a := Activity{ID: newID(), LeadID: key, Kind: in.Kind, At: at, Note: note, Author: actor(ctx)}
+	a := Activity{ID: s.newID(), LeadID: key, Kind: in.Kind, At: at, Note: note, Author: actor(ctx)}
 	_, err = s.store.ChangeLead(ctx, key, func(cur Lead) (Change, error) {
 		return Change{After: touched(cur, now), Activity: &a}, nil
 	})
