@@ -68,7 +68,7 @@ func (r *leadResolver) Activities(ctx context.Context, obj *lead.Lead, first *in
 
 // StageHistory is the resolver for the stageHistory field.
 func (r *leadResolver) StageHistory(ctx context.Context, obj *lead.Lead) ([]lead.StageChange, error) {
-	return r.Leads.History(ctx, obj.ID)
+	return obj.History, nil
 }
 
 // ID is the resolver for the id field.

@@ -734,3 +734,41 @@ func TestPipelineFigures(t *testing.T) {
 		t.Errorf("empty %+v", r.Pipeline)
 	}
 }
+
+// A page of leads with their firms, parks, chains, products and stage
+// histories costs the same number of statements for 2 leads as for 8.
+func TestLeadsPageCostsConstantRoundTrips(t *testing.T) {
+	e := leadEnv(t)
+	const q = `{ leads(first: 20) { totalCount edges { node { id stage owner version
+	  enterprise { name } targetPark { name } chain { name } products { name } stageHistory { from to by } } } } }`
+	trips := func(n int) int64 {
+		t.Helper()
+		var r struct{ Leads struct{ TotalCount int } }
+		e.ok(auth.Staff, q, nil, &r)
+		if r.Leads.TotalCount != n {
+			t.Fatalf("%d leads, want %d", r.Leads.TotalCount, n)
+		}
+		return e.trips.Load()
+	}
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			x := e.firm(outsideFirm(t, uint64(100+i), fmt.Sprintf("外地 %d", i), []string{"PV-GLASS"}, nil))
+			l, errs := e.createLead(auth.Staff, map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, x),
+				"targetParkId": gid.Encode(gid.Park, "XZ-PV"), "chainId": gid.Encode(gid.Chain, "PV"),
+				"productIds": []string{productID("PV-GLASS"), productID("PV-MODULE")}})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			if _, errs := e.moveLead(l.ID, "CONTACTED", 1); len(errs) > 0 {
+				t.Fatal(errs)
+			}
+		}
+	}
+	add(0, 2)
+	few := trips(2)
+	add(2, 8)
+	if many := trips(8); many != few {
+		t.Errorf("2 leads: %d statements, 8 leads: %d", few, many)
+	}
+	t.Logf("a page of leads with nested fields: %d statements", few)
+}

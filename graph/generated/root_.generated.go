@@ -2985,7 +2985,7 @@ type Lead implements Node {
   stale one fails with CONFLICT and ` + "`" + `extensions.currentVersion` + "`" + `.
   """
   version: Int!
-  "Activities, newest first; ` + "`" + `first` + "`" + ` 1..100 (default 20)."
+  "Activities, newest first; ` + "`" + `first` + "`" + ` 1..100 (default 20). One statement per lead: select it on one lead rather than on a whole page."
   activities(first: Int, after: String): LeadActivityConnection!
   "Every stage the lead entered, oldest first; the first has no ` + "`" + `from` + "`" + `."
   stageHistory: [LeadStageChange!]!
@@ -3352,8 +3352,9 @@ chainmatch: a GraphQL API over the Jiaxing industrial-chain graph.
 Every object with an ` + "`" + `id` + "`" + ` implements ` + "`" + `Node` + "`" + `; ids are opaque and global, and
 ` + "`" + `Query.node(id:)` + "`" + ` refetches any of them. Lists that can grow are Relay cursor
 connections. Errors carry ` + "`" + `extensions.code` + "`" + ` (BAD_USER_INPUT, UNAUTHENTICATED,
-FORBIDDEN, NOT_FOUND, QUERY_TOO_COMPLEX, RATE_LIMITED, DATABASE_UNAVAILABLE,
-INTERNAL); bad input also carries ` + "`" + `extensions.field` + "`" + `.
+FORBIDDEN, NOT_FOUND, CONFLICT, QUERY_TOO_COMPLEX, RATE_LIMITED,
+DATABASE_UNAVAILABLE, INTERNAL); bad input also carries ` + "`" + `extensions.field` + "`" + `, a
+CONFLICT over a stale ` + "`" + `expectedVersion` + "`" + ` ` + "`" + `extensions.currentVersion` + "`" + `.
 """
 schema {
   query: Query

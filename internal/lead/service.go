@@ -42,7 +42,8 @@ type Storer interface {
 	// writes that, all in one transaction; an error from decide changes
 	// nothing and is returned as it is. decide may run more than once.
 	ChangeLead(ctx context.Context, id string, decide func(current Lead) (Change, error)) (Lead, error)
-	// Lead returns one lead.
+	// Lead returns one lead. Every lead the store returns carries its
+	// History.
 	Lead(ctx context.Context, id string) (Lead, error)
 	// Leads returns a page of the leads f selects, newest first.
 	Leads(ctx context.Context, f Filter, first int, after *Cursor) (Page, error)
@@ -50,8 +51,6 @@ type Storer interface {
 	LeadActivity(ctx context.Context, id string) (Activity, error)
 	// LeadActivities returns a page of a lead's activities, newest first.
 	LeadActivities(ctx context.Context, leadID string, first int, after *Cursor) (ActivityPage, error)
-	// LeadHistory returns a lead's stage changes, oldest first.
-	LeadHistory(ctx context.Context, leadID string) ([]StageChange, error)
 	// PipelineLeads returns the leads of a chain and of a district (of
 	// their target park), nil meaning any, with their histories.
 	PipelineLeads(ctx context.Context, chainCode, districtCode *string) ([]PipelineLead, error)
@@ -684,7 +683,11 @@ func (s *Service) History(ctx context.Context, leadKey string) ([]StageChange, e
 	if err := authorize(ctx); err != nil {
 		return nil, err
 	}
-	return s.store.LeadHistory(ctx, leadKey)
+	l, err := s.store.Lead(ctx, leadKey)
+	if err != nil {
+		return nil, err
+	}
+	return l.History, nil
 }
 
 // Pipeline summarises the leads of a chain and a district (of the target

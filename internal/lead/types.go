@@ -88,6 +88,10 @@ type Lead struct {
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// History is the lead's stage changes, oldest first, read with the
+	// lead (a handful per lead), so that a page of leads with their
+	// histories costs no extra round trip per lead.
+	History []StageChange
 }
 
 // Activity is a contact with the firm: a call, visit, meeting, email or note.

@@ -30,7 +30,9 @@ const leadProjection = `l.id AS id, l.uscc AS uscc, l.stage AS stage, l.owner AS
   l.createdAt AS createdAt, l.updatedAt AS updatedAt,
   [(l)-[:TARGETS]->(p:Park) | p.code][0] AS park,
   [(l)-[:IN_CHAIN]->(c:IndustrialChain) | c.code][0] AS chain,
-  COLLECT { MATCH (l)-[b:BRINGS]->(p:Product) WITH b, p ORDER BY b.pos RETURN p.code } AS products`
+  COLLECT { MATCH (l)-[b:BRINGS]->(p:Product) WITH b, p ORDER BY b.pos RETURN p.code } AS products,
+  COLLECT { MATCH (l)-[:HAD]->(s:LeadStageChange) WITH s ORDER BY s.version
+            RETURN s {.id, .from, .to, .at, .by, .note, .version} } AS history`
 
 func leadFromRecord(rec *neo4j.Record) (lead.Lead, error) {
 	var l lead.Lead
@@ -76,7 +78,36 @@ func leadFromRecord(rec *neo4j.Record) (lead.Lead, error) {
 	if l.ProductCodes, err = recordStrings(rec, "products"); err != nil {
 		return l, err
 	}
+	hist, _, err := neo4j.GetRecordValue[[]any](rec, "history")
+	if err != nil {
+		return l, err
+	}
+	l.History = make([]lead.StageChange, 0, len(hist))
+	for _, h := range hist {
+		m, _ := h.(map[string]any)
+		l.History = append(l.History, stageChangeFromMap(m))
+	}
 	return l, nil
+}
+
+func stageChangeFromMap(m map[string]any) lead.StageChange {
+	var c lead.StageChange
+	c.ID, _ = m["id"].(string)
+	if f, ok := m["from"].(string); ok {
+		st := lead.Stage(f)
+		c.From = &st
+	}
+	to, _ := m["to"].(string)
+	c.To = lead.Stage(to)
+	at, _ := m["at"].(time.Time)
+	c.At = at.UTC()
+	c.By, _ = m["by"].(string)
+	if n, ok := m["note"].(string); ok {
+		c.Note = &n
+	}
+	v, _ := m["version"].(int64)
+	c.Version = int(v)
+	return c
 }
 
 func recordTime(rec *neo4j.Record, key string) (time.Time, error) {
@@ -403,9 +434,6 @@ const (
 WHERE $afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId)
 WITH l, a ORDER BY a.at DESC, a.id DESC LIMIT $limit
 RETURN ` + activityProjection
-	qLeadHistory = `MATCH (:Lead {id: $id})-[:HAD]->(s:LeadStageChange)
-RETURN s.id AS id, s.from AS from, s.to AS to, s.at AS at, s.by AS by, s.note AS note, s.version AS version
-ORDER BY s.version`
 )
 
 func activityFromRecord(rec *neo4j.Record) (lead.Activity, error) {
@@ -466,55 +494,11 @@ func (s *Store) LeadActivities(ctx context.Context, leadID string, first int, af
 	})
 }
 
-func stageChangeFromRecord(rec *neo4j.Record) (lead.StageChange, error) {
-	var c lead.StageChange
-	var err error
-	if c.ID, _, err = neo4j.GetRecordValue[string](rec, "id"); err != nil {
-		return c, err
-	}
-	if f := optRecordString(rec, "from"); f != nil {
-		st := lead.Stage(*f)
-		c.From = &st
-	}
-	to, _, err := neo4j.GetRecordValue[string](rec, "to")
-	if err != nil {
-		return c, err
-	}
-	c.To = lead.Stage(to)
-	if c.At, err = recordTime(rec, "at"); err != nil {
-		return c, err
-	}
-	c.By = *optOr(optRecordString(rec, "by"), "")
-	c.Note = optRecordString(rec, "note")
-	v, _, err := neo4j.GetRecordValue[int64](rec, "version")
-	c.Version = int(v)
-	return c, err
-}
-
 func optOr(p *string, def string) *string {
 	if p == nil {
 		return &def
 	}
 	return p
-}
-
-// LeadHistory implements lead.Storer.
-func (s *Store) LeadHistory(ctx context.Context, leadID string) ([]lead.StageChange, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]lead.StageChange, error) {
-		recs, err := run(ctx, tx, qLeadHistory, map[string]any{"id": leadID})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]lead.StageChange, 0, len(recs))
-		for _, rec := range recs {
-			c, err := stageChangeFromRecord(rec)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		return out, nil
-	})
 }
 
 const qPipelineLeads = `MATCH (l:Lead)
@@ -545,16 +529,7 @@ func (s *Store) PipelineLeads(ctx context.Context, chainCode, districtCode *stri
 			}
 			for _, h := range hist {
 				m, _ := h.(map[string]any)
-				var c lead.StageChange
-				if f, ok := m["from"].(string); ok {
-					st := lead.Stage(f)
-					c.From = &st
-				}
-				to, _ := m["to"].(string)
-				c.To = lead.Stage(to)
-				at, _ := m["at"].(time.Time)
-				c.At = at.UTC()
-				pl.History = append(pl.History, c)
+				pl.History = append(pl.History, stageChangeFromMap(m))
 			}
 			out = append(out, pl)
 		}
