@@ -164,6 +164,10 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 			gerr.Message = ae.Message
 			if ae.Field != "" {
 				gerr.Extensions["field"] = ae.Field
+			} else if f := inputField(gerr.Path); ae.Code == apperr.BadUserInput && f != "" {
+				// A scalar that failed to parse (DateTime) knows no field
+				// name; its path does: [mutation field, argument, ...].
+				gerr.Extensions["field"] = f
 			}
 			for k, v := range ae.Extensions {
 				gerr.Extensions[k] = v
@@ -171,6 +175,18 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 		}
 	}
 	return gerr
+}
+
+// inputField names the input of an argument-parsing error from its path,
+// e.g. [createLead input nextActionAt] -> "input.nextActionAt".
+func inputField(p ast.Path) string {
+	var names []string
+	for i, el := range p {
+		if n, ok := el.(ast.PathName); ok && i > 0 {
+			names = append(names, string(n))
+		}
+	}
+	return strings.Join(names, ".")
 }
 
 type requestIDKey struct{}

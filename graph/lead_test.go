@@ -772,3 +772,17 @@ func TestLeadsPageCostsConstantRoundTrips(t *testing.T) {
 	}
 	t.Logf("a page of leads with nested fields: %d statements", few)
 }
+
+// A DateTime that is not RFC 3339 is BAD_USER_INPUT on its input field.
+func TestBadDateTimeIsBadUserInput(t *testing.T) {
+	e := leadEnv(t)
+	x := e.firm(outsideFirm(t, 1, "苏州玻璃", []string{"PV-GLASS"}, nil))
+	for _, v := range []any{"tomorrow", "2026-12-01 08:30", 20261201} {
+		_, errs := e.createLead(auth.Staff, map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, x), "nextActionAt": v})
+		wantCode(t, errs, "BAD_USER_INPUT", "input.nextActionAt")
+	}
+	var r struct{ Leads struct{ TotalCount int } }
+	if e.ok(auth.Staff, `{ leads { totalCount } }`, nil, &r); r.Leads.TotalCount != 0 {
+		t.Errorf("a refused lead was written")
+	}
+}
