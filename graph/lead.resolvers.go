@@ -112,6 +112,9 @@ func (r *queryResolver) Leads(ctx context.Context, filter *model.LeadFilter, fir
 	if err != nil {
 		return nil, err
 	}
+	if err := r.primeLeadPage(ctx, p.Leads); err != nil {
+		return nil, err
+	}
 	return leadConnection(p), nil
 }
 
