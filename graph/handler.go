@@ -154,14 +154,21 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 	case apperr.DatabaseUnavailable:
 		log.WarnContext(ctx, "database unavailable", "err", inner, "request_id", RequestID(ctx))
 		gerr.Message = "the database is unavailable; try again shortly"
-	case apperr.NotFound:
-		gerr.Message = "not found"
+	case apperr.NotFound, apperr.Conflict:
+		// The generic message unless the domain error says more below. A
+		// stale expectedVersion carries extensions.currentVersion, from
+		// which the client reloads; a duplicate may name the existing object.
+		gerr.Message = map[apperr.Code]string{apperr.NotFound: "not found", apperr.Conflict: "conflict"}[code]
 		fallthrough
 	default:
 		if ae, ok := apperr.As(inner); ok {
 			gerr.Message = ae.Message
 			if ae.Field != "" {
 				gerr.Extensions["field"] = ae.Field
+			} else if f := inputField(gerr.Path); ae.Code == apperr.BadUserInput && f != "" {
+				// A scalar that failed to parse (DateTime) knows no field
+				// name; its path does: [mutation field, argument, ...].
+				gerr.Extensions["field"] = f
 			}
 			for k, v := range ae.Extensions {
 				gerr.Extensions[k] = v
@@ -169,6 +176,18 @@ func presentError(ctx context.Context, log *slog.Logger, err error, suggestions 
 		}
 	}
 	return gerr
+}
+
+// inputField names the input of an argument-parsing error from its path,
+// e.g. [createLead input nextActionAt] -> "input.nextActionAt".
+func inputField(p ast.Path) string {
+	var names []string
+	for i, el := range p {
+		if n, ok := el.(ast.PathName); ok && i > 0 {
+			names = append(names, string(n))
+		}
+	}
+	return strings.Join(names, ".")
 }
 
 type requestIDKey struct{}

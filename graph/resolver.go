@@ -9,6 +9,7 @@ import (
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
 )
 
@@ -20,4 +21,6 @@ type Resolver struct {
 	Matches     *match.Service
 	// Access manages API keys and the audit trail.
 	Access *auth.Service
+	// Leads is the investment-promotion pipeline.
+	Leads *lead.Service
 }

@@ -21,6 +21,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if !ok {
 		return nil, apperr.Invalid("id", "not a valid id")
 	}
+	if n, ok, err := r.leadNode(ctx, t, key); ok {
+		return n, err
+	}
 	return r.loadNode(ctx, t, key)
 }
 

@@ -20,7 +20,7 @@ import (
 
 // demoCmd loads the deterministic Jiaxing demo graph:
 //
-//	chainmatch demo [--scale N] [--reset | --reset-all] [--if-empty] [--batch N]
+//	chainmatch demo [--scale N] [--reset | --reset-all] [--if-empty] [--batch N] [--no-leads]
 //
 // --reset keeps API keys and the audit trail; --reset-all deletes them too
 // and says so.
@@ -31,6 +31,7 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	resetAll := fs.Bool("reset-all", false, "delete everything before loading, API keys and the audit trail included (the schema is kept)")
 	ifEmpty := fs.Bool("if-empty", false, "load only when the graph holds no enterprise (what make run does)")
 	batch := fs.Int("batch", 0, "rows per bulk statement (0: the store's default)")
+	noLeads := fs.Bool("no-leads", false, "skip the demo lead pipeline (built only for the standard demo, not with --scale)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -69,10 +70,20 @@ func demoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err != nil {
 		return err
 	}
+	leads := 0
+	if *scale == 0 && !*noLeads {
+		// The pipeline is built from the loaded graph's gaps, through the
+		// services, so that its leads obey the stage rules.
+		r := newResolver(cfg, st, log)
+		if leads, err = demo.LoadLeads(ctx, demo.LeadServices{Catalog: r.Catalog, Matches: r.Matches, Leads: r.Leads}); err != nil {
+			return err
+		}
+	}
 	counts, err := st.CountGraph(ctx)
 	if err != nil {
 		return err
 	}
+	fmt.Printf("demo: %d leads in the investment-promotion pipeline\n", leads)
 	fmt.Printf("demo: loaded %d node rows and %d relationship rows in %s (%.0f relationships/s, %d statements)\n",
 		stats.NodeRows, stats.RelationshipRows, time.Since(start).Round(time.Millisecond),
 		stats.RelationshipsPerSecond(), stats.Statements)

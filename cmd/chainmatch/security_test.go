@@ -250,6 +250,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		vars  func() map[string]any
 	}
 	none := func() map[string]any { return nil }
+	missingLead := func() map[string]any { return map[string]any{"id": gid.Encode(gid.Lead, "no-such")} }
 	matrix := map[string]entry{
 		"Enterprise.contact": {`{ enterprises(first: 5) { edges { node { contact { person phone } } } } }`, none},
 		"Mutation.upsertEnterprise": {upsertDoc, func() map[string]any {
@@ -268,6 +269,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"Mutation.revokeApiKey":         {`mutation { revokeApiKey(id: "ffffffffffff") { id } }`, none},
 		"Query.apiKeys":                 {`{ apiKeys { id } }`, none},
 		"Query.auditLog":                {`{ auditLog(first: 5) { edges { node { field } } } }`, none},
+		// The lead pipeline: staff and admins only.
+		"Query.leads":    {`{ leads { totalCount } }`, none},
+		"Query.pipeline": {`{ pipeline { conversionRate } }`, none},
+		"Query.settlementImpact": {`query($e: ID!, $p: ID!) { settlementImpact(enterpriseId: $e, parkId: $p) { nationalLittleGiantsAfter } }`,
+			func() map[string]any {
+				return map[string]any{"e": gid.Encode(gid.Enterprise, seed), "p": gid.Encode(gid.Park, "NO-SUCH")}
+			}},
+		"Mutation.createLead": {`mutation($e: ID!) { createLead(input: {enterpriseId: $e}) { id } }`,
+			func() map[string]any { return map[string]any{"e": gid.Encode(gid.Enterprise, seed)} }},
+		"Mutation.updateLead":      {`mutation($id: ID!) { updateLead(id: $id, expectedVersion: 1, input: {owner: "x"}) { id } }`, missingLead},
+		"Mutation.moveLead":        {`mutation($id: ID!) { moveLead(id: $id, stage: CONTACTED, expectedVersion: 1) { id } }`, missingLead},
+		"Mutation.logLeadActivity": {`mutation($id: ID!) { logLeadActivity(leadId: $id, input: {kind: NOTE, note: "x"}) { id } }`, missingLead},
+		"Mutation.settleLead": {`mutation($id: ID!, $p: ID!) { settleLead(id: $id, expectedVersion: 1, parkId: $p) { id } }`,
+			func() map[string]any {
+				return map[string]any{"id": gid.Encode(gid.Lead, "no-such"), "p": gid.Encode(gid.Park, "NO-SUCH")}
+			}},
 	}
 	fields := requiresFields(t)
 	for f := range fields {

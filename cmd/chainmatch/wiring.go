@@ -10,6 +10,7 @@ import (
 	"chainmatch/internal/config"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/httpserver/explorer"
+	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
@@ -24,6 +25,7 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 		Enterprises: enterprise.NewService(st),
 		Catalog:     chain.NewService(st),
 		Matches:     matches,
+		Leads:       lead.NewService(st, matches),
 	}
 }
 

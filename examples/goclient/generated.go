@@ -164,9 +164,12 @@ func (v *SupplierMatchesResponse) GetSupplierMatches() []SupplierMatchesSupplier
 // The GraphQL type's documentation follows.
 //
 // A ranked, explainable candidate. `score = sum(weight * value)` over
-// `components`, so a client can recompute it. See docs/matching.md.
+// `components`, so a client can recompute it. Lists are ordered by fit tier
+// (supplier and customer matches, chain-gap candidates: `PRODUCT` first, then
+// near fits), then score descending, ties by candidate id. See
+// docs/matching.md.
 type SupplierMatchesSupplierMatchesMatch struct {
-	// 0..1; results are sorted by score descending, ties by candidate id.
+	// 0..1; within a fit tier results are sorted by score descending, ties by candidate id.
 	Score float64 `json:"score"`
 	// Great-circle distance between the two firms, when both have a location.
 	DistanceKm *float64 `json:"distanceKm"`

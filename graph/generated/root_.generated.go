@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"chainmatch/graph/model"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/lead"
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -25,11 +26,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	ChainGap() ChainGapResolver
 	ChainSegment() ChainSegmentResolver
+	ChainStageCounts() ChainStageCountsResolver
 	District() DistrictResolver
 	DistrictProgress() DistrictProgressResolver
 	Enterprise() EnterpriseResolver
+	GapChange() GapChangeResolver
 	Incentive() IncentiveResolver
 	IndustrialChain() IndustrialChainResolver
+	Lead() LeadResolver
+	LeadActivity() LeadActivityResolver
 	Match() MatchResolver
 	Mutation() MutationResolver
 	Park() ParkResolver
@@ -37,6 +42,7 @@ type ResolverRoot interface {
 	ProductNeed() ProductNeedResolver
 	ProductOffer() ProductOfferResolver
 	Query() QueryResolver
+	SettlementImpact() SettlementImpactResolver
 	SettlementOption() SettlementOptionResolver
 	SupplyPath() SupplyPathResolver
 	SupplyRelation() SupplyRelationResolver
@@ -100,6 +106,11 @@ type ComplexityRoot struct {
 		Position func(childComplexity int) int
 		Products func(childComplexity int) int
 		Stage    func(childComplexity int) int
+	}
+
+	ChainStageCounts struct {
+		ByStage func(childComplexity int) int
+		Chain   func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -174,6 +185,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	GapChange struct {
+		LocalSupplyAfter  func(childComplexity int) int
+		LocalSupplyBefore func(childComplexity int) int
+		Product           func(childComplexity int) int
+		SeverityAfter     func(childComplexity int) int
+		SeverityBefore    func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Latitude  func(childComplexity int) int
 		Longitude func(childComplexity int) int
@@ -218,6 +237,60 @@ type ComplexityRoot struct {
 		Segments func(childComplexity int) int
 	}
 
+	Lead struct {
+		Activities             func(childComplexity int, first *int, after *string) int
+		Chain                  func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		Enterprise             func(childComplexity int) int
+		ExpectedInvestmentYuan func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		NextActionAt           func(childComplexity int) int
+		Owner                  func(childComplexity int) int
+		Products               func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+		StageHistory           func(childComplexity int) int
+		TargetPark             func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		Version                func(childComplexity int) int
+	}
+
+	LeadActivity struct {
+		At     func(childComplexity int) int
+		Author func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Note   func(childComplexity int) int
+	}
+
+	LeadActivityConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LeadActivityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeadConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeadEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LeadStageChange struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		From func(childComplexity int) int
+		Note func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Match struct {
 		Candidate        func(childComplexity int) int
 		Components       func(childComplexity int) int
@@ -232,12 +305,17 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddSupplyRelation    func(childComplexity int, input model.SupplyRelationInput) int
 		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateLead           func(childComplexity int, input model.CreateLeadInput) int
 		DeleteChain          func(childComplexity int, id string) int
 		DeleteEnterprise     func(childComplexity int, id string) int
 		DeleteProduct        func(childComplexity int, id string) int
 		ImportEnterprises    func(childComplexity int, input []model.EnterpriseInput) int
+		LogLeadActivity      func(childComplexity int, leadID string, input model.LeadActivityInput) int
+		MoveLead             func(childComplexity int, id string, stage lead.Stage, expectedVersion int, note *string) int
 		RemoveSupplyRelation func(childComplexity int, supplierID string, customerID string, productID *string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
+		SettleLead           func(childComplexity int, id string, expectedVersion int, parkID string) int
+		UpdateLead           func(childComplexity int, id string, expectedVersion int, input model.UpdateLeadInput) int
 		UpsertChain          func(childComplexity int, input model.ChainInput) int
 		UpsertEnterprise     func(childComplexity int, input model.EnterpriseInput) int
 		UpsertProduct        func(childComplexity int, input model.ProductInput) int
@@ -258,6 +336,13 @@ type ComplexityRoot struct {
 		Location    func(childComplexity int) int
 		Name        func(childComplexity int) int
 		NameEn      func(childComplexity int) int
+	}
+
+	PipelineSummary struct {
+		ByChain           func(childComplexity int) int
+		ByStage           func(childComplexity int) int
+		ConversionRate    func(childComplexity int) int
+		MedianDaysInStage func(childComplexity int) int
 	}
 
 	Product struct {
@@ -307,12 +392,15 @@ type ComplexityRoot struct {
 		Enterprises         func(childComplexity int, filter *model.EnterpriseFilter, orderBy *model.EnterpriseOrder, first *int, after *string, last *int, before *string) int
 		Incentives          func(childComplexity int) int
 		IncentivesFor       func(childComplexity int, enterpriseID string) int
+		Leads               func(childComplexity int, filter *model.LeadFilter, first *int, after *string) int
 		Node                func(childComplexity int, id string) int
 		Parks               func(childComplexity int) int
 		PartnerMatches      func(childComplexity int, input model.MatchInput) int
+		Pipeline            func(childComplexity int, chainID *string, districtCode *string) int
 		Product             func(childComplexity int, id *string, code *string) int
 		Products            func(childComplexity int, first *int, after *string) int
 		Search              func(childComplexity int, text string, first *int) int
+		SettlementImpact    func(childComplexity int, enterpriseID string, parkID string) int
 		SettlementOptions   func(childComplexity int, enterpriseID string, first *int) int
 		SupplierMatches     func(childComplexity int, input model.MatchInput) int
 		SupplyPaths         func(childComplexity int, fromID string, toID string, maxHops *int, first *int) int
@@ -330,6 +418,17 @@ type ComplexityRoot struct {
 		Score func(childComplexity int) int
 	}
 
+	SettlementImpact struct {
+		Enterprise                func(childComplexity int) int
+		Gaps                      func(childComplexity int) int
+		Incentives                func(childComplexity int) int
+		NationalLittleGiantsAfter func(childComplexity int) int
+		NewCustomerFor            func(childComplexity int) int
+		NewSupplierFor            func(childComplexity int) int
+		Park                      func(childComplexity int) int
+		ProvincialSRDIAfter       func(childComplexity int) int
+	}
+
 	SettlementOption struct {
 		Components     func(childComplexity int) int
 		GapsFilled     func(childComplexity int) int
@@ -338,6 +437,16 @@ type ComplexityRoot struct {
 		Park           func(childComplexity int) int
 		Reasons        func(childComplexity int) int
 		Score          func(childComplexity int) int
+	}
+
+	StageCount struct {
+		Count func(childComplexity int) int
+		Stage func(childComplexity int) int
+	}
+
+	StageDays struct {
+		Days  func(childComplexity int) int
+		Stage func(childComplexity int) int
 	}
 
 	SupplyPath struct {
@@ -616,6 +725,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChainSegment.Stage(childComplexity), true
+
+	case "ChainStageCounts.byStage":
+		if e.ComplexityRoot.ChainStageCounts.ByStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStageCounts.ByStage(childComplexity), true
+	case "ChainStageCounts.chain":
+		if e.ComplexityRoot.ChainStageCounts.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainStageCounts.Chain(childComplexity), true
 
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
@@ -906,6 +1028,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnterpriseEdge.Node(childComplexity), true
 
+	case "GapChange.localSupplyAfter":
+		if e.ComplexityRoot.GapChange.LocalSupplyAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapChange.LocalSupplyAfter(childComplexity), true
+	case "GapChange.localSupplyBefore":
+		if e.ComplexityRoot.GapChange.LocalSupplyBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapChange.LocalSupplyBefore(childComplexity), true
+	case "GapChange.product":
+		if e.ComplexityRoot.GapChange.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapChange.Product(childComplexity), true
+	case "GapChange.severityAfter":
+		if e.ComplexityRoot.GapChange.SeverityAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapChange.SeverityAfter(childComplexity), true
+	case "GapChange.severityBefore":
+		if e.ComplexityRoot.GapChange.SeverityBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GapChange.SeverityBefore(childComplexity), true
+
 	case "GeoPoint.latitude":
 		if e.ComplexityRoot.GeoPoint.Latitude == nil {
 			break
@@ -1068,6 +1221,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IndustrialChain.Segments(childComplexity), true
 
+	case "Lead.activities":
+		if e.ComplexityRoot.Lead.Activities == nil {
+			break
+		}
+
+		args, err := ec.field_Lead_activities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Lead.Activities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Lead.chain":
+		if e.ComplexityRoot.Lead.Chain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Chain(childComplexity), true
+	case "Lead.createdAt":
+		if e.ComplexityRoot.Lead.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.CreatedAt(childComplexity), true
+	case "Lead.enterprise":
+		if e.ComplexityRoot.Lead.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Enterprise(childComplexity), true
+	case "Lead.expectedInvestmentYuan":
+		if e.ComplexityRoot.Lead.ExpectedInvestmentYuan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ExpectedInvestmentYuan(childComplexity), true
+	case "Lead.id":
+		if e.ComplexityRoot.Lead.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.ID(childComplexity), true
+	case "Lead.nextActionAt":
+		if e.ComplexityRoot.Lead.NextActionAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.NextActionAt(childComplexity), true
+	case "Lead.owner":
+		if e.ComplexityRoot.Lead.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Owner(childComplexity), true
+	case "Lead.products":
+		if e.ComplexityRoot.Lead.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Products(childComplexity), true
+	case "Lead.stage":
+		if e.ComplexityRoot.Lead.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Stage(childComplexity), true
+	case "Lead.stageHistory":
+		if e.ComplexityRoot.Lead.StageHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.StageHistory(childComplexity), true
+	case "Lead.targetPark":
+		if e.ComplexityRoot.Lead.TargetPark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.TargetPark(childComplexity), true
+	case "Lead.updatedAt":
+		if e.ComplexityRoot.Lead.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.UpdatedAt(childComplexity), true
+	case "Lead.version":
+		if e.ComplexityRoot.Lead.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Version(childComplexity), true
+
+	case "LeadActivity.at":
+		if e.ComplexityRoot.LeadActivity.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivity.At(childComplexity), true
+	case "LeadActivity.author":
+		if e.ComplexityRoot.LeadActivity.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivity.Author(childComplexity), true
+	case "LeadActivity.id":
+		if e.ComplexityRoot.LeadActivity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivity.ID(childComplexity), true
+	case "LeadActivity.kind":
+		if e.ComplexityRoot.LeadActivity.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivity.Kind(childComplexity), true
+	case "LeadActivity.note":
+		if e.ComplexityRoot.LeadActivity.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivity.Note(childComplexity), true
+
+	case "LeadActivityConnection.edges":
+		if e.ComplexityRoot.LeadActivityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivityConnection.Edges(childComplexity), true
+	case "LeadActivityConnection.pageInfo":
+		if e.ComplexityRoot.LeadActivityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivityConnection.PageInfo(childComplexity), true
+
+	case "LeadActivityEdge.cursor":
+		if e.ComplexityRoot.LeadActivityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivityEdge.Cursor(childComplexity), true
+	case "LeadActivityEdge.node":
+		if e.ComplexityRoot.LeadActivityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadActivityEdge.Node(childComplexity), true
+
+	case "LeadConnection.edges":
+		if e.ComplexityRoot.LeadConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.Edges(childComplexity), true
+	case "LeadConnection.pageInfo":
+		if e.ComplexityRoot.LeadConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.PageInfo(childComplexity), true
+	case "LeadConnection.totalCount":
+		if e.ComplexityRoot.LeadConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadConnection.TotalCount(childComplexity), true
+
+	case "LeadEdge.cursor":
+		if e.ComplexityRoot.LeadEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Cursor(childComplexity), true
+	case "LeadEdge.node":
+		if e.ComplexityRoot.LeadEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
+
+	case "LeadStageChange.at":
+		if e.ComplexityRoot.LeadStageChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStageChange.At(childComplexity), true
+	case "LeadStageChange.by":
+		if e.ComplexityRoot.LeadStageChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStageChange.By(childComplexity), true
+	case "LeadStageChange.from":
+		if e.ComplexityRoot.LeadStageChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStageChange.From(childComplexity), true
+	case "LeadStageChange.note":
+		if e.ComplexityRoot.LeadStageChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStageChange.Note(childComplexity), true
+	case "LeadStageChange.to":
+		if e.ComplexityRoot.LeadStageChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadStageChange.To(childComplexity), true
+
 	case "Match.candidate":
 		if e.ComplexityRoot.Match.Candidate == nil {
 			break
@@ -1139,6 +1502,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createLead":
+		if e.ComplexityRoot.Mutation.CreateLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLead(childComplexity, args["input"].(model.CreateLeadInput)), true
 	case "Mutation.deleteChain":
 		if e.ComplexityRoot.Mutation.DeleteChain == nil {
 			break
@@ -1183,6 +1557,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportEnterprises(childComplexity, args["input"].([]model.EnterpriseInput)), true
+	case "Mutation.logLeadActivity":
+		if e.ComplexityRoot.Mutation.LogLeadActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logLeadActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogLeadActivity(childComplexity, args["leadId"].(string), args["input"].(model.LeadActivityInput)), true
+	case "Mutation.moveLead":
+		if e.ComplexityRoot.Mutation.MoveLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveLead(childComplexity, args["id"].(string), args["stage"].(lead.Stage), args["expectedVersion"].(int), args["note"].(*string)), true
 	case "Mutation.removeSupplyRelation":
 		if e.ComplexityRoot.Mutation.RemoveSupplyRelation == nil {
 			break
@@ -1205,6 +1601,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.settleLead":
+		if e.ComplexityRoot.Mutation.SettleLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_settleLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SettleLead(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["parkId"].(string)), true
+	case "Mutation.updateLead":
+		if e.ComplexityRoot.Mutation.UpdateLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLead(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.UpdateLeadInput)), true
 	case "Mutation.upsertChain":
 		if e.ComplexityRoot.Mutation.UpsertChain == nil {
 			break
@@ -1306,6 +1724,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Park.NameEn(childComplexity), true
+
+	case "PipelineSummary.byChain":
+		if e.ComplexityRoot.PipelineSummary.ByChain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineSummary.ByChain(childComplexity), true
+	case "PipelineSummary.byStage":
+		if e.ComplexityRoot.PipelineSummary.ByStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineSummary.ByStage(childComplexity), true
+	case "PipelineSummary.conversionRate":
+		if e.ComplexityRoot.PipelineSummary.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineSummary.ConversionRate(childComplexity), true
+	case "PipelineSummary.medianDaysInStage":
+		if e.ComplexityRoot.PipelineSummary.MedianDaysInStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineSummary.MedianDaysInStage(childComplexity), true
 
 	case "Product.code":
 		if e.ComplexityRoot.Product.Code == nil {
@@ -1539,6 +1982,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.IncentivesFor(childComplexity, args["enterpriseId"].(string)), true
 
+	case "Query.leads":
+		if e.ComplexityRoot.Query.Leads == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Leads(childComplexity, args["filter"].(*model.LeadFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1567,6 +2021,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PartnerMatches(childComplexity, args["input"].(model.MatchInput)), true
+	case "Query.pipeline":
+		if e.ComplexityRoot.Query.Pipeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_pipeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Pipeline(childComplexity, args["chainId"].(*string), args["districtCode"].(*string)), true
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
 			break
@@ -1600,6 +2065,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
+	case "Query.settlementImpact":
+		if e.ComplexityRoot.Query.SettlementImpact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_settlementImpact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SettlementImpact(childComplexity, args["enterpriseId"].(string), args["parkId"].(string)), true
 	case "Query.settlementOptions":
 		if e.ComplexityRoot.Query.SettlementOptions == nil {
 			break
@@ -1672,6 +2148,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "SettlementImpact.enterprise":
+		if e.ComplexityRoot.SettlementImpact.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.Enterprise(childComplexity), true
+	case "SettlementImpact.gaps":
+		if e.ComplexityRoot.SettlementImpact.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.Gaps(childComplexity), true
+	case "SettlementImpact.incentives":
+		if e.ComplexityRoot.SettlementImpact.Incentives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.Incentives(childComplexity), true
+	case "SettlementImpact.nationalLittleGiantsAfter":
+		if e.ComplexityRoot.SettlementImpact.NationalLittleGiantsAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.NationalLittleGiantsAfter(childComplexity), true
+	case "SettlementImpact.newCustomerFor":
+		if e.ComplexityRoot.SettlementImpact.NewCustomerFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.NewCustomerFor(childComplexity), true
+	case "SettlementImpact.newSupplierFor":
+		if e.ComplexityRoot.SettlementImpact.NewSupplierFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.NewSupplierFor(childComplexity), true
+	case "SettlementImpact.park":
+		if e.ComplexityRoot.SettlementImpact.Park == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.Park(childComplexity), true
+	case "SettlementImpact.provincialSRDIAfter":
+		if e.ComplexityRoot.SettlementImpact.ProvincialSRDIAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementImpact.ProvincialSRDIAfter(childComplexity), true
+
 	case "SettlementOption.components":
 		if e.ComplexityRoot.SettlementOption.Components == nil {
 			break
@@ -1714,6 +2239,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettlementOption.Score(childComplexity), true
+
+	case "StageCount.count":
+		if e.ComplexityRoot.StageCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageCount.Count(childComplexity), true
+	case "StageCount.stage":
+		if e.ComplexityRoot.StageCount.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageCount.Stage(childComplexity), true
+
+	case "StageDays.days":
+		if e.ComplexityRoot.StageDays.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageDays.Days(childComplexity), true
+	case "StageDays.stage":
+		if e.ComplexityRoot.StageDays.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageDays.Stage(childComplexity), true
 
 	case "SupplyPath.enterprises":
 		if e.ComplexityRoot.SupplyPath.Enterprises == nil {
@@ -1817,17 +2368,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChainSegmentInput", ec.unmarshalInputChainSegmentInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateLeadInput", ec.unmarshalInputCreateLeadInput),
 			graphql.NewInputUnmarshaler("DesignationGrantInput", ec.unmarshalInputDesignationGrantInput),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("EnterpriseInput", ec.unmarshalInputEnterpriseInput),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
 			graphql.NewInputUnmarshaler("GeoPointInput", ec.unmarshalInputGeoPointInput),
+			graphql.NewInputUnmarshaler("LeadActivityInput", ec.unmarshalInputLeadActivityInput),
+			graphql.NewInputUnmarshaler("LeadFilter", ec.unmarshalInputLeadFilter),
 			graphql.NewInputUnmarshaler("MatchInput", ec.unmarshalInputMatchInput),
 			graphql.NewInputUnmarshaler("ProductInput", ec.unmarshalInputProductInput),
 			graphql.NewInputUnmarshaler("ProductNeedInput", ec.unmarshalInputProductNeedInput),
 			graphql.NewInputUnmarshaler("ProductOfferInput", ec.unmarshalInputProductOfferInput),
 			graphql.NewInputUnmarshaler("RadiusInput", ec.unmarshalInputRadiusInput),
 			graphql.NewInputUnmarshaler("SupplyRelationInput", ec.unmarshalInputSupplyRelationInput),
+			graphql.NewInputUnmarshaler("UpdateLeadInput", ec.unmarshalInputUpdateLeadInput),
 		)
 	}
 	first := true
@@ -2583,6 +3138,288 @@ extend type Mutation {
   ): ImportResult! @requires(role: PARTNER)
 }
 `, BuiltIn: false},
+	{Name: "../lead.graphqls", Input: `"""
+Where a lead of the investment-promotion (招商) pipeline stands. Open stages,
+in order: IDENTIFIED, CONTACTED, VISITED, NEGOTIATING, SIGNED. SETTLED (the
+firm registered in Jiaxing, through ` + "`" + `settleLead` + "`" + `) and LOST close a lead.
+"""
+enum LeadStage {
+  IDENTIFIED
+  CONTACTED
+  VISITED
+  NEGOTIATING
+  SIGNED
+  SETTLED
+  LOST
+}
+
+"What kind of contact a lead activity records."
+enum LeadActivityKind {
+  CALL
+  VISIT
+  MEETING
+  EMAIL
+  NOTE
+}
+
+"""
+A firm being attracted to Jiaxing (usually a non-local one), from the gap it
+would fill to its settlement. Staff and admins only: partners get FORBIDDEN
+and anonymous callers UNAUTHENTICATED, for ` + "`" + `node(id:)` + "`" + ` too, before anything is
+looked up, so they never learn whether a lead exists.
+"""
+type Lead implements Node {
+  id: ID!
+  "The firm being attracted."
+  enterprise: Enterprise!
+  stage: LeadStage!
+  "The staff member responsible (by default whoever created the lead)."
+  owner: String!
+  "The park the firm is courted for; on settlement, the park it settled in."
+  targetPark: Park
+  "The gap products it would bring, in the order given."
+  products: [Product!]!
+  chain: IndustrialChain
+  expectedInvestmentYuan: Float
+  "When the next contact is due; a lead is overdue when it is open and this has passed."
+  nextActionAt: DateTime
+  """
+  Optimistic concurrency: starts at 1 and increments with every change
+  (update, move, activity, settlement). Writes carry ` + "`" + `expectedVersion` + "`" + `; a
+  stale one fails with CONFLICT and ` + "`" + `extensions.currentVersion` + "`" + `.
+  """
+  version: Int!
+  "Activities, newest first; ` + "`" + `first` + "`" + ` 1..100 (default 20). One statement per lead: select it on one lead rather than on a whole page."
+  activities(first: Int, after: String): LeadActivityConnection!
+  "Every stage the lead entered, oldest first; the first has no ` + "`" + `from` + "`" + `."
+  stageHistory: [LeadStageChange!]!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+"A contact with the firm of a lead."
+type LeadActivity implements Node {
+  id: ID!
+  kind: LeadActivityKind!
+  "When it happened (given, or the time it was logged)."
+  at: DateTime!
+  note: String!
+  "Who logged it."
+  author: String!
+}
+
+"A lead entering a stage: who moved it, when, and why."
+type LeadStageChange {
+  "Null when the lead was created."
+  from: LeadStage
+  to: LeadStage!
+  at: DateTime!
+  by: String!
+  note: String
+}
+
+"A page of leads."
+type LeadConnection {
+  edges: [LeadEdge!]!
+  pageInfo: PageInfo!
+  "Leads matching the filter, in all pages."
+  totalCount: Int!
+}
+
+"A lead in a page."
+type LeadEdge {
+  node: Lead!
+  cursor: String!
+}
+
+"A page of a lead's activities."
+type LeadActivityConnection {
+  edges: [LeadActivityEdge!]!
+  pageInfo: PageInfo!
+}
+
+"An activity in a page."
+type LeadActivityEdge {
+  node: LeadActivity!
+  cursor: String!
+}
+
+"""
+The pipeline at a glance, over the leads ` + "`" + `pipeline` + "`" + ` selects.
+"""
+type PipelineSummary {
+  "Leads per current stage: every stage, in stage order."
+  byStage: [StageCount!]!
+  "The same per chain of the lead (leads without a chain are left out), chains by code."
+  byChain: [ChainStageCounts!]!
+  """
+  Per stage, the median number of days leads stayed in it before moving on
+  (completed stays only; a lead reopened after LOST counts each stay); null
+  when no lead has left the stage yet.
+  """
+  medianDaysInStage: [StageDays!]!
+  "SETTLED leads / leads that ever left IDENTIFIED (to any stage, LOST included); 0 when none has."
+  conversionRate: Float!
+}
+
+"How many leads are in a stage."
+type StageCount {
+  stage: LeadStage!
+  count: Int!
+}
+
+"The median days leads stayed in a stage."
+type StageDays {
+  stage: LeadStage!
+  days: Float
+}
+
+"The pipeline of one chain."
+type ChainStageCounts {
+  chain: IndustrialChain!
+  "Every stage, in stage order."
+  byStage: [StageCount!]!
+}
+
+"""
+What settling a firm in a park would change, computed without writing anything
+and with the same rules as ` + "`" + `chainGaps` + "`" + `, ` + "`" + `incentivesFor` + "`" + ` and
+` + "`" + `cultivationProgress` + "`" + `: after ` + "`" + `settleLead` + "`" + ` those answer exactly this. For a firm
+that is already local only its park changes, so the figures stay as they are.
+"""
+type SettlementImpact {
+  enterprise: Enterprise!
+  park: Park!
+  "Chain gaps of its products (those with local demand): severity and local supply before and after it settles, by product code."
+  gaps: [GapChange!]!
+  "Jiaxing firms that need what it makes and do not buy from it yet: they would gain a local supplier."
+  newSupplierFor: [Enterprise!]!
+  "Jiaxing firms that make what it needs and do not supply it yet: they would gain a local customer."
+  newCustomerFor: [Enterprise!]!
+  "Every incentive, decided as if the firm were registered in the park's district."
+  incentives: [IncentiveEligibility!]!
+  "Jiaxing's national little giants if it settles (cultivationProgress.nationalLittleGiants after)."
+  nationalLittleGiantsAfter: Int!
+  "Jiaxing's provincial SRDI firms if it settles."
+  provincialSRDIAfter: Int!
+}
+
+"One chain gap before and after a settlement."
+type GapChange {
+  product: Product!
+  severityBefore: Float!
+  severityAfter: Float!
+  localSupplyBefore: Int!
+  localSupplyAfter: Int!
+}
+
+"A new lead. Ids are global ids."
+input CreateLeadInput {
+  "Required. The enterprise may have no other open lead (CONFLICT with ` + "`" + `extensions.leadId` + "`" + ` otherwise)."
+  enterpriseId: ID!
+  "Default: the caller's name."
+  owner: String
+  targetParkId: ID
+  "At most 50; duplicates are dropped."
+  productIds: [ID!]
+  chainId: ID
+  "At least 0."
+  expectedInvestmentYuan: Float
+  nextActionAt: DateTime
+}
+
+"Changes to a lead: given fields replace, ` + "`" + `clear` + "`" + ` removes optional ones, omitted fields stay."
+input UpdateLeadInput {
+  owner: String
+  targetParkId: ID
+  "Replaces the products (an empty list removes them all)."
+  productIds: [ID!]
+  chainId: ID
+  expectedInvestmentYuan: Float
+  nextActionAt: DateTime
+  "Optional fields to remove; a field may not be both given and cleared."
+  clear: [LeadClearableField!]
+}
+
+"Optional fields of a lead that ` + "`" + `updateLead` + "`" + ` can remove."
+enum LeadClearableField {
+  TARGET_PARK
+  CHAIN
+  EXPECTED_INVESTMENT
+  NEXT_ACTION
+}
+
+"An activity to log. ` + "`" + `note` + "`" + ` is required (1..4000 characters)."
+input LeadActivityInput {
+  kind: LeadActivityKind!
+  note: String!
+  "Default: now."
+  at: DateTime
+}
+
+"Selects leads; all given conditions must hold."
+input LeadFilter {
+  "Any of these stages."
+  stage: [LeadStage!]
+  "Exactly this owner."
+  owner: String
+  chainId: ID
+  "The district of the lead's target park."
+  districtCode: String
+  parkId: ID
+  enterpriseId: ID
+  "true: open leads whose next action date has passed; false: all others."
+  nextActionOverdue: Boolean
+}
+
+extend type Query {
+  """
+  Leads, newest first (by creation, then id), as a Relay connection with
+  keyset cursors; ` + "`" + `first` + "`" + ` 1..100 (default 20). Staff and admins only.
+  """
+  leads(filter: LeadFilter, first: Int, after: String): LeadConnection! @requires(role: STAFF)
+
+  """
+  Counts by stage and chain, median days per stage and the conversion rate of
+  the leads of a chain and/or of a district (the district of the target park).
+  Staff and admins only.
+  """
+  pipeline(chainId: ID, districtCode: String): PipelineSummary! @requires(role: STAFF)
+
+  "What settling the firm in the park would change; nothing is written. Staff and admins only."
+  settlementImpact(enterpriseId: ID!, parkId: ID!): SettlementImpact! @requires(role: STAFF)
+}
+
+extend type Mutation {
+  "Opens a lead at IDENTIFIED. One open lead per enterprise: CONFLICT (with ` + "`" + `extensions.leadId` + "`" + `) otherwise."
+  createLead(input: CreateLeadInput!): Lead! @requires(role: STAFF)
+
+  "Changes a lead's details. CONFLICT with ` + "`" + `extensions.currentVersion` + "`" + ` when ` + "`" + `expectedVersion` + "`" + ` is stale; nothing changes then."
+  updateLead(id: ID!, expectedVersion: Int!, input: UpdateLeadInput!): Lead! @requires(role: STAFF)
+
+  """
+  Moves a lead: forward one or more open stages (IDENTIFIED -> CONTACTED ->
+  VISITED -> NEGOTIATING -> SIGNED), from any open stage to LOST, or from LOST
+  back to IDENTIFIED (reopen; CONFLICT if the firm has another open lead).
+  Anything else, SETTLED included (that is ` + "`" + `settleLead` + "`" + `), is BAD_USER_INPUT
+  on ` + "`" + `stage` + "`" + `. A stale ` + "`" + `expectedVersion` + "`" + ` is CONFLICT with
+  ` + "`" + `extensions.currentVersion` + "`" + `. Records a LeadStageChange with the note.
+  """
+  moveLead(id: ID!, stage: LeadStage!, expectedVersion: Int!, note: String): Lead! @requires(role: STAFF)
+
+  "Logs an activity on a lead, authored by the caller; the lead's version increments."
+  logLeadActivity(leadId: ID!, input: LeadActivityInput!): LeadActivity! @requires(role: STAFF)
+
+  """
+  SIGNED -> SETTLED, and in the same transaction the firm becomes local:
+  registered in the park's district, in the park, located at the park if it
+  had no location. The lead's target park becomes this park. Chain gaps,
+  settlement options, cultivation progress and incentive eligibility change
+  at once. A lead in another stage is BAD_USER_INPUT on ` + "`" + `id` + "`" + `.
+  """
+  settleLead(id: ID!, expectedVersion: Int!, parkId: ID!): Lead! @requires(role: STAFF)
+}
+`, BuiltIn: false},
 	{Name: "../match.graphqls", Input: `"What to match, for ` + "`" + `supplierMatches` + "`" + `, ` + "`" + `customerMatches` + "`" + ` and ` + "`" + `partnerMatches` + "`" + `."
 input MatchInput {
   "The enterprise asking."
@@ -3111,6 +3948,16 @@ func (ec *executionContext) childFields_ChainSegment(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ChainSegment", field.Name)
 }
 
+func (ec *executionContext) childFields_ChainStageCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chain":
+		return ec.fieldContext_ChainStageCounts_chain(ctx, field)
+	case "byStage":
+		return ec.fieldContext_ChainStageCounts_byStage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainStageCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "person":
@@ -3255,6 +4102,22 @@ func (ec *executionContext) childFields_EnterpriseEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EnterpriseEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_GapChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_GapChange_product(ctx, field)
+	case "severityBefore":
+		return ec.fieldContext_GapChange_severityBefore(ctx, field)
+	case "severityAfter":
+		return ec.fieldContext_GapChange_severityAfter(ctx, field)
+	case "localSupplyBefore":
+		return ec.fieldContext_GapChange_localSupplyBefore(ctx, field)
+	case "localSupplyAfter":
+		return ec.fieldContext_GapChange_localSupplyAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GapChange", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "latitude":
@@ -3343,6 +4206,114 @@ func (ec *executionContext) childFields_IndustrialChain(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type IndustrialChain", field.Name)
 }
 
+func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lead_id(ctx, field)
+	case "enterprise":
+		return ec.fieldContext_Lead_enterprise(ctx, field)
+	case "stage":
+		return ec.fieldContext_Lead_stage(ctx, field)
+	case "owner":
+		return ec.fieldContext_Lead_owner(ctx, field)
+	case "targetPark":
+		return ec.fieldContext_Lead_targetPark(ctx, field)
+	case "products":
+		return ec.fieldContext_Lead_products(ctx, field)
+	case "chain":
+		return ec.fieldContext_Lead_chain(ctx, field)
+	case "expectedInvestmentYuan":
+		return ec.fieldContext_Lead_expectedInvestmentYuan(ctx, field)
+	case "nextActionAt":
+		return ec.fieldContext_Lead_nextActionAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Lead_version(ctx, field)
+	case "activities":
+		return ec.fieldContext_Lead_activities(ctx, field)
+	case "stageHistory":
+		return ec.fieldContext_Lead_stageHistory(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Lead_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Lead_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadActivity_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_LeadActivity_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_LeadActivity_at(ctx, field)
+	case "note":
+		return ec.fieldContext_LeadActivity_note(ctx, field)
+	case "author":
+		return ec.fieldContext_LeadActivity_author(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadActivityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadActivityConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadActivityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadActivityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeadActivityEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeadActivityEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeadConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeadEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeadEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadStageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_LeadStageChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LeadStageChange_to(ctx, field)
+	case "at":
+		return ec.fieldContext_LeadStageChange_at(ctx, field)
+	case "by":
+		return ec.fieldContext_LeadStageChange_by(ctx, field)
+	case "note":
+		return ec.fieldContext_LeadStageChange_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadStageChange", field.Name)
+}
+
 func (ec *executionContext) childFields_Match(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "candidate":
@@ -3397,6 +4368,20 @@ func (ec *executionContext) childFields_Park(ctx context.Context, field graphql.
 		return ec.fieldContext_Park_focusChains(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Park", field.Name)
+}
+
+func (ec *executionContext) childFields_PipelineSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "byStage":
+		return ec.fieldContext_PipelineSummary_byStage(ctx, field)
+	case "byChain":
+		return ec.fieldContext_PipelineSummary_byChain(ctx, field)
+	case "medianDaysInStage":
+		return ec.fieldContext_PipelineSummary_medianDaysInStage(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_PipelineSummary_conversionRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PipelineSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3489,6 +4474,28 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_SettlementImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enterprise":
+		return ec.fieldContext_SettlementImpact_enterprise(ctx, field)
+	case "park":
+		return ec.fieldContext_SettlementImpact_park(ctx, field)
+	case "gaps":
+		return ec.fieldContext_SettlementImpact_gaps(ctx, field)
+	case "newSupplierFor":
+		return ec.fieldContext_SettlementImpact_newSupplierFor(ctx, field)
+	case "newCustomerFor":
+		return ec.fieldContext_SettlementImpact_newCustomerFor(ctx, field)
+	case "incentives":
+		return ec.fieldContext_SettlementImpact_incentives(ctx, field)
+	case "nationalLittleGiantsAfter":
+		return ec.fieldContext_SettlementImpact_nationalLittleGiantsAfter(ctx, field)
+	case "provincialSRDIAfter":
+		return ec.fieldContext_SettlementImpact_provincialSRDIAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementImpact", field.Name)
+}
+
 func (ec *executionContext) childFields_SettlementOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "park":
@@ -3507,6 +4514,26 @@ func (ec *executionContext) childFields_SettlementOption(ctx context.Context, fi
 		return ec.fieldContext_SettlementOption_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SettlementOption", field.Name)
+}
+
+func (ec *executionContext) childFields_StageCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_StageCount_stage(ctx, field)
+	case "count":
+		return ec.fieldContext_StageCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageCount", field.Name)
+}
+
+func (ec *executionContext) childFields_StageDays(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_StageDays_stage(ctx, field)
+	case "days":
+		return ec.fieldContext_StageDays_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageDays", field.Name)
 }
 
 func (ec *executionContext) childFields_SupplyPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

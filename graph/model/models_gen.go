@@ -7,6 +7,7 @@ import (
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
 	"fmt"
 	"io"
@@ -120,6 +121,21 @@ type CreateAPIKeyInput struct {
 	Name string `json:"name"`
 	// PARTNER, STAFF or ADMIN.
 	Role auth.Role `json:"role"`
+}
+
+// A new lead. Ids are global ids.
+type CreateLeadInput struct {
+	// Required. The enterprise may have no other open lead (CONFLICT with `extensions.leadId` otherwise).
+	EnterpriseID string `json:"enterpriseId"`
+	// Default: the caller's name.
+	Owner        *string `json:"owner,omitempty"`
+	TargetParkID *string `json:"targetParkId,omitempty"`
+	// At most 50; duplicates are dropped.
+	ProductIds []string `json:"productIds,omitempty"`
+	ChainID    *string  `json:"chainId,omitempty"`
+	// At least 0.
+	ExpectedInvestmentYuan *float64   `json:"expectedInvestmentYuan,omitempty"`
+	NextActionAt           *time.Time `json:"nextActionAt,omitempty"`
 }
 
 // A new API key and its secret, which is never shown again.
@@ -254,6 +270,55 @@ type ImportRowError struct {
 	Message string `json:"message"`
 	// Same codes as errors[].extensions.code.
 	Code string `json:"code"`
+}
+
+// A page of a lead's activities.
+type LeadActivityConnection struct {
+	Edges    []LeadActivityEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+// An activity in a page.
+type LeadActivityEdge struct {
+	Node   *lead.Activity `json:"node"`
+	Cursor string         `json:"cursor"`
+}
+
+// An activity to log. `note` is required (1..4000 characters).
+type LeadActivityInput struct {
+	Kind lead.ActivityKind `json:"kind"`
+	Note string            `json:"note"`
+	// Default: now.
+	At *time.Time `json:"at,omitempty"`
+}
+
+// A page of leads.
+type LeadConnection struct {
+	Edges    []LeadEdge `json:"edges"`
+	PageInfo *PageInfo  `json:"pageInfo"`
+	// Leads matching the filter, in all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A lead in a page.
+type LeadEdge struct {
+	Node   *lead.Lead `json:"node"`
+	Cursor string     `json:"cursor"`
+}
+
+// Selects leads; all given conditions must hold.
+type LeadFilter struct {
+	// Any of these stages.
+	Stage []lead.Stage `json:"stage,omitempty"`
+	// Exactly this owner.
+	Owner   *string `json:"owner,omitempty"`
+	ChainID *string `json:"chainId,omitempty"`
+	// The district of the lead's target park.
+	DistrictCode *string `json:"districtCode,omitempty"`
+	ParkID       *string `json:"parkId,omitempty"`
+	EnterpriseID *string `json:"enterpriseId,omitempty"`
+	// true: open leads whose next action date has passed; false: all others.
+	NextActionOverdue *bool `json:"nextActionOverdue,omitempty"`
 }
 
 // What to match, for `supplierMatches`, `customerMatches` and `partnerMatches`.
@@ -423,6 +488,19 @@ type SupplyRelationInput struct {
 	Since *int `json:"since,omitempty"`
 }
 
+// Changes to a lead: given fields replace, `clear` removes optional ones, omitted fields stay.
+type UpdateLeadInput struct {
+	Owner        *string `json:"owner,omitempty"`
+	TargetParkID *string `json:"targetParkId,omitempty"`
+	// Replaces the products (an empty list removes them all).
+	ProductIds             []string   `json:"productIds,omitempty"`
+	ChainID                *string    `json:"chainId,omitempty"`
+	ExpectedInvestmentYuan *float64   `json:"expectedInvestmentYuan,omitempty"`
+	NextActionAt           *time.Time `json:"nextActionAt,omitempty"`
+	// Optional fields to remove; a field may not be both given and cleared.
+	Clear []LeadClearableField `json:"clear,omitempty"`
+}
+
 // The caller as the server sees it.
 type Viewer struct {
 	// API key id, `jwt:<subject>`, or null for anonymous callers.
@@ -489,6 +567,66 @@ func (e *EnterpriseOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EnterpriseOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Optional fields of a lead that `updateLead` can remove.
+type LeadClearableField string
+
+const (
+	LeadClearableFieldTargetPark         LeadClearableField = "TARGET_PARK"
+	LeadClearableFieldChain              LeadClearableField = "CHAIN"
+	LeadClearableFieldExpectedInvestment LeadClearableField = "EXPECTED_INVESTMENT"
+	LeadClearableFieldNextAction         LeadClearableField = "NEXT_ACTION"
+)
+
+var AllLeadClearableField = []LeadClearableField{
+	LeadClearableFieldTargetPark,
+	LeadClearableFieldChain,
+	LeadClearableFieldExpectedInvestment,
+	LeadClearableFieldNextAction,
+}
+
+func (e LeadClearableField) IsValid() bool {
+	switch e {
+	case LeadClearableFieldTargetPark, LeadClearableFieldChain, LeadClearableFieldExpectedInvestment, LeadClearableFieldNextAction:
+		return true
+	}
+	return false
+}
+
+func (e LeadClearableField) String() string {
+	return string(e)
+}
+
+func (e *LeadClearableField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LeadClearableField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LeadClearableField", str)
+	}
+	return nil
+}
+
+func (e LeadClearableField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LeadClearableField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LeadClearableField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -23,7 +23,8 @@ const (
 	DatabaseUnavailable Code = "DATABASE_UNAVAILABLE"
 	Internal            Code = "INTERNAL"
 	// Conflict: a write carried an expectedVersion that is no longer
-	// current; Extensions["currentVersion"] says which is.
+	// current, or a uniqueness rule refused it; extensions.currentVersion
+	// says which version is current, when there is one.
 	Conflict Code = "CONFLICT"
 )
 
@@ -81,6 +82,14 @@ func OutOfRange(field string, min, max int, format string, args ...any) *Error {
 // Missing reports that the object an input field refers to does not exist.
 func Missing(field, format string, args ...any) *Error {
 	return &Error{Code: NotFound, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// StaleVersion reports that a write expected version expected of an object
+// whose current version is current; nothing was changed.
+func StaleVersion(field string, expected, current int) *Error {
+	return &Error{Code: Conflict, Field: field,
+		Message:    fmt.Sprintf("expected version %d, but the current version is %d: reload and try again", expected, current),
+		Extensions: map[string]any{"currentVersion": current}}
 }
 
 // Sentinel errors the store returns and services translate or pass on.

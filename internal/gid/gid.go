@@ -2,8 +2,9 @@
 //
 // An id is base64url("<Type>:<key>") where key is the node's natural key
 // (USCC, product code, chain code, segment code, park code, incentive code,
-// district administrative code) or, for API keys and audit entries, the
-// random id the server gave them.
+// district administrative code), or, for API keys and audit entries, the
+// random id the server gave them, and for leads and their activities an id
+// generated once on creation.
 // Natural keys are immutable, so ids are stable and refetchable, and writes
 // can MERGE on the key without generating ids inside retried transactions.
 package gid
@@ -29,11 +30,14 @@ const (
 	District   Type = "District"
 	APIKey     Type = "ApiKey"
 	AuditEntry Type = "AuditEntry"
+	// Lead and LeadActivity are keyed by generated ids, not natural keys.
+	Lead         Type = "Lead"
+	LeadActivity Type = "LeadActivity"
 )
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
-	District: true, APIKey: true, AuditEntry: true,
+	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true,
 }
 
 // Encode returns the global id of the node of type t with natural key key.

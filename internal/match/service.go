@@ -777,6 +777,11 @@ func (s *Service) IncentivesFor(ctx context.Context, enterpriseID string) ([]Inc
 	if err != nil {
 		return nil, err
 	}
+	return decideIncentives(ctx, f), nil
+}
+
+// decideIncentives applies the incentives' rules to the facts of one firm.
+func decideIncentives(ctx context.Context, f IncentiveFacts) []IncentiveEligibility {
 	t := texts[LanguageFrom(ctx)]
 	lang := LanguageFrom(ctx)
 	latest := map[string]int{}
@@ -807,7 +812,7 @@ func (s *Service) IncentivesFor(ctx context.Context, enterpriseID string) ([]Inc
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return out
 }
 
 // CultivationProgress counts Jiaxing-registered national little giants and

@@ -55,6 +55,14 @@ var migrations = []migration{
 		`CREATE INDEX search_synonym_term IF NOT EXISTS FOR (s:SearchSynonym) ON (s.term)`,
 		`CREATE INDEX search_synonym_group IF NOT EXISTS FOR (s:SearchSynonym) ON (s.group)`,
 	}},
+	{5, "lead pipeline", []string{
+		`CREATE CONSTRAINT lead_id IF NOT EXISTS FOR (l:Lead) REQUIRE l.id IS UNIQUE`,
+		// One open lead per enterprise: openFor is its USCC while open.
+		`CREATE CONSTRAINT lead_open_for IF NOT EXISTS FOR (l:Lead) REQUIRE l.openFor IS UNIQUE`,
+		`CREATE CONSTRAINT lead_activity_id IF NOT EXISTS FOR (a:LeadActivity) REQUIRE a.id IS UNIQUE`,
+		`CREATE CONSTRAINT lead_stage_change_id IF NOT EXISTS FOR (s:LeadStageChange) REQUIRE s.id IS UNIQUE`,
+		`CREATE INDEX lead_created_at IF NOT EXISTS FOR (l:Lead) ON (l.createdAt)`,
+	}},
 }
 
 // The CJK full-text index over enterprise, product and chain names that
