@@ -24,6 +24,7 @@ import (
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/httpserver/explorer"
+	"chainmatch/internal/telemetry"
 	neo4jstore "chainmatch/internal/store/neo4j"
 )
 
@@ -111,7 +112,7 @@ func New(o Options) http.Handler {
 		AllowCredentials: !contains(o.CORSOrigins, "*"),
 		MaxAge:           600,
 	})
-	return requestID(accessLog(o.Log, recoverPanics(o.Log, c.Handler(mux))))
+	return traced(requestID(accessLog(o.Log, recoverPanics(o.Log, c.Handler(mux)))))
 }
 
 func readinessReason(err error) string {
@@ -226,6 +227,7 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", graph.RequestID(r.Context())),
+			slog.String("trace_id", telemetry.TraceID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 			slog.Float64("ms", float64(elapsed.Microseconds())/1000),
@@ -265,7 +267,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				id := graph.RequestID(r.Context())
 				log.ErrorContext(r.Context(), "panic", "panic", v, "request_id", id)
 				writeJSON(w, http.StatusInternalServerError, map[string]any{
-					"errors": []map[string]any{{"message": "internal error (request id " + id + ")", "extensions": map[string]any{"code": "INTERNAL", "requestId": id}}},
+					"errors": []map[string]any{{"message": "internal error (request id " + id + ")", "extensions": map[string]any{"code": "INTERNAL", "requestId": id, "traceId": telemetry.TraceID(r.Context())}}},
 				})
 			}
 		}()
