@@ -13,8 +13,8 @@ import (
 	"chainmatch/graph"
 	"chainmatch/internal/config"
 	"chainmatch/internal/httpserver"
-	"chainmatch/internal/telemetry"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/telemetry"
 )
 
 // serve runs the API until ctx is cancelled (SIGINT/SIGTERM), then drains

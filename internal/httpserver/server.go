@@ -24,8 +24,8 @@ import (
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/httpserver/explorer"
-	"chainmatch/internal/telemetry"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/telemetry"
 )
 
 // Readiness is what /readyz asks: nil when the server can answer queries.
