@@ -13,7 +13,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
 .PHONY: help run test test-all build generate check-generate vet fmt-check go-test web web-test e2e fuzz \
-        neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
+        neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean backup restore soak chaos
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -79,6 +79,15 @@ migrate: neo4j-ensure build ## apply schema migrations
 
 demo: neo4j-ensure build ## (re)load the Jiaxing demo graph
 	$(BIN) demo --reset
+
+BACKUP ?= backups/chainmatch-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+
+backup: ## dump the local Neo4j's database with neo4j-admin (stops and restarts it): make backup [BACKUP=file.dump]
+	scripts/backup.sh backup $(BACKUP)
+
+restore: build ## replace the local Neo4j's database with a dump (stops and restarts it): make restore BACKUP=file.dump
+	@if [ -z "$(filter command line environment,$(origin BACKUP))" ]; then echo "make restore BACKUP=file.dump"; exit 2; fi
+	scripts/backup.sh restore $(BACKUP)
 
 bench: build ## side-by-side benchmarks on Neo4j instances of their own (tens of minutes; not part of make test)
 	scripts/bench.sh
