@@ -89,6 +89,12 @@ restore: build ## replace the local Neo4j's database with a dump (stops and rest
 	@if [ -z "$(filter command line environment,$(origin BACKUP))" ]; then echo "make restore BACKUP=file.dump"; exit 2; fi
 	scripts/backup.sh restore $(BACKUP)
 
+soak: ## 5 minutes at 32 clients of mixed reads and writes on the demo graph; throughput, p50/p99, errors, resource slopes (not in make test)
+	scripts/soak.sh
+
+chaos: ## failure cases (Neo4j killed or stalled, API killed or stopped, import cancelled), one verdict each (not in make test)
+	scripts/chaos.sh
+
 bench: build ## side-by-side benchmarks on Neo4j instances of their own (tens of minutes; not part of make test)
 	scripts/bench.sh
 
