@@ -13,7 +13,7 @@ export NEO4J_PASSWORD ?= chainmatch-dev
 TEST_NEO4J_URI ?= bolt://127.0.0.1:7688
 
 .PHONY: help run test test-all build generate check-generate tidy-check vet fmt-check go-test web web-test e2e contract schema fuzz \
-        neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean
+        neo4j-start neo4j-stop neo4j-status neo4j-ensure migrate demo bench clean backup restore soak chaos
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -49,7 +49,7 @@ fmt-check: ## gofmt check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 go-test: neo4j-ensure web ## go test -race (integration tests use the real Neo4j; the explorer build is embedded and tested)
-	$(GO) test -race -count=1 -timeout 15m $(GOTESTFLAGS) ./...
+	$(GO) test -race -count=1 -timeout 30m $(GOTESTFLAGS) ./...
 
 fuzz: neo4j-ensure ## short fuzz runs of the request path and the query limits (seed corpus in testdata/fuzz)
 	$(GO) test ./cmd/chainmatch -run '^$$' -fuzz=FuzzGraphQLRequest -fuzztime=10s -parallel=1
@@ -88,6 +88,21 @@ migrate: neo4j-ensure build ## apply schema migrations
 
 demo: neo4j-ensure build ## (re)load the Jiaxing demo graph
 	$(BIN) demo --reset
+
+BACKUP ?= backups/chainmatch-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+
+backup: ## dump the local Neo4j's database with neo4j-admin (stops and restarts it): make backup [BACKUP=file.dump]
+	scripts/backup.sh backup $(BACKUP)
+
+restore: build ## replace the local Neo4j's database with a dump (stops and restarts it): make restore BACKUP=file.dump
+	@if [ -z "$(filter command line environment,$(origin BACKUP))" ]; then echo "make restore BACKUP=file.dump"; exit 2; fi
+	scripts/backup.sh restore $(BACKUP)
+
+soak: ## 5 minutes at 32 clients of mixed reads and writes on the demo graph; throughput, p50/p99, errors, resource slopes (not in make test)
+	scripts/soak.sh
+
+chaos: ## failure cases (Neo4j killed or stalled, API killed or stopped, import cancelled), one verdict each (not in make test)
+	scripts/chaos.sh
 
 bench: build ## side-by-side benchmarks on Neo4j instances of their own (tens of minutes; not part of make test)
 	scripts/bench.sh

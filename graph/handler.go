@@ -18,6 +18,7 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/telemetry"
 )
 
 // Options tune the GraphQL handler.
@@ -78,8 +79,18 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apq)})
 	srv.Use(queryLimits{byRole: limits, schema: es.Schema()})
 	srv.Use(auditTrail{access: r.Access, log: log})
+	var registered map[string]string
+	if opt.TrustedDocuments != nil {
+		registered = opt.TrustedDocuments.Docs
+	}
+	srv.Use(tracing{registered: registered})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, log, err, opt.Introspection)
+		gerr := presentError(ctx, log, err, opt.Introspection)
+		// The trace id finds the request's spans and log lines.
+		if id := telemetry.TraceID(ctx); id != "" {
+			gerr.Extensions["traceId"] = id
+		}
+		return gerr
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", RequestID(ctx))

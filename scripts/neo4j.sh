@@ -19,6 +19,7 @@
 #   NEO4J_BOLT_PORT [7687]          NEO4J_PASSWORD [chainmatch-dev]
 #   NEO4J_HEAP [1g]                 NEO4J_PAGECACHE [512m]
 #   NEO4J_DATA_DIR [.neo4j/<port>]  CHAINMATCH_CACHE [~/.cache/chainmatch]
+#   NEO4J_START_TIMEOUT [120]       seconds to wait for a start
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,7 +82,7 @@ start() {
 		-cp "$cache/lib/*:$cache/classes" Launcher "$data/home" "127.0.0.1:$port" "$password" "$pagecache" \
 		>"$logfile" 2>&1 </dev/null &
 	echo $! >"$pidfile"
-	for _ in $(seq 1 240); do
+	for _ in $(seq 1 $((${NEO4J_START_TIMEOUT:-120} * 2))); do
 		if grep -q 'chainmatch-neo4j: ready' "$logfile" 2>/dev/null; then
 			echo "neo4j.sh: Neo4j $version ready on bolt://127.0.0.1:$port (user neo4j, password in NEO4J_PASSWORD)"
 			return 0
@@ -91,7 +92,7 @@ start() {
 		fi
 		sleep 0.5
 	done
-	die "Neo4j did not become ready within 120 s (log: $logfile)"
+	die "Neo4j did not become ready within ${NEO4J_START_TIMEOUT:-120} s (log: $logfile)"
 }
 
 stop() {

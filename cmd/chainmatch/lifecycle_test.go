@@ -45,7 +45,9 @@ func (n *localNeo4j) script(args ...string) {
 	cmd.Env = append(os.Environ(),
 		"NEO4J_BOLT_PORT="+strconv.Itoa(n.port),
 		"NEO4J_DATA_DIR="+n.data,
-		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=64m")
+		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=64m",
+		// A loaded machine can take minutes to start a JVM and Neo4j.
+		"NEO4J_START_TIMEOUT=400")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		n.t.Fatalf("neo4j.sh %v: %v\n%s", args, err, out)

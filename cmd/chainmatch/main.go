@@ -4,6 +4,7 @@
 //	chainmatch migrate          apply schema migrations and exit
 //	chainmatch demo [flags]     load the Jiaxing demo graph (see -h)
 //	chainmatch import FILE      import enterprises from .csv or .jsonl
+//	chainmatch audit purge      delete old audit entries (explicit, logged, audited)
 //	chainmatch healthcheck      exit 0 when the local server's /healthz answers (for containers)
 //
 // Configuration comes from the environment; see the README.
@@ -44,6 +45,7 @@ commands:
   import    import enterprises from a .csv or .jsonl file
   synonyms  load the search synonym list (synonyms load [--file FILE])
   apikey    create, list or revoke API keys (create --name N --role R | list | revoke ID)
+  audit     purge --before T --reason R: delete audit entries older than T (logged, itself audited)
   healthcheck  probe the local server's /healthz (for container health checks)
 `
 
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string) error {
 		return synonymsCmd(ctx, cfg, log, args[1:])
 	case "apikey":
 		return apikeyCmd(ctx, cfg, log, args[1:])
+	case "audit":
+		return auditCmd(ctx, cfg, log, args[1:])
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	case "-h", "--help", "help":

@@ -15,12 +15,26 @@ import (
 	"chainmatch/internal/config"
 	"chainmatch/internal/httpserver"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/telemetry"
 )
 
 // serve runs the API until ctx is cancelled (SIGINT/SIGTERM), then drains
 // in-flight requests for up to CHAINMATCH_SHUTDOWN_TIMEOUT.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting chainmatch", "config", cfg.String())
+	stopTelemetry, err := telemetry.Setup(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Flush the last spans before exit.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTelemetry(fctx); err != nil {
+			log.Warn("telemetry flush", "err", err)
+		}
+	}()
+	log.Info("tracing", "exported", telemetry.TracesEnabled())
 	st, err := openStore(cfg, log)
 	if err != nil {
 		return err

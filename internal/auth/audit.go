@@ -120,3 +120,39 @@ func (s *Service) AuditLog(ctx context.Context, first int, after *string) (Audit
 	}
 	return AuditPage{Entries: es, HasNextPage: more}, nil
 }
+
+// PurgeField is the audit entry's Field of an audit purge.
+const PurgeField = "auditPurge"
+
+// PurgeAudit deletes the audit entries older than before: the trail is
+// append-only, and this explicit admin action (`chainmatch audit purge`) is
+// the only way anything leaves it. The purge is logged and itself appended
+// to the trail (who, up to when, why, how many), after the deletion, so it
+// cannot purge its own record. before may not lie in the future and a
+// reason is required.
+func (s *Service) PurgeAudit(ctx context.Context, before time.Time, reason string) (int64, error) {
+	if err := requireAdmin(ctx); err != nil {
+		return 0, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return 0, apperr.Invalid("reason", "say why the audit entries are purged")
+	}
+	now := s.now().UTC()
+	if before.After(now) {
+		return 0, apperr.Invalid("before", "must not be in the future")
+	}
+	p := FromContext(ctx)
+	n, err := s.store.PurgeAuditBefore(ctx, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge audit: %w", err)
+	}
+	s.cfg.Log.WarnContext(ctx, "audit purge", "before", before.UTC().Format(time.RFC3339), "purged", n,
+		"reason", reason, "actor", p.ID, "actor_name", p.Name)
+	entry := AuditEntry{ActorID: p.ID, ActorRole: p.Role, OperationName: reason, Field: PurgeField,
+		ArgumentIDs: []string{before.UTC().Format(time.RFC3339)}, ResultIDs: []string{strconv.FormatInt(n, 10)}, OK: true}
+	if err := s.Record(ctx, []AuditEntry{entry}); err != nil {
+		return n, fmt.Errorf("record the purge of %d audit entries: %w", n, err)
+	}
+	return n, nil
+}

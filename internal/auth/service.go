@@ -33,6 +33,9 @@ type Storer interface {
 	// AuditLog returns up to first entries older than after (newest first)
 	// and whether more follow.
 	AuditLog(ctx context.Context, first int, after *AuditCursor) ([]AuditEntry, bool, error)
+	// PurgeAuditBefore deletes the audit entries older than before and
+	// returns how many: the only deletion of audit entries (PurgeAudit).
+	PurgeAuditBefore(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Config tunes the Service.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/telemetry"
 )
 
 // GraphQL over HTTP (https://graphql.github.io/graphql-over-http/):
@@ -40,6 +41,9 @@ func wantsGraphQLResponse(r *http.Request) bool {
 // the client accepts.
 func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, msg string, ext map[string]any) {
 	e := map[string]any{"code": string(code)}
+	if id := telemetry.TraceID(r.Context()); id != "" {
+		e["traceId"] = id
+	}
 	for k, v := range ext {
 		e[k] = v
 	}

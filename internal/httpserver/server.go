@@ -23,6 +23,7 @@ import (
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/httpserver/explorer"
+	"chainmatch/internal/telemetry"
 )
 
 // Readiness is what /readyz asks: nil when the server can answer queries.
@@ -115,7 +116,7 @@ func New(o Options) http.Handler {
 		AllowCredentials: !contains(o.CORSOrigins, "*"),
 		MaxAge:           600,
 	})
-	return requestID(o.RequestContext, accessLog(o.Log, o.RequestContext, recoverPanics(o.Log, c.Handler(mux))))
+	return traced(requestID(o.RequestContext, accessLog(o.Log, o.RequestContext, recoverPanics(o.Log, c.Handler(mux)))))
 }
 
 func readinessReason(err error) string {
@@ -231,6 +232,7 @@ func accessLog(log *slog.Logger, rc RequestContext, next http.Handler) http.Hand
 		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", RequestID(r.Context())),
+			slog.String("trace_id", telemetry.TraceID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 			slog.Float64("ms", float64(elapsed.Microseconds())/1000),
@@ -270,7 +272,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				id := RequestID(r.Context())
 				log.ErrorContext(r.Context(), "panic", "panic", v, "request_id", id)
 				writeJSON(w, http.StatusInternalServerError, map[string]any{
-					"errors": []map[string]any{{"message": "internal error (request id " + id + ")", "extensions": map[string]any{"code": "INTERNAL", "requestId": id}}},
+					"errors": []map[string]any{{"message": "internal error (request id " + id + ")", "extensions": map[string]any{"code": "INTERNAL", "requestId": id, "traceId": telemetry.TraceID(r.Context())}}},
 				})
 			}
 		}()

@@ -20,7 +20,24 @@ const (
 	qAuditLog   = `MATCH (a:AuditEntry)
 		WHERE $afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId)
 		RETURN a ORDER BY a.at DESC, a.id DESC LIMIT $limit`
+	// qPurgeAudit is the only statement that deletes audit entries; it
+	// backs the explicit, logged admin purge (auth.Service.PurgeAudit).
+	qPurgeAudit = `MATCH (a:AuditEntry) WHERE a.at < $before
+		DELETE a RETURN count(a) AS purged`
 )
+
+// PurgeAuditBefore deletes the audit entries recorded before before and
+// returns how many it deleted (idempotent: a retry deletes none twice).
+func (s *Store) PurgeAuditBefore(ctx context.Context, before time.Time) (int64, error) {
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+		rec, err := single(ctx, tx, qPurgeAudit, map[string]any{"before": before.UTC()})
+		if err != nil || rec == nil {
+			return 0, err
+		}
+		n, _, err := neo4j.GetRecordValue[int64](rec, "purged")
+		return n, err
+	})
+}
 
 // AppendAudit writes audit entries in one transaction.
 func (s *Store) AppendAudit(ctx context.Context, entries []auth.AuditEntry) error {

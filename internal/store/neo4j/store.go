@@ -178,8 +178,10 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 
 // run executes one statement in tx, counts the round trip and collects all
 // records. Every query of the store goes through here.
-func run(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+func run(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) (_ []*neo4j.Record, err error) {
 	countRoundTrip(ctx)
+	ctx, traced := traceStatement(ctx, query)
+	defer func() { traced(err) }()
 	res, err := tx.Run(ctx, query, params)
 	if err != nil {
 		return nil, err
