@@ -78,7 +78,7 @@ var Vars = []Var{
 	{"CHAINMATCH_WRITE_TIMEOUT", "35s", false, "HTTP write timeout"},
 	{"CHAINMATCH_IDLE_TIMEOUT", "120s", false, "HTTP keep-alive idle timeout"},
 	{"CHAINMATCH_REQUEST_TIMEOUT", "30s", false, "deadline of one GraphQL request, passed on to Neo4j transaction timeouts"},
-	{"CHAINMATCH_SHUTDOWN_TIMEOUT", "20s", false, "how long graceful shutdown waits for in-flight requests"},
+	{"CHAINMATCH_SHUTDOWN_TIMEOUT", "35s", false, "how long graceful shutdown waits for in-flight requests (longer than CHAINMATCH_REQUEST_TIMEOUT)"},
 	{"CHAINMATCH_MAX_BODY_BYTES", "1048576", false, "largest accepted request body"},
 	{"CHAINMATCH_MIGRATE", "true", false, "apply schema migrations at `serve` start (replicas may set false and run `chainmatch migrate` once)"},
 	{"CHAINMATCH_ADMIN_KEY", "", true, "bootstrap admin API key (optional)"},
@@ -201,6 +201,11 @@ func load(getenv func(string) string) (Config, error) {
 	}
 	if c.RequestTimeout >= c.WriteTimeout && len(errs) == 0 {
 		errs = append(errs, "CHAINMATCH_REQUEST_TIMEOUT must be shorter than CHAINMATCH_WRITE_TIMEOUT")
+	}
+	// A drain shorter than a request's deadline would cut off requests the
+	// server had accepted (make chaos, case 3: SIGTERM under load).
+	if c.ShutdownTimeout <= c.RequestTimeout && len(errs) == 0 {
+		errs = append(errs, "CHAINMATCH_SHUTDOWN_TIMEOUT must be longer than CHAINMATCH_REQUEST_TIMEOUT, or a drain cuts off accepted requests")
 	}
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))

@@ -77,3 +77,28 @@ func TestPprofOnlyOnLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownMustOutlastRequests(t *testing.T) {
+	c, err := load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ShutdownTimeout <= c.RequestTimeout {
+		t.Fatalf("default shutdown %v does not outlast the request timeout %v", c.ShutdownTimeout, c.RequestTimeout)
+	}
+	for _, env := range []map[string]string{
+		{"CHAINMATCH_SHUTDOWN_TIMEOUT": "20s"},
+		{"CHAINMATCH_SHUTDOWN_TIMEOUT": "30s"},
+		{"CHAINMATCH_REQUEST_TIMEOUT": "10s", "CHAINMATCH_SHUTDOWN_TIMEOUT": "5s"},
+	} {
+		_, err := load(func(k string) string { return env[k] })
+		if err == nil || !strings.Contains(err.Error(), "CHAINMATCH_SHUTDOWN_TIMEOUT must be longer than CHAINMATCH_REQUEST_TIMEOUT") {
+			t.Errorf("%v: err = %v", env, err)
+		}
+	}
+	if _, err := load(func(k string) string {
+		return map[string]string{"CHAINMATCH_REQUEST_TIMEOUT": "10s", "CHAINMATCH_SHUTDOWN_TIMEOUT": "11s"}[k]
+	}); err != nil {
+		t.Errorf("11s over 10s refused: %v", err)
+	}
+}
