@@ -6,6 +6,10 @@
 #   scripts/web.sh --force   build even when nothing changed
 #   scripts/web.sh test      Vitest unit tests
 #
+# Both first regenerate the explorer's operation types (web/src/gql, by
+# graphql-codegen from schema.graphql and web/src/graphql/*.graphql) and fail
+# when they differ from the committed ones: commit the regenerated files.
+#
 # Idempotent: installs dependencies only when web/package-lock.json changed
 # (npm ci), and skips the Vite build when the sources are unchanged since the
 # build in dist/.
@@ -39,12 +43,20 @@ if [ ! -f node_modules/.lock-sum ] || [ "$(cat node_modules/.lock-sum)" != "$loc
   echo "$lock_sum" > node_modules/.lock-sum
 fi
 
+# 2. The operation types, generated and committed: fail on drift.
+npx --no-install graphql-codegen --config codegen.ts --silent
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 && { ! git -C "$ROOT" diff --quiet -- web/src/gql || [ -n "$(git -C "$ROOT" ls-files --others --exclude-standard web/src/gql)" ]; }; then
+  echo "web.sh: graphql-codegen changed web/src/gql (schema.graphql or web/src/graphql changed); commit the regenerated files" >&2
+  git -C "$ROOT" status --short -- web/src/gql >&2
+  exit 1
+fi
+
 if [ "$CMD" = "test" ]; then
   exec npx --no-install vitest run
 fi
 
-# 2. Build unless the inputs are the same as for the build in dist/.
-src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html graphiql.html package-lock.json vite.config.ts tsconfig.json) | sha256sum | cut -d' ' -f1)"
+# 3. Build unless the inputs are the same as for the build in dist/.
+src_sum="$( (find src public test -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum; sha256sum index.html graphiql.html package-lock.json vite.config.ts tsconfig.json codegen.ts ../schema.graphql) | sha256sum | cut -d' ' -f1)"
 if [ "$CMD" != "--force" ] && [ -f "$DIST/index.html" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$src_sum" ]; then
   echo "web.sh: explorer is up to date ($DIST)"
   exit 0

@@ -18,9 +18,11 @@ export interface Result<T> {
 
 /**
  * Runs one operation. Throws ApiError when there is no data to show;
- * returns partial data together with its errors otherwise.
+ * returns partial data together with its errors otherwise. T and V are the
+ * operation's generated types (./gql/operations.ts), e.g.
+ * `request<SearchQuery, SearchQueryVariables>(searchDoc, {...}, 'Search')`.
  */
-export async function request<T>(document: string, variables: Record<string, unknown> = {}, operationName?: string, signal?: AbortSignal): Promise<Result<T>> {
+export async function request<T, V extends object = Record<string, never>>(document: string, variables: V = {} as V, operationName?: string, signal?: AbortSignal): Promise<Result<T>> {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     Accept: 'application/graphql-response+json, application/json',

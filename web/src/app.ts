@@ -88,15 +88,16 @@ const cache = new Map<string, Resource<unknown>>();
 /**
  * The resource for one operation and its variables, fetched on first use.
  * The cache key includes the language (reasons are localised) and whether
- * a key is set (contact details depend on it).
+ * a key is set (contact details depend on it). T and V are the operation's
+ * generated types (./gql/operations.ts).
  */
-export function resource<T>(document: string, variables: Record<string, unknown> = {}, operationName?: string): Resource<T> {
+export function resource<T, V extends object = Record<string, never>>(document: string, variables: V = {} as V, operationName?: string): Resource<T> {
   const key = JSON.stringify([operationName ?? document.slice(0, 80), variables, getLang(), getApiKey() ?? '']);
   const hit = cache.get(key) as Resource<T> | undefined;
   if (hit) return hit;
   const r: Resource<T> = { status: 'loading' };
   cache.set(key, r);
-  request<T>(document, variables, operationName).then(
+  request<T, V>(document, variables, operationName).then(
     (res: Result<T>) => {
       r.status = 'ok';
       r.data = res.data;

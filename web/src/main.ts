@@ -4,6 +4,7 @@ import { request } from './api';
 import { currentRoute, href, invalidate, linkClick, rerender, resource, setRenderer } from './app';
 import { getApiKey, setApiKey } from './auth';
 import { userMessage } from './errors';
+import type { ViewerQuery, ViewerQueryVariables } from './gql/operations';
 import viewerDoc from './graphql/Viewer.graphql?raw';
 import { getLang, initialLang, setLang, t } from './i18n';
 import './styles.css';
@@ -18,10 +19,6 @@ const LANG_KEY = 'chainmatch.lang';
 let signInOpen = false;
 let signInError = '';
 let signInBusy = false;
-
-interface Viewer {
-  viewer: { id: string | null; name: string | null; role: 'ANONYMOUS' | 'PARTNER' | 'STAFF' | 'ADMIN' };
-}
 
 function applyLang() {
   document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
@@ -50,7 +47,7 @@ async function submitSignIn(e: Event) {
   signInError = '';
   rerender();
   try {
-    await request<Viewer>(viewerDoc, {}, 'Viewer');
+    await request<ViewerQuery, ViewerQueryVariables>(viewerDoc, {}, 'Viewer');
     input.value = '';
     signInOpen = false;
     invalidate(true);
@@ -65,7 +62,7 @@ async function submitSignIn(e: Event) {
 }
 
 function viewerBadge(): TemplateResult {
-  const r = resource<Viewer>(viewerDoc, {}, 'Viewer');
+  const r = resource<ViewerQuery, ViewerQueryVariables>(viewerDoc, {}, 'Viewer');
   const role = r.status === 'ok' ? r.data!.viewer.role : '';
   const who = r.status === 'ok' ? (r.data!.viewer.name ?? '') : '';
   return html`<span class="who ${r.status === 'error' ? 'bad' : ''}" data-testid="signed-in" data-role=${role} title=${who}>

@@ -6,7 +6,7 @@ import { ApiError, retryable, userMessage, type GraphQLErrorItem } from './error
 import { componentLabel, designationLabel, nameOf, t } from './i18n';
 import { fitClass } from './logic/fit';
 import { componentRows, formatDistance, scorePercent, scoreWidth } from './logic/score';
-import type { DesignationGrant, FirmRef, Match, ScoreComponent } from './types';
+import type { DesignationGrant, Match, ScoreComponent } from './types';
 
 export function loadingBox(): TemplateResult {
   return html`<div class="state loading" role="status" data-testid="loading"><span class="spinner" aria-hidden="true"></span>${t('loading')}</div>`;
@@ -79,8 +79,9 @@ export function breakdown(components: ScoreComponent[]): TemplateResult {
   </details>`;
 }
 
-function place(f: FirmRef): string {
-  if (f.district) return nameOf(f.district);
+function place(f: Match['candidate']): string {
+  // Gap candidates carry no district.
+  if ('district' in f && f.district) return nameOf(f.district);
   return f.homeCity ?? '';
 }
 
@@ -94,11 +95,11 @@ export function matchCard(m: Match, rank: number): TemplateResult {
         ${localBadge(m.candidate.isLocal)}
         ${(m.candidate.designations ?? []).slice(0, 2).map(designationBadge)}
         ${m.fit ? html`<span class="badge fit ${fitClass(m.fit)}" data-testid="fit" title=${t('filterFit')}>${t(`fit_${m.fit}`)}</span>` : nothing}
-        ${m.existingRelation ? html`<span class="badge existing">${t('existingRelation')}</span>` : nothing}
+        ${'existingRelation' in m && m.existingRelation ? html`<span class="badge existing">${t('existingRelation')}</span>` : nothing}
       </div>
       <div class="meta">
         ${place(m.candidate) ? html`<span>${place(m.candidate)}</span>` : nothing}
-        ${m.product ? html`<span>${t('forProduct', { p: nameOf(m.product) })}</span>` : nothing}
+        ${'product' in m && m.product ? html`<span>${t('forProduct', { p: nameOf(m.product) })}</span>` : nothing}
         ${m.distanceKm != null ? html`<span>${t('distance')} ${formatDistance(m.distanceKm)}</span>` : nothing}
       </div>
       ${scoreBar(m.score)}

@@ -29,12 +29,12 @@ describe('routes', () => {
   });
 
   it('search hits lead to firms, chains and products within their chain', () => {
-    expect(hitHref({ score: 1, node: { __typename: 'Enterprise', id: 'e1', name: 'a', isLocal: true, uscc: 'x' } })).toBe('/explorer/firm/e1');
-    expect(hitHref({ score: 1, node: { __typename: 'IndustrialChain', id: 'c1', name: 'pv', code: 'PV' } })).toBe('/explorer/chain/c1');
+    expect(hitHref({ score: 1, node: { __typename: 'Enterprise', id: 'e1', name: 'a', nameEn: null, isLocal: true, uscc: 'x', homeCity: null, district: null } })).toBe('/explorer/firm/e1');
+    expect(hitHref({ score: 1, node: { __typename: 'IndustrialChain', id: 'c1', name: 'pv', nameEn: null, code: 'PV' } })).toBe('/explorer/chain/c1');
     expect(
-      hitHref({ score: 1, node: { __typename: 'Product', id: 'p1', name: 'g', code: 'G', segment: { id: 's', name: 's', chain: { id: 'c1', name: 'pv' } } } }),
+      hitHref({ score: 1, node: { __typename: 'Product', id: 'p1', name: 'g', nameEn: null, code: 'G', segment: { id: 's', name: 's', nameEn: null, chain: { id: 'c1', name: 'pv', nameEn: null } } } }),
     ).toBe('/explorer/chain/c1?product=p1');
-    expect(hitHref({ score: 1, node: { __typename: 'Product', id: 'p1', name: 'g', code: 'G', segment: null } })).toBeUndefined();
+    expect(hitHref({ score: 1, node: { __typename: 'Product', id: 'p1', name: 'g', nameEn: null, code: 'G', segment: null } })).toBeUndefined();
   });
 });
 
@@ -53,7 +53,7 @@ describe('match filters', () => {
 
 describe('gapIndex', () => {
   it('keeps the rank of the first gap per product', () => {
-    const g = (id: string, severity: number) => ({ segment: { id: 's' }, product: { id, name: id, code: id }, localDemand: 1, localSupply: 0, severity });
+    const g = (id: string, severity: number) => ({ segment: { id: 's' }, product: { id, name: id, nameEn: null, code: id }, localDemand: 1, localSupply: 0, severity });
     const idx = gapIndex([g('a', 1), g('b', 0.5), g('a', 0.2)]);
     expect(idx.get('a')?.rank).toBe(0);
     expect(idx.get('b')?.rank).toBe(1);

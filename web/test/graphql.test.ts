@@ -1,9 +1,10 @@
 // Every document the explorer sends must be valid against the server's schema.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, parse, print, validate } from 'graphql';
+import { buildSchema, isEnumType, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TABS } from '../src/graphiql/examples';
+import { DESIGNATIONS, FITS } from '../src/types';
 
 const root = join(__dirname, '..', '..');
 const sdl = readdirSync(join(root, 'graph'))
@@ -35,5 +36,18 @@ describe("GraphiQL's default tabs", () => {
     const errors = validate(schema, parse(tab.query));
     expect(errors.map((e) => e.message)).toEqual([]);
     if ('variables' in tab) expect(() => JSON.parse(tab.variables ?? '')).not.toThrow();
+  });
+});
+
+// The operation types are generated from the schema (src/gql); the value
+// lists the UI offers as choices are the one hand-kept copy of its enums.
+describe('enum values the UI lists', () => {
+  it.each([
+    ['Designation', DESIGNATIONS],
+    ['ProductFit', FITS],
+  ] as const)('%s: every value of the schema, once', (name, listed) => {
+    const type = schema.getType(name);
+    if (!isEnumType(type)) throw new Error(`${name} is not an enum`);
+    expect([...listed].sort()).toEqual(type.getValues().map((v) => v.name).sort());
   });
 });

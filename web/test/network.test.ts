@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMN_GAP, ROW_GAP, buildSupplyNetwork } from '../src/logic/network';
-import type { NetFirm } from '../src/types';
+import { COLUMN_GAP, ROW_GAP, buildSupplyNetwork, type NetRoot } from '../src/logic/network';
 
-const f = (id: string, extra: Partial<NetFirm> = {}): NetFirm => ({ id, name: id, nameEn: `${id}-en`, isLocal: true, ...extra });
+// A firm as SupplyNetwork returns it one hop out (the root's shape differs
+// only in what its own suppliers and customers carry).
+type Hop = NetRoot['suppliers']['edges'][number]['node']['supplier'];
+const f = (id: string, extra: Partial<Hop> = {}): Hop => ({ id, name: id, nameEn: `${id}-en`, isLocal: true, suppliers: { edges: [] }, customers: { edges: [] }, ...extra });
+const root = (id: string, extra: Partial<NetRoot> = {}): NetRoot => ({ ...f(id), suppliers: { edges: [] }, customers: { edges: [] }, ...extra });
 const glass = { id: 'p-glass', name: '光伏玻璃', nameEn: 'PV glass' };
 
 // Root R buys glass from S1 and S2, sells modules to C1.
 // S1 buys from SS (hop 2 upstream) and also sells to P (a peer of R).
 // C1 sells on to CC (hop 2 downstream) and also buys from S2 (already at -1).
-const response: NetFirm = f('R', {
+const response: NetRoot = root('R', {
   suppliers: {
     edges: [
       {
@@ -80,7 +83,7 @@ describe('buildSupplyNetwork', () => {
   });
 
   it('gives a lone node for a firm without relations', () => {
-    expect(buildSupplyNetwork(f('X'), (n) => n.name)).toEqual({
+    expect(buildSupplyNetwork(root('X'), (n) => n.name)).toEqual({
       nodes: [{ id: 'X', label: 'X', isLocal: true, column: 0, row: 0, x: 0, y: 0, center: true }],
       edges: [],
       hidden: 0,

@@ -7,7 +7,7 @@ import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './page.css';
 
-import { GraphiQL } from 'graphiql';
+import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getApiKey } from '../auth';
@@ -18,9 +18,11 @@ const ENDPOINT = document.querySelector<HTMLMetaElement>('meta[name="chainmatch-
 
 type FetcherParams = { query: string; operationName?: string | null; variables?: unknown };
 type FetcherOpts = { headers?: Record<string, unknown> };
+/** What GraphiQL accepts back from a fetcher (an execution result). */
+type FetcherResult = Awaited<ReturnType<GraphiQLProps['fetcher']>>;
 
 /** Posts the operation as JSON; headers typed in the IDE win over the stored key. */
-async function fetcher(params: FetcherParams, opts?: FetcherOpts): Promise<unknown> {
+async function fetcher(params: FetcherParams, opts?: FetcherOpts): Promise<FetcherResult> {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     Accept: 'application/graphql-response+json, application/json',
@@ -34,7 +36,8 @@ async function fetcher(params: FetcherParams, opts?: FetcherOpts): Promise<unkno
     return JSON.parse(text);
   } catch {
     // Not GraphQL (a proxy's error page, say): show it rather than a blank pane.
-    return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 500)}` }] };
+    // Plain JSON errors, like the server's (GraphiQL's type says GraphQLError).
+    return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 500)}` }] } as unknown as FetcherResult;
   }
 }
 

@@ -1,6 +1,11 @@
 // Turns a SupplyNetwork response into graph elements with a fixed layout:
 // upstream on the left, the firm in the middle, downstream on the right.
-import type { NetFirm, Ref } from '../types';
+import type { NetFirmFragment, SupplyNetworkQuery } from '../gql/operations';
+
+/** The SupplyNetwork response's firm, with its two hops. */
+export type NetRoot = NonNullable<SupplyNetworkQuery['enterprise']>;
+/** A direct supplier or customer, with its own suppliers and customers. */
+type HopFirm = NetRoot['suppliers']['edges'][number]['node']['supplier'] | NetRoot['customers']['edges'][number]['node']['customer'];
 
 export interface NetNode {
   id: string;
@@ -43,23 +48,23 @@ type Labeller = (n: { name: string; nameEn?: string | null }) => string;
  * before second-hop firms; among equals the column nearest the centre);
  * edges are deduplicated by supplier, customer and product.
  */
-export function buildSupplyNetwork(root: NetFirm, label: Labeller, maxPerColumn = MAX_PER_COLUMN): NetGraph {
+export function buildSupplyNetwork(root: NetRoot, label: Labeller, maxPerColumn = MAX_PER_COLUMN): NetGraph {
   const nodes = new Map<string, Omit<NetNode, 'row' | 'x' | 'y'> & { hop: number }>();
   const edges = new Map<string, NetEdge>();
 
-  const addNode = (f: NetFirm, column: number, hop: number) => {
+  const addNode = (f: NetFirmFragment, column: number, hop: number) => {
     const prev = nodes.get(f.id);
     if (prev && (prev.hop < hop || (prev.hop === hop && Math.abs(prev.column) <= Math.abs(column)))) return;
     nodes.set(f.id, { id: f.id, label: label(f), isLocal: f.isLocal, column, center: f.id === root.id, hop });
   };
-  const addEdge = (supplier: NetFirm, customer: NetFirm, product?: Ref | null) => {
+  const addEdge = (supplier: NetFirmFragment, customer: NetFirmFragment, product: { id: string; name: string; nameEn: string | null } | null) => {
     if (supplier.id === customer.id) return;
     const id = `${supplier.id}>${customer.id}>${product?.id ?? ''}`;
     if (!edges.has(id)) edges.set(id, { id, source: supplier.id, target: customer.id, label: product ? label(product) : '' });
   };
 
   addNode(root, 0, 0);
-  const hop1 = (firm: NetFirm, column: number) => {
+  const hop1 = (firm: HopFirm, column: number) => {
     for (const e of firm.suppliers?.edges ?? []) {
       const s = e.node.supplier;
       // Suppliers of a customer are the firm's peers (column 0).

@@ -6,7 +6,7 @@ import chainDoc from '../graphql/Chain.graphql?raw';
 import candidatesDoc from '../graphql/GapCandidates.graphql?raw';
 import { altNameOf, nameOf, t, type Key } from '../i18n';
 import { SEVERITY_BANDS, SEVERITY_LEGEND_SAMPLE, severityStyle } from '../logic/severity';
-import type { Chain, ChainGap, Match } from '../types';
+import type { ChainQuery, ChainQueryVariables, GapCandidatesQuery, GapCandidatesQueryVariables, ProductBalanceQuery, ProductBalanceQueryVariables } from '../gql/operations';
 import { emptyBox, matchCard, show } from '../ui';
 
 /**
@@ -16,10 +16,8 @@ import { emptyBox, matchCard, show } from '../ui';
  */
 export const MAX_GAPS = 50;
 
-interface ChainData {
-  chain: Chain | null;
-  chainGaps: ChainGap[];
-}
+type ChainData = ChainQuery;
+type ChainGap = ChainQuery['chainGaps'][number];
 
 /** Gaps keyed by product id, with their rank (0 = most severe). */
 export function gapIndex(gaps: ChainGap[]): Map<string, { gap: ChainGap; rank: number }> {
@@ -45,7 +43,7 @@ function legend(): TemplateResult {
 }
 
 function candidatesPanel(chainId: string, entry: { gap: ChainGap; rank: number }): TemplateResult {
-  const r = resource<{ chainGaps: { product: { id: string }; candidates: Match[] }[] }>(
+  const r = resource<GapCandidatesQuery, GapCandidatesQueryVariables>(
     candidatesDoc,
     { chainId, gaps: entry.rank + 1, first: 5 },
     'GapCandidates',
@@ -61,7 +59,7 @@ function candidatesPanel(chainId: string, entry: { gap: ChainGap; rank: number }
 }
 
 function balancePanel(productId: string): TemplateResult {
-  const r = resource<{ supply: { totalCount: number }; demand: { totalCount: number } }>(balanceDoc, { id: productId }, 'ProductBalance');
+  const r = resource<ProductBalanceQuery, ProductBalanceQueryVariables>(balanceDoc, { id: productId }, 'ProductBalance');
   return show(r, (d) => html`<p data-testid="balance">${t('supplyDemand', { s: d.supply.totalCount, d: d.demand.totalCount })}</p>
     <p class="muted">${t('noGapHere')}</p>`);
 }
@@ -113,7 +111,7 @@ function gapTable(route: Route, d: ChainData): TemplateResult | typeof nothing {
 }
 
 export function chainView(route: Route): TemplateResult {
-  const r = resource<ChainData>(chainDoc, { id: route.id!, gaps: MAX_GAPS }, 'Chain');
+  const r = resource<ChainQuery, ChainQueryVariables>(chainDoc, { id: route.id!, gaps: MAX_GAPS }, 'Chain');
   return show(r, (d) => {
     if (!d.chain) return emptyBox(t('notFound'));
     const gaps = gapIndex(d.chainGaps);

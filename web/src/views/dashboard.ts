@@ -4,7 +4,9 @@ import { resource } from '../app';
 import cultivationDoc from '../graphql/Cultivation.graphql?raw';
 import { nameOf, t } from '../i18n';
 import { districtRows, progress, yearlyPace } from '../logic/bars';
-import type { CultivationProgress } from '../types';
+import type { CultivationQuery, CultivationQueryVariables } from '../gql/operations';
+
+type CultivationProgress = CultivationQuery['cultivationProgress'];
 import { emptyBox, show } from '../ui';
 
 const W = 560;
@@ -52,7 +54,7 @@ function districtChart(c: CultivationProgress): TemplateResult {
 }
 
 export function dashboardView(): TemplateResult {
-  const r = resource<{ cultivationProgress: CultivationProgress }>(cultivationDoc, {}, 'Cultivation');
+  const r = resource<CultivationQuery, CultivationQueryVariables>(cultivationDoc, {}, 'Cultivation');
   return show(r, (d) => {
     const c = d.cultivationProgress;
     return html`<article class="dashboard" data-testid="dashboard">

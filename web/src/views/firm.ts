@@ -9,7 +9,20 @@ import matchesDoc from '../graphql/Matches.graphql?raw';
 import settlementDoc from '../graphql/Settlement.graphql?raw';
 import { altNameOf, designationLabel, nameOf, t } from '../i18n';
 import { FIT_CHOICES, fitsFromParam, fitsParam } from '../logic/fit';
-import { DESIGNATIONS, type Contact, type Designation, type Enterprise, type IncentiveEligibility, type Match, type ProductFit, type ProductRef, type SettlementOption } from '../types';
+import type {
+  CustomerMatchesQuery,
+  EnterpriseContactQuery,
+  EnterpriseContactQueryVariables,
+  EnterpriseQuery,
+  EnterpriseQueryVariables,
+  MatchInput,
+  PartnerMatchesQuery,
+  SettlementQuery,
+  SettlementQueryVariables,
+  SupplierMatchesQuery,
+  SupplierMatchesQueryVariables,
+} from '../gql/operations';
+import { DESIGNATIONS, type Designation, type ProductFit } from '../types';
 import { breakdown, designationBadge, emptyBox, errorBox, firmLink, loadingBox, localBadge, matchCard, scoreBar, show } from '../ui';
 import { networkView } from './network';
 
@@ -19,6 +32,11 @@ type Kind = 'supplier' | 'customer' | 'partner';
 const KINDS: Kind[] = ['supplier', 'customer', 'partner'];
 const OPERATION: Record<Kind, string> = { supplier: 'SupplierMatches', customer: 'CustomerMatches', partner: 'PartnerMatches' };
 export const DISTANCES = [10, 25, 50, 100, 200];
+
+type Enterprise = NonNullable<EnterpriseQuery['enterprise']>;
+type ProductRef = Enterprise['products'][number]['product'];
+/** The three match operations select the same fields (MatchFields) and take a MatchInput. */
+type MatchesQuery = SupplierMatchesQuery | CustomerMatchesQuery | PartnerMatchesQuery;
 
 /** The match filters as kept in the URL (?kind=&local=&km=&d=&fit=). */
 export interface MatchFilters {
@@ -44,8 +62,8 @@ export function filtersFromParams(p: URLSearchParams): MatchFilters {
 }
 
 /** The MatchInput the filters mean. */
-export function matchInput(enterpriseId: string, f: MatchFilters, first = 20): Record<string, unknown> {
-  const input: Record<string, unknown> = { enterpriseId, localOnly: f.localOnly, first };
+export function matchInput(enterpriseId: string, f: MatchFilters, first = 20): MatchInput {
+  const input: MatchInput = { enterpriseId, localOnly: f.localOnly, first };
   if (f.maxDistanceKm) input.maxDistanceKm = f.maxDistanceKm;
   if (f.designation) input.designations = [f.designation];
   if (f.fits?.length) input.fits = f.fits;
@@ -75,7 +93,7 @@ function amount(v: number | null | undefined, unit: string | null | undefined): 
 
 function contactCard(id: string): TemplateResult {
   if (!getApiKey()) return html`<p class="muted" data-testid="contact-signin">${t('contactSignIn')}</p>`;
-  const r = resource<{ enterprise: { contact: Contact | null } | null }>(contactDoc, { id }, 'EnterpriseContact');
+  const r = resource<EnterpriseContactQuery, EnterpriseContactQueryVariables>(contactDoc, { id }, 'EnterpriseContact');
   if (r.status === 'loading') return loadingBox();
   if (r.status === 'error') return errorBox(r.error);
   if (r.partial?.length) return errorBox(fromGraphQLErrors(r.partial));
@@ -129,7 +147,7 @@ function overview(e: Enterprise): TemplateResult {
 
 function matchesTab(route: Route, e: Enterprise): TemplateResult {
   const f = filtersFromParams(route.params);
-  const r = resource<{ matches: Match[] }>(matchesDoc, { input: matchInput(e.id, f) }, OPERATION[f.kind]);
+  const r = resource<MatchesQuery, SupplierMatchesQueryVariables>(matchesDoc, { input: matchInput(e.id, f) }, OPERATION[f.kind]);
   const kindLabel: Record<Kind, string> = { supplier: t('matchSuppliers'), customer: t('matchCustomers'), partner: t('matchPartners') };
   return html`<div class="matches">
     <div class="segmented" role="tablist">
@@ -171,7 +189,7 @@ function matchesTab(route: Route, e: Enterprise): TemplateResult {
 }
 
 function settlementTab(e: Enterprise): TemplateResult {
-  const r = resource<{ settlementOptions: SettlementOption[]; incentivesFor: IncentiveEligibility[] }>(settlementDoc, { id: e.id, first: 5 }, 'Settlement');
+  const r = resource<SettlementQuery, SettlementQueryVariables>(settlementDoc, { id: e.id, first: 5 }, 'Settlement');
   return html`<p class="muted">${t('settlementHelp')}</p>
     ${show(r, (d) => html`
       ${d.settlementOptions.length
@@ -241,7 +259,7 @@ function header(e: Enterprise): TemplateResult {
 
 export function firmView(route: Route): TemplateResult {
   const id = route.id!;
-  const r = resource<{ enterprise: Enterprise | null }>(enterpriseDoc, { id }, 'Enterprise');
+  const r = resource<EnterpriseQuery, EnterpriseQueryVariables>(enterpriseDoc, { id }, 'Enterprise');
   const tab = (TABS as string[]).includes(route.params.get('tab') ?? '') ? (route.params.get('tab') as Tab) : 'overview';
   const labels: Record<Tab, string> = { overview: t('tabOverview'), matches: t('tabMatches'), network: t('tabNetwork'), settlement: t('tabSettlement') };
   return show(r, (d) => {

@@ -1,16 +1,14 @@
 // Start page: what the explorer is for, and the chains as tiles.
 import { html, type TemplateResult } from 'lit-html';
 import { chainHref, href, linkClick, resource } from '../app';
+import type { HomeQuery, HomeQueryVariables } from '../gql/operations';
 import homeDoc from '../graphql/Home.graphql?raw';
 import { altNameOf, nameOf, t } from '../i18n';
 import { emptyBox, show } from '../ui';
 
-interface HomeData {
-  chains: { id: string; code: string; name: string; nameEn?: string | null; segments: { id: string }[] }[];
-}
 
 export function homeView(): TemplateResult {
-  const r = resource<HomeData>(homeDoc, {}, 'Home');
+  const r = resource<HomeQuery, HomeQueryVariables>(homeDoc, {}, 'Home');
   return html`<section class="home">
     <h1>${t('appTitle')}</h1>
     <p class="lead">${t('chainHelp')}</p>

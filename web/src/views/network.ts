@@ -6,7 +6,7 @@ import { firmHref, linkClick, navigate, resource } from '../app';
 import networkDoc from '../graphql/SupplyNetwork.graphql?raw';
 import { nameOf, t, type Key } from '../i18n';
 import { buildSupplyNetwork, type NetGraph, type NetNode } from '../logic/network';
-import type { NetFirm } from '../types';
+import type { SupplyNetworkQuery, SupplyNetworkQueryVariables } from '../gql/operations';
 import { emptyBox, localBadge, show } from '../ui';
 
 const COLUMN_KEY: Record<number, Key> = { [-2]: 'netCol_m2', [-1]: 'netCol_m1', 0: 'netCol_0', 1: 'netCol_1', 2: 'netCol_2' };
@@ -112,7 +112,7 @@ async function draw(el: Element, graph: NetGraph, key: string) {
 }
 
 export function networkView(id: string): TemplateResult {
-  const r = resource<{ enterprise: NetFirm | null }>(networkDoc, { id }, 'SupplyNetwork');
+  const r = resource<SupplyNetworkQuery, SupplyNetworkQueryVariables>(networkDoc, { id }, 'SupplyNetwork');
   return show(r, (d) => {
     if (!d.enterprise) return emptyBox(t('notFound'));
     const graph = buildSupplyNetwork(d.enterprise, (n) => nameOf(n));

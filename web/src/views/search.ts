@@ -6,7 +6,10 @@ import { getApiKey } from '../auth';
 import { userMessage } from '../errors';
 import searchDoc from '../graphql/Search.graphql?raw';
 import { altNameOf, nameOf, t } from '../i18n';
-import type { SearchHit } from '../types';
+import type { SearchQuery, SearchQueryVariables } from '../gql/operations';
+
+/** One type-ahead hit. */
+export type SearchHit = SearchQuery['search'][number];
 
 interface SearchState {
   text: string;
@@ -23,16 +26,14 @@ let inflight: AbortController | undefined;
 
 /** Where a hit leads; products open their chain with the product selected. */
 export function hitHref(hit: SearchHit): string | undefined {
-  const n = hit.node as SearchHit['node'] & Record<string, unknown>;
+  const n = hit.node;
   switch (n.__typename) {
     case 'Enterprise':
       return firmHref(n.id);
     case 'IndustrialChain':
       return chainHref(n.id);
-    case 'Product': {
-      const seg = (n as { segment?: { chain: { id: string } } | null }).segment;
-      return seg ? chainHref(seg.chain.id, { product: n.id }) : undefined;
-    }
+    case 'Product':
+      return n.segment ? chainHref(n.segment.chain.id, { product: n.id }) : undefined;
     default:
       return undefined;
   }
@@ -50,7 +51,7 @@ function runSearch(text: string) {
   inflight = ctl;
   state.status = 'loading';
   rerender();
-  request<{ search: SearchHit[] }>(searchDoc, { text: text.trim(), first: 20 }, 'Search', ctl.signal).then(
+  request<SearchQuery, SearchQueryVariables>(searchDoc, { text: text.trim(), first: 20 }, 'Search', ctl.signal).then(
     (res) => {
       if (ctl.signal.aborted) return;
       state.status = 'ok';
@@ -124,8 +125,8 @@ function kindLabel(typename: string): string {
 }
 
 function hitRow(hit: SearchHit, i: number): TemplateResult {
-  const n = hit.node as { __typename: string; id: string; name?: string; nameEn?: string | null } & Record<string, any>;
-  const named = { name: n.name ?? n.id, nameEn: n.nameEn };
+  const n = hit.node;
+  const named = 'name' in n ? { name: n.name, nameEn: n.nameEn } : { name: n.id, nameEn: undefined };
   let detail = '';
   if (n.__typename === 'Enterprise') detail = n.district ? nameOf(n.district) : (n.homeCity ?? '');
   if (n.__typename === 'Product' && n.segment) detail = `${nameOf(n.segment.chain)} · ${nameOf(n.segment)}`;
