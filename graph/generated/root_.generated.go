@@ -3144,21 +3144,33 @@ in order: IDENTIFIED, CONTACTED, VISITED, NEGOTIATING, SIGNED. SETTLED (the
 firm registered in Jiaxing, through ` + "`" + `settleLead` + "`" + `) and LOST close a lead.
 """
 enum LeadStage {
+  "Open. The firm is a candidate; every lead starts here, and a reopened LOST lead returns here."
   IDENTIFIED
+  "Open. First contact with the firm has been made."
   CONTACTED
+  "Open. The firm has been visited, or has visited Jiaxing."
   VISITED
+  "Open. Terms of an investment are being negotiated."
   NEGOTIATING
+  "Open. An agreement is signed; the only stage from which ` + "`" + `settleLead` + "`" + ` settles the lead."
   SIGNED
+  "Closed. The firm has registered in Jiaxing, in the lead's target park; reached only through ` + "`" + `settleLead` + "`" + ` and final."
   SETTLED
+  "Closed. The firm is no longer pursued; ` + "`" + `moveLead` + "`" + ` to IDENTIFIED reopens the lead."
   LOST
 }
 
 "What kind of contact a lead activity records."
 enum LeadActivityKind {
+  "A phone call."
   CALL
+  "An on-site visit."
   VISIT
+  "A meeting."
   MEETING
+  "An email."
   EMAIL
+  "A note for the record, without a contact."
   NOTE
 }
 
@@ -3169,17 +3181,21 @@ and anonymous callers UNAUTHENTICATED, for ` + "`" + `node(id:)` + "`" + ` too, 
 looked up, so they never learn whether a lead exists.
 """
 type Lead implements Node {
+  "Global id of the lead."
   id: ID!
   "The firm being attracted."
   enterprise: Enterprise!
+  "The stage the lead is in now; changed by ` + "`" + `moveLead` + "`" + ` and ` + "`" + `settleLead` + "`" + ` only."
   stage: LeadStage!
-  "The staff member responsible (by default whoever created the lead)."
+  "The staff member responsible (by default the name of whoever created the lead)."
   owner: String!
   "The park the firm is courted for; on settlement, the park it settled in."
   targetPark: Park
-  "The gap products it would bring, in the order given."
+  "The gap products it would bring, in the order given, without duplicates; empty when none was given."
   products: [Product!]!
+  "The industrial chain the lead is for, if set; ` + "`" + `pipeline` + "`" + ` counts leads by it."
   chain: IndustrialChain
+  "The investment the firm is expected to make, in yuan (CNY), at least 0; null when unknown."
   expectedInvestmentYuan: Float
   "When the next contact is due; a lead is overdue when it is open and this has passed."
   nextActionAt: DateTime
@@ -3189,38 +3205,54 @@ type Lead implements Node {
   stale one fails with CONFLICT and ` + "`" + `extensions.currentVersion` + "`" + `.
   """
   version: Int!
-  "Activities, newest first; ` + "`" + `first` + "`" + ` 1..100 (default 20). One statement per lead: select it on one lead rather than on a whole page."
-  activities(first: Int, after: String): LeadActivityConnection!
+  "Activities, newest first (by ` + "`" + `at` + "`" + `, then id). One statement per lead: select it on one lead rather than on a whole page."
+  activities(
+    "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
+    first: Int
+    "The ` + "`" + `cursor` + "`" + ` of the last edge of the previous page; omit for the first page."
+    after: String
+  ): LeadActivityConnection!
   "Every stage the lead entered, oldest first; the first has no ` + "`" + `from` + "`" + `."
   stageHistory: [LeadStageChange!]!
+  "When the lead was created; ` + "`" + `leads` + "`" + ` lists newest first by it."
   createdAt: DateTime!
+  "When the lead last changed (the change that set its current ` + "`" + `version` + "`" + `)."
   updatedAt: DateTime!
 }
 
 "A contact with the firm of a lead."
 type LeadActivity implements Node {
+  "Global id of the activity."
   id: ID!
+  "What kind of contact it was."
   kind: LeadActivityKind!
   "When it happened (given, or the time it was logged)."
   at: DateTime!
+  "What happened, 1..4000 characters, as logged (surrounding spaces trimmed)."
   note: String!
-  "Who logged it."
+  "Who logged it: the caller's name."
   author: String!
 }
 
 "A lead entering a stage: who moved it, when, and why."
 type LeadStageChange {
-  "Null when the lead was created."
+  "The stage it left; null when the lead was created."
   from: LeadStage
+  "The stage it entered."
   to: LeadStage!
+  "When it entered the stage."
   at: DateTime!
+  "Who moved it (or created it): the caller's name."
   by: String!
+  "Why, as given to ` + "`" + `moveLead` + "`" + `; null when no note was given (creation and settlement have none)."
   note: String
 }
 
 "A page of leads."
 type LeadConnection {
+  "The leads of this page, newest first."
   edges: [LeadEdge!]!
+  "Whether more pages follow; pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one."
   pageInfo: PageInfo!
   "Leads matching the filter, in all pages."
   totalCount: Int!
@@ -3228,19 +3260,25 @@ type LeadConnection {
 
 "A lead in a page."
 type LeadEdge {
+  "The lead."
   node: Lead!
+  "Opaque position of this lead; pass it as ` + "`" + `after` + "`" + ` to get the leads after it."
   cursor: String!
 }
 
 "A page of a lead's activities."
 type LeadActivityConnection {
+  "The activities of this page, newest first."
   edges: [LeadActivityEdge!]!
+  "Whether more pages follow; pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one."
   pageInfo: PageInfo!
 }
 
 "An activity in a page."
 type LeadActivityEdge {
+  "The activity."
   node: LeadActivity!
+  "Opaque position of this activity; pass it as ` + "`" + `after` + "`" + ` to get the activities after it."
   cursor: String!
 }
 
@@ -3253,29 +3291,34 @@ type PipelineSummary {
   "The same per chain of the lead (leads without a chain are left out), chains by code."
   byChain: [ChainStageCounts!]!
   """
-  Per stage, the median number of days leads stayed in it before moving on
-  (completed stays only; a lead reopened after LOST counts each stay); null
-  when no lead has left the stage yet.
+  Per stage, every stage in stage order, the median number of days leads
+  stayed in it before moving on (completed stays only; a lead reopened after
+  LOST counts each stay); null when no lead has left the stage yet.
   """
   medianDaysInStage: [StageDays!]!
-  "SETTLED leads / leads that ever left IDENTIFIED (to any stage, LOST included); 0 when none has."
+  "SETTLED leads / leads that ever left IDENTIFIED (to any stage, LOST included), 0..1; 0 when none has."
   conversionRate: Float!
 }
 
 "How many leads are in a stage."
 type StageCount {
+  "The stage."
   stage: LeadStage!
+  "Leads whose current stage it is (0 when none)."
   count: Int!
 }
 
 "The median days leads stayed in a stage."
 type StageDays {
+  "The stage."
   stage: LeadStage!
+  "Median length of the completed stays, in days of 24 hours (fractional); null when no lead has left the stage yet."
   days: Float
 }
 
 "The pipeline of one chain."
 type ChainStageCounts {
+  "The chain of the leads counted."
   chain: IndustrialChain!
   "Every stage, in stage order."
   byStage: [StageCount!]!
@@ -3288,114 +3331,177 @@ and with the same rules as ` + "`" + `chainGaps` + "`" + `, ` + "`" + `incentive
 that is already local only its park changes, so the figures stay as they are.
 """
 type SettlementImpact {
+  "The firm that would settle."
   enterprise: Enterprise!
+  "The park it would settle in."
   park: Park!
-  "Chain gaps of its products (those with local demand): severity and local supply before and after it settles, by product code."
+  "Chain gaps of its products (those with local demand before or after): severity and local supply before and after it settles, by product code."
   gaps: [GapChange!]!
-  "Jiaxing firms that need what it makes and do not buy from it yet: they would gain a local supplier."
+  "Jiaxing firms that need what it makes and do not buy from it yet: they would gain a local supplier. Empty for a firm that is already local."
   newSupplierFor: [Enterprise!]!
-  "Jiaxing firms that make what it needs and do not supply it yet: they would gain a local customer."
+  "Jiaxing firms that make what it needs and do not supply it yet: they would gain a local customer. Empty for a firm that is already local."
   newCustomerFor: [Enterprise!]!
   "Every incentive, decided as if the firm were registered in the park's district."
   incentives: [IncentiveEligibility!]!
   "Jiaxing's national little giants if it settles (cultivationProgress.nationalLittleGiants after)."
   nationalLittleGiantsAfter: Int!
-  "Jiaxing's provincial SRDI firms if it settles."
+  "Jiaxing's provincial SRDI firms if it settles (cultivationProgress.provincialSRDI after)."
   provincialSRDIAfter: Int!
 }
 
 "One chain gap before and after a settlement."
 type GapChange {
+  "A product the firm makes."
   product: Product!
+  "Gap severity now, localDemand / (localDemand + localSupply) as in ` + "`" + `chainGaps` + "`" + `, 0..1 (0 without local demand)."
   severityBefore: Float!
+  "Gap severity once the firm is a local maker (and a local buyer, if it also needs the product)."
   severityAfter: Float!
+  "Jiaxing firms that make the product now (the firm included if it is already local)."
   localSupplyBefore: Int!
+  "Jiaxing firms that would make the product once the firm settles."
   localSupplyAfter: Int!
 }
 
-"A new lead. Ids are global ids."
+"A new lead. Ids are global ids; an unknown one is NOT_FOUND on its field."
 input CreateLeadInput {
   "Required. The enterprise may have no other open lead (CONFLICT with ` + "`" + `extensions.leadId` + "`" + ` otherwise)."
   enterpriseId: ID!
-  "Default: the caller's name."
+  "The staff member responsible, 1..100 characters (trimmed). Default: the caller's name."
   owner: String
+  "The park the firm is courted for."
   targetParkId: ID
-  "At most 50; duplicates are dropped."
+  "The gap products it would bring, in order. At most 50; duplicates are dropped."
   productIds: [ID!]
+  "The industrial chain the lead is for."
   chainId: ID
-  "At least 0."
+  "The expected investment in yuan (CNY); at least 0."
   expectedInvestmentYuan: Float
+  "When the next contact is due."
   nextActionAt: DateTime
 }
 
-"Changes to a lead: given fields replace, ` + "`" + `clear` + "`" + ` removes optional ones, omitted fields stay."
+"""
+Changes to a lead: given fields replace, ` + "`" + `clear` + "`" + ` removes optional ones,
+omitted fields stay. Ids are global ids; an unknown one is NOT_FOUND on its
+field. The stage changes only through ` + "`" + `moveLead` + "`" + ` and ` + "`" + `settleLead` + "`" + `.
+"""
 input UpdateLeadInput {
+  "The new staff member responsible, 1..100 characters (trimmed)."
   owner: String
+  "The new target park."
   targetParkId: ID
-  "Replaces the products (an empty list removes them all)."
+  "Replaces the products, in order (at most 50, duplicates dropped); an empty list removes them all."
   productIds: [ID!]
+  "The new industrial chain."
   chainId: ID
+  "The new expected investment in yuan (CNY); at least 0."
   expectedInvestmentYuan: Float
+  "The new due date of the next contact."
   nextActionAt: DateTime
-  "Optional fields to remove; a field may not be both given and cleared."
+  "Optional fields to remove; a field may not be both given and cleared (BAD_USER_INPUT)."
   clear: [LeadClearableField!]
 }
 
 "Optional fields of a lead that ` + "`" + `updateLead` + "`" + ` can remove."
 enum LeadClearableField {
+  "Removes ` + "`" + `targetPark` + "`" + `."
   TARGET_PARK
+  "Removes ` + "`" + `chain` + "`" + `."
   CHAIN
+  "Removes ` + "`" + `expectedInvestmentYuan` + "`" + `."
   EXPECTED_INVESTMENT
+  "Removes ` + "`" + `nextActionAt` + "`" + `."
   NEXT_ACTION
 }
 
-"An activity to log. ` + "`" + `note` + "`" + ` is required (1..4000 characters)."
+"An activity to log."
 input LeadActivityInput {
+  "What kind of contact it was."
   kind: LeadActivityKind!
+  "What happened: required, 1..4000 characters after trimming surrounding spaces."
   note: String!
-  "Default: now."
+  "When it happened. Default: now."
   at: DateTime
 }
 
-"Selects leads; all given conditions must hold."
+"Selects leads; all given conditions must hold. Ids are global ids."
 input LeadFilter {
   "Any of these stages."
   stage: [LeadStage!]
   "Exactly this owner."
   owner: String
+  "Leads of this industrial chain."
   chainId: ID
-  "The district of the lead's target park."
+  "The district (by code) of the lead's target park; leads without a target park do not match."
   districtCode: String
+  "Leads whose target park is this park."
   parkId: ID
+  "Leads of this enterprise (at most one of them open)."
   enterpriseId: ID
-  "true: open leads whose next action date has passed; false: all others."
+  "true: open leads whose next action date has passed; false: all others (closed leads and leads without a date included)."
   nextActionOverdue: Boolean
 }
 
 extend type Query {
   """
   Leads, newest first (by creation, then id), as a Relay connection with
-  keyset cursors; ` + "`" + `first` + "`" + ` 1..100 (default 20). Staff and admins only.
+  keyset cursors. Staff and admins only.
   """
-  leads(filter: LeadFilter, first: Int, after: String): LeadConnection! @requires(role: STAFF)
+  leads(
+    "Which leads; default all."
+    filter: LeadFilter
+    "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
+    first: Int
+    "The ` + "`" + `cursor` + "`" + ` of the last edge of the previous page; omit for the first page."
+    after: String
+  ): LeadConnection! @requires(role: STAFF)
 
   """
   Counts by stage and chain, median days per stage and the conversion rate of
   the leads of a chain and/or of a district (the district of the target park).
   Staff and admins only.
   """
-  pipeline(chainId: ID, districtCode: String): PipelineSummary! @requires(role: STAFF)
+  pipeline(
+    "Only leads of this industrial chain (global id); default any."
+    chainId: ID
+    "Only leads whose target park is in this district (district code); default any."
+    districtCode: String
+  ): PipelineSummary! @requires(role: STAFF)
 
   "What settling the firm in the park would change; nothing is written. Staff and admins only."
-  settlementImpact(enterpriseId: ID!, parkId: ID!): SettlementImpact! @requires(role: STAFF)
+  settlementImpact(
+    "Global id of the firm; unknown is NOT_FOUND."
+    enterpriseId: ID!
+    "Global id of the park it would settle in; unknown is NOT_FOUND."
+    parkId: ID!
+  ): SettlementImpact! @requires(role: STAFF)
 }
 
 extend type Mutation {
-  "Opens a lead at IDENTIFIED. One open lead per enterprise: CONFLICT (with ` + "`" + `extensions.leadId` + "`" + `) otherwise."
-  createLead(input: CreateLeadInput!): Lead! @requires(role: STAFF)
+  """
+  Opens a lead at IDENTIFIED, version 1, and records its first stage change.
+  One open lead per enterprise: CONFLICT (with ` + "`" + `extensions.leadId` + "`" + `)
+  otherwise. Staff and admins only.
+  """
+  createLead(
+    "The lead's firm and details."
+    input: CreateLeadInput!
+  ): Lead! @requires(role: STAFF)
 
-  "Changes a lead's details. CONFLICT with ` + "`" + `extensions.currentVersion` + "`" + ` when ` + "`" + `expectedVersion` + "`" + ` is stale; nothing changes then."
-  updateLead(id: ID!, expectedVersion: Int!, input: UpdateLeadInput!): Lead! @requires(role: STAFF)
+  """
+  Changes a lead's details; the version increments even when nothing else
+  changes. CONFLICT with ` + "`" + `extensions.currentVersion` + "`" + ` when ` + "`" + `expectedVersion` + "`" + `
+  is stale; nothing changes then. Staff and admins only.
+  """
+  updateLead(
+    "Global id of the lead; unknown is NOT_FOUND."
+    id: ID!
+    "The lead's ` + "`" + `version` + "`" + ` as last read."
+    expectedVersion: Int!
+    "The changes."
+    input: UpdateLeadInput!
+  ): Lead! @requires(role: STAFF)
 
   """
   Moves a lead: forward one or more open stages (IDENTIFIED -> CONTACTED ->
@@ -3404,20 +3510,48 @@ extend type Mutation {
   Anything else, SETTLED included (that is ` + "`" + `settleLead` + "`" + `), is BAD_USER_INPUT
   on ` + "`" + `stage` + "`" + `. A stale ` + "`" + `expectedVersion` + "`" + ` is CONFLICT with
   ` + "`" + `extensions.currentVersion` + "`" + `. Records a LeadStageChange with the note.
+  Staff and admins only.
   """
-  moveLead(id: ID!, stage: LeadStage!, expectedVersion: Int!, note: String): Lead! @requires(role: STAFF)
+  moveLead(
+    "Global id of the lead; unknown is NOT_FOUND."
+    id: ID!
+    "The stage to move to."
+    stage: LeadStage!
+    "The lead's ` + "`" + `version` + "`" + ` as last read."
+    expectedVersion: Int!
+    "Why; at most 4000 characters, trimmed (blank means none)."
+    note: String
+  ): Lead! @requires(role: STAFF)
 
-  "Logs an activity on a lead, authored by the caller; the lead's version increments."
-  logLeadActivity(leadId: ID!, input: LeadActivityInput!): LeadActivity! @requires(role: STAFF)
+  """
+  Logs an activity on a lead, open or closed, authored by the caller; the
+  lead's version increments (no ` + "`" + `expectedVersion` + "`" + ` is needed). Staff and admins
+  only.
+  """
+  logLeadActivity(
+    "Global id of the lead; unknown is NOT_FOUND."
+    leadId: ID!
+    "The activity."
+    input: LeadActivityInput!
+  ): LeadActivity! @requires(role: STAFF)
 
   """
   SIGNED -> SETTLED, and in the same transaction the firm becomes local:
   registered in the park's district, in the park, located at the park if it
   had no location. The lead's target park becomes this park. Chain gaps,
   settlement options, cultivation progress and incentive eligibility change
-  at once. A lead in another stage is BAD_USER_INPUT on ` + "`" + `id` + "`" + `.
+  at once. A lead in another stage is BAD_USER_INPUT on ` + "`" + `id` + "`" + `; a stale
+  ` + "`" + `expectedVersion` + "`" + ` is CONFLICT with ` + "`" + `extensions.currentVersion` + "`" + `. Staff and
+  admins only.
   """
-  settleLead(id: ID!, expectedVersion: Int!, parkId: ID!): Lead! @requires(role: STAFF)
+  settleLead(
+    "Global id of the lead; unknown is NOT_FOUND."
+    id: ID!
+    "The lead's ` + "`" + `version` + "`" + ` as last read."
+    expectedVersion: Int!
+    "Global id of the park the firm settles in; unknown is NOT_FOUND."
+    parkId: ID!
+  ): Lead! @requires(role: STAFF)
 }
 `, BuiltIn: false},
 	{Name: "../match.graphqls", Input: `"What to match, for ` + "`" + `supplierMatches` + "`" + `, ` + "`" + `customerMatches` + "`" + ` and ` + "`" + `partnerMatches` + "`" + `."

@@ -123,19 +123,22 @@ type CreateAPIKeyInput struct {
 	Role auth.Role `json:"role"`
 }
 
-// A new lead. Ids are global ids.
+// A new lead. Ids are global ids; an unknown one is NOT_FOUND on its field.
 type CreateLeadInput struct {
 	// Required. The enterprise may have no other open lead (CONFLICT with `extensions.leadId` otherwise).
 	EnterpriseID string `json:"enterpriseId"`
-	// Default: the caller's name.
-	Owner        *string `json:"owner,omitempty"`
+	// The staff member responsible, 1..100 characters (trimmed). Default: the caller's name.
+	Owner *string `json:"owner,omitempty"`
+	// The park the firm is courted for.
 	TargetParkID *string `json:"targetParkId,omitempty"`
-	// At most 50; duplicates are dropped.
+	// The gap products it would bring, in order. At most 50; duplicates are dropped.
 	ProductIds []string `json:"productIds,omitempty"`
-	ChainID    *string  `json:"chainId,omitempty"`
-	// At least 0.
-	ExpectedInvestmentYuan *float64   `json:"expectedInvestmentYuan,omitempty"`
-	NextActionAt           *time.Time `json:"nextActionAt,omitempty"`
+	// The industrial chain the lead is for.
+	ChainID *string `json:"chainId,omitempty"`
+	// The expected investment in yuan (CNY); at least 0.
+	ExpectedInvestmentYuan *float64 `json:"expectedInvestmentYuan,omitempty"`
+	// When the next contact is due.
+	NextActionAt *time.Time `json:"nextActionAt,omitempty"`
 }
 
 // A new API key and its secret, which is never shown again.
@@ -274,50 +277,63 @@ type ImportRowError struct {
 
 // A page of a lead's activities.
 type LeadActivityConnection struct {
-	Edges    []LeadActivityEdge `json:"edges"`
-	PageInfo *PageInfo          `json:"pageInfo"`
+	// The activities of this page, newest first.
+	Edges []LeadActivityEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
 // An activity in a page.
 type LeadActivityEdge struct {
-	Node   *lead.Activity `json:"node"`
-	Cursor string         `json:"cursor"`
+	// The activity.
+	Node *lead.Activity `json:"node"`
+	// Opaque position of this activity; pass it as `after` to get the activities after it.
+	Cursor string `json:"cursor"`
 }
 
-// An activity to log. `note` is required (1..4000 characters).
+// An activity to log.
 type LeadActivityInput struct {
+	// What kind of contact it was.
 	Kind lead.ActivityKind `json:"kind"`
-	Note string            `json:"note"`
-	// Default: now.
+	// What happened: required, 1..4000 characters after trimming surrounding spaces.
+	Note string `json:"note"`
+	// When it happened. Default: now.
 	At *time.Time `json:"at,omitempty"`
 }
 
 // A page of leads.
 type LeadConnection struct {
-	Edges    []LeadEdge `json:"edges"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	// The leads of this page, newest first.
+	Edges []LeadEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// Leads matching the filter, in all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A lead in a page.
 type LeadEdge struct {
-	Node   *lead.Lead `json:"node"`
-	Cursor string     `json:"cursor"`
+	// The lead.
+	Node *lead.Lead `json:"node"`
+	// Opaque position of this lead; pass it as `after` to get the leads after it.
+	Cursor string `json:"cursor"`
 }
 
-// Selects leads; all given conditions must hold.
+// Selects leads; all given conditions must hold. Ids are global ids.
 type LeadFilter struct {
 	// Any of these stages.
 	Stage []lead.Stage `json:"stage,omitempty"`
 	// Exactly this owner.
-	Owner   *string `json:"owner,omitempty"`
+	Owner *string `json:"owner,omitempty"`
+	// Leads of this industrial chain.
 	ChainID *string `json:"chainId,omitempty"`
-	// The district of the lead's target park.
+	// The district (by code) of the lead's target park; leads without a target park do not match.
 	DistrictCode *string `json:"districtCode,omitempty"`
-	ParkID       *string `json:"parkId,omitempty"`
+	// Leads whose target park is this park.
+	ParkID *string `json:"parkId,omitempty"`
+	// Leads of this enterprise (at most one of them open).
 	EnterpriseID *string `json:"enterpriseId,omitempty"`
-	// true: open leads whose next action date has passed; false: all others.
+	// true: open leads whose next action date has passed; false: all others (closed leads and leads without a date included).
 	NextActionOverdue *bool `json:"nextActionOverdue,omitempty"`
 }
 
@@ -488,16 +504,23 @@ type SupplyRelationInput struct {
 	Since *int `json:"since,omitempty"`
 }
 
-// Changes to a lead: given fields replace, `clear` removes optional ones, omitted fields stay.
+// Changes to a lead: given fields replace, `clear` removes optional ones,
+// omitted fields stay. Ids are global ids; an unknown one is NOT_FOUND on its
+// field. The stage changes only through `moveLead` and `settleLead`.
 type UpdateLeadInput struct {
-	Owner        *string `json:"owner,omitempty"`
+	// The new staff member responsible, 1..100 characters (trimmed).
+	Owner *string `json:"owner,omitempty"`
+	// The new target park.
 	TargetParkID *string `json:"targetParkId,omitempty"`
-	// Replaces the products (an empty list removes them all).
-	ProductIds             []string   `json:"productIds,omitempty"`
-	ChainID                *string    `json:"chainId,omitempty"`
-	ExpectedInvestmentYuan *float64   `json:"expectedInvestmentYuan,omitempty"`
-	NextActionAt           *time.Time `json:"nextActionAt,omitempty"`
-	// Optional fields to remove; a field may not be both given and cleared.
+	// Replaces the products, in order (at most 50, duplicates dropped); an empty list removes them all.
+	ProductIds []string `json:"productIds,omitempty"`
+	// The new industrial chain.
+	ChainID *string `json:"chainId,omitempty"`
+	// The new expected investment in yuan (CNY); at least 0.
+	ExpectedInvestmentYuan *float64 `json:"expectedInvestmentYuan,omitempty"`
+	// The new due date of the next contact.
+	NextActionAt *time.Time `json:"nextActionAt,omitempty"`
+	// Optional fields to remove; a field may not be both given and cleared (BAD_USER_INPUT).
 	Clear []LeadClearableField `json:"clear,omitempty"`
 }
 
@@ -576,10 +599,14 @@ func (e EnterpriseOrderField) MarshalJSON() ([]byte, error) {
 type LeadClearableField string
 
 const (
-	LeadClearableFieldTargetPark         LeadClearableField = "TARGET_PARK"
-	LeadClearableFieldChain              LeadClearableField = "CHAIN"
+	// Removes `targetPark`.
+	LeadClearableFieldTargetPark LeadClearableField = "TARGET_PARK"
+	// Removes `chain`.
+	LeadClearableFieldChain LeadClearableField = "CHAIN"
+	// Removes `expectedInvestmentYuan`.
 	LeadClearableFieldExpectedInvestment LeadClearableField = "EXPECTED_INVESTMENT"
-	LeadClearableFieldNextAction         LeadClearableField = "NEXT_ACTION"
+	// Removes `nextActionAt`.
+	LeadClearableFieldNextAction LeadClearableField = "NEXT_ACTION"
 )
 
 var AllLeadClearableField = []LeadClearableField{
