@@ -9,6 +9,7 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
@@ -83,27 +84,27 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string)
 }
 
 // Product is the resolver for the product field.
-func (r *queryResolver) Product(ctx context.Context, id *string, code *string) (*chain.Product, error) {
+func (r *queryResolver) Product(ctx context.Context, id *string, code *string) (*catalog.Product, error) {
 	return r.Catalog.Product(ctx, id, code)
 }
 
 // Chains is the resolver for the chains field.
-func (r *queryResolver) Chains(ctx context.Context) ([]chain.IndustrialChain, error) {
+func (r *queryResolver) Chains(ctx context.Context) ([]catalog.IndustrialChain, error) {
 	return r.Catalog.Chains(ctx)
 }
 
 // Chain is the resolver for the chain field.
-func (r *queryResolver) Chain(ctx context.Context, id *string, code *string) (*chain.IndustrialChain, error) {
+func (r *queryResolver) Chain(ctx context.Context, id *string, code *string) (*catalog.IndustrialChain, error) {
 	return r.Catalog.Chain(ctx, id, code)
 }
 
 // Districts is the resolver for the districts field.
-func (r *queryResolver) Districts(ctx context.Context) ([]chain.District, error) {
+func (r *queryResolver) Districts(ctx context.Context) ([]catalog.District, error) {
 	return r.Catalog.Districts(ctx)
 }
 
 // Parks is the resolver for the parks field.
-func (r *queryResolver) Parks(ctx context.Context) ([]chain.Park, error) {
+func (r *queryResolver) Parks(ctx context.Context) ([]catalog.Park, error) {
 	return r.Catalog.Parks(ctx)
 }
 

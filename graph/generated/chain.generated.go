@@ -4,6 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
@@ -19,37 +20,37 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ChainSegmentResolver interface {
-	ID(ctx context.Context, obj *chain.ChainSegment) (string, error)
+	ID(ctx context.Context, obj *catalog.ChainSegment) (string, error)
 
-	Chain(ctx context.Context, obj *chain.ChainSegment) (*chain.IndustrialChain, error)
-	Products(ctx context.Context, obj *chain.ChainSegment) ([]chain.Product, error)
+	Chain(ctx context.Context, obj *catalog.ChainSegment) (*catalog.IndustrialChain, error)
+	Products(ctx context.Context, obj *catalog.ChainSegment) ([]catalog.Product, error)
 }
 type DistrictResolver interface {
-	Location(ctx context.Context, obj *chain.District) (*geo.Point, error)
-	Parks(ctx context.Context, obj *chain.District) ([]chain.Park, error)
+	Location(ctx context.Context, obj *catalog.District) (*geo.Point, error)
+	Parks(ctx context.Context, obj *catalog.District) ([]catalog.Park, error)
 }
 type IncentiveResolver interface {
 	ID(ctx context.Context, obj *chain.Incentive) (string, error)
 }
 type IndustrialChainResolver interface {
-	ID(ctx context.Context, obj *chain.IndustrialChain) (string, error)
+	ID(ctx context.Context, obj *catalog.IndustrialChain) (string, error)
 
-	Segments(ctx context.Context, obj *chain.IndustrialChain) ([]chain.ChainSegment, error)
+	Segments(ctx context.Context, obj *catalog.IndustrialChain) ([]catalog.ChainSegment, error)
 }
 type ParkResolver interface {
-	ID(ctx context.Context, obj *chain.Park) (string, error)
+	ID(ctx context.Context, obj *catalog.Park) (string, error)
 
-	District(ctx context.Context, obj *chain.Park) (*chain.District, error)
-	Location(ctx context.Context, obj *chain.Park) (*geo.Point, error)
-	FocusChains(ctx context.Context, obj *chain.Park) ([]chain.IndustrialChain, error)
+	District(ctx context.Context, obj *catalog.Park) (*catalog.District, error)
+	Location(ctx context.Context, obj *catalog.Park) (*geo.Point, error)
+	FocusChains(ctx context.Context, obj *catalog.Park) ([]catalog.IndustrialChain, error)
 }
 type ProductResolver interface {
-	ID(ctx context.Context, obj *chain.Product) (string, error)
+	ID(ctx context.Context, obj *catalog.Product) (string, error)
 
-	Segment(ctx context.Context, obj *chain.Product) (*chain.ChainSegment, error)
-	Inputs(ctx context.Context, obj *chain.Product) ([]chain.Product, error)
-	UsedIn(ctx context.Context, obj *chain.Product) ([]chain.Product, error)
-	Producers(ctx context.Context, obj *chain.Product, first *int, after *string) (*model.EnterpriseConnection, error)
+	Segment(ctx context.Context, obj *catalog.Product) (*catalog.ChainSegment, error)
+	Inputs(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error)
+	UsedIn(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error)
+	Producers(ctx context.Context, obj *catalog.Product, first *int, after *string) (*model.EnterpriseConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -82,7 +83,7 @@ func (ec *executionContext) field_Product_producers_args(ctx context.Context, ra
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _ChainSegment_id(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_id(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -105,7 +106,7 @@ func (ec *executionContext) fieldContext_ChainSegment_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ChainSegment", field, true, true, "ID")
 }
 
-func (ec *executionContext) _ChainSegment_code(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_code(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -128,7 +129,7 @@ func (ec *executionContext) fieldContext_ChainSegment_code(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_name(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_name(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -151,7 +152,7 @@ func (ec *executionContext) fieldContext_ChainSegment_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -174,7 +175,7 @@ func (ec *executionContext) fieldContext_ChainSegment_nameEn(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -186,8 +187,8 @@ func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graph
 			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v chain.Stage) graphql.Marshaler {
-			return ec.marshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Stage) graphql.Marshaler {
+			return ec.marshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -197,7 +198,7 @@ func (ec *executionContext) fieldContext_ChainSegment_stage(_ context.Context, f
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "ChainStage")
 }
 
-func (ec *executionContext) _ChainSegment_position(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_position(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -220,7 +221,7 @@ func (ec *executionContext) fieldContext_ChainSegment_position(_ context.Context
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -232,8 +233,8 @@ func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graph
 			return ec.Resolvers.ChainSegment().Chain(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		true,
@@ -252,7 +253,7 @@ func (ec *executionContext) fieldContext_ChainSegment_chain(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ChainSegment_products(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_products(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -264,8 +265,8 @@ func (ec *executionContext) _ChainSegment_products(ctx context.Context, field gr
 			return ec.Resolvers.ChainSegment().Products(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -284,7 +285,7 @@ func (ec *executionContext) fieldContext_ChainSegment_products(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -307,7 +308,7 @@ func (ec *executionContext) fieldContext_District_code(_ context.Context, field 
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_name(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_name(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -330,7 +331,7 @@ func (ec *executionContext) fieldContext_District_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -353,7 +354,7 @@ func (ec *executionContext) fieldContext_District_nameEn(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_location(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_location(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -385,7 +386,7 @@ func (ec *executionContext) fieldContext_District_location(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _District_parks(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_parks(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -397,8 +398,8 @@ func (ec *executionContext) _District_parks(ctx context.Context, field graphql.C
 			return ec.Resolvers.District().Parks(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Park) graphql.Marshaler {
-			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐParkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋcatalogᚐParkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -601,7 +602,7 @@ func (ec *executionContext) fieldContext_Incentive_minYear(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Incentive", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IndustrialChain_id(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_id(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -624,7 +625,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("IndustrialChain", field, true, true, "ID")
 }
 
-func (ec *executionContext) _IndustrialChain_code(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_code(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -647,7 +648,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_code(_ context.Context,
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_name(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_name(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -670,7 +671,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_name(_ context.Context,
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -693,7 +694,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_nameEn(_ context.Contex
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -705,8 +706,8 @@ func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field
 			return ec.Resolvers.IndustrialChain().Segments(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.ChainSegment) graphql.Marshaler {
-			return ec.marshalNChainSegment2ᚕchainmatchᚋinternalᚋchainᚐChainSegmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.ChainSegment) graphql.Marshaler {
+			return ec.marshalNChainSegment2ᚕchainmatchᚋinternalᚋcatalogᚐChainSegmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -725,7 +726,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_segments(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_id(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -748,7 +749,7 @@ func (ec *executionContext) fieldContext_Park_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("Park", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Park_code(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -771,7 +772,7 @@ func (ec *executionContext) fieldContext_Park_code(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_name(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -794,7 +795,7 @@ func (ec *executionContext) fieldContext_Park_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -817,7 +818,7 @@ func (ec *executionContext) fieldContext_Park_nameEn(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_district(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_district(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -829,8 +830,8 @@ func (ec *executionContext) _Park_district(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Park().District(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.District) graphql.Marshaler {
-			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.District) graphql.Marshaler {
+			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -849,7 +850,7 @@ func (ec *executionContext) fieldContext_Park_district(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_location(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_location(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -881,7 +882,7 @@ func (ec *executionContext) fieldContext_Park_location(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -893,8 +894,8 @@ func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql
 			return ec.Resolvers.Park().FocusChains(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -913,7 +914,7 @@ func (ec *executionContext) fieldContext_Park_focusChains(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -936,7 +937,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Product", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -959,7 +960,7 @@ func (ec *executionContext) fieldContext_Product_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -982,7 +983,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1005,7 +1006,7 @@ func (ec *executionContext) fieldContext_Product_nameEn(_ context.Context, field
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1017,8 +1018,8 @@ func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.
 			return ec.Resolvers.Product().Segment(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
-			return ec.marshalOChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
+			return ec.marshalOChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1037,7 +1038,7 @@ func (ec *executionContext) fieldContext_Product_segment(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1049,8 +1050,8 @@ func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.C
 			return ec.Resolvers.Product().Inputs(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1069,7 +1070,7 @@ func (ec *executionContext) fieldContext_Product_inputs(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1081,8 +1082,8 @@ func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.C
 			return ec.Resolvers.Product().UsedIn(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1101,7 +1102,7 @@ func (ec *executionContext) fieldContext_Product_usedIn(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_producers(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_producers(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1267,8 +1268,8 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1395,7 +1396,7 @@ func (ec *executionContext) unmarshalInputChainSegmentInput(ctx context.Context,
 			it.NameEn = data
 		case "stage":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
-			data, err := ec.unmarshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx, v)
+			data, err := ec.unmarshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1497,7 +1498,7 @@ func UnmarshalProductInput(ctx context.Context, raw any) (model.ProductInput, er
 
 var chainSegmentImplementors = []string{"ChainSegment", "Node"}
 
-func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.SelectionSet, obj *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.SelectionSet, obj *catalog.ChainSegment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainSegmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1568,7 +1569,7 @@ func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.Selection
 
 var districtImplementors = []string{"District"}
 
-func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet, obj *chain.District) graphql.Marshaler {
+func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet, obj *catalog.District) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1692,7 +1693,7 @@ func (ec *executionContext) _Incentive(ctx context.Context, sel ast.SelectionSet
 
 var industrialChainImplementors = []string{"IndustrialChain", "Node"}
 
-func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.SelectionSet, obj *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.SelectionSet, obj *catalog.IndustrialChain) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, industrialChainImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1747,7 +1748,7 @@ func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.Select
 
 var parkImplementors = []string{"Park", "Node"}
 
-func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj *chain.Park) graphql.Marshaler {
+func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj *catalog.Park) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, parkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1814,7 +1815,7 @@ func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj
 
 var productImplementors = []string{"Product", "Node"}
 
-func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *chain.Product) graphql.Marshaler {
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *catalog.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1975,15 +1976,15 @@ func (ec *executionContext) unmarshalNChainInput2chainmatchᚋgraphᚋmodelᚐCh
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChainSegment2chainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2chainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v catalog.ChainSegment) graphql.Marshaler {
 	return ec._ChainSegment(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋchainᚐChainSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋcatalogᚐChainSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.ChainSegment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChainSegment2chainmatchᚋinternalᚋchainᚐChainSegment(ctx, sel, v[i])
+		return ec.marshalNChainSegment2chainmatchᚋinternalᚋcatalogᚐChainSegment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1995,7 +1996,7 @@ func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋchai
 	return ret
 }
 
-func (ec *executionContext) marshalNChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChainSegment!")
 		return graphql.Null
@@ -2008,13 +2009,13 @@ func (ec *executionContext) unmarshalNChainSegmentInput2chainmatchᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx context.Context, v any) (chain.Stage, error) {
+func (ec *executionContext) unmarshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx context.Context, v any) (catalog.Stage, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := chain.Stage(tmp)
+	res := catalog.Stage(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx context.Context, sel ast.SelectionSet, v chain.Stage) graphql.Marshaler {
+func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx context.Context, sel ast.SelectionSet, v catalog.Stage) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -2023,15 +2024,15 @@ func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋchainᚐS
 	return res
 }
 
-func (ec *executionContext) marshalNDistrict2chainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2chainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v catalog.District) graphql.Marshaler {
 	return ec._District(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋchainᚐDistrictᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋcatalogᚐDistrictᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.District) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDistrict2chainmatchᚋinternalᚋchainᚐDistrict(ctx, sel, v[i])
+		return ec.marshalNDistrict2chainmatchᚋinternalᚋcatalogᚐDistrict(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2043,7 +2044,7 @@ func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋchainᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNDistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *catalog.District) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "District!")
 		return graphql.Null
@@ -2071,15 +2072,15 @@ func (ec *executionContext) marshalNIncentive2ᚕchainmatchᚋinternalᚋchain�
 	return ret
 }
 
-func (ec *executionContext) marshalNIndustrialChain2chainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2chainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v catalog.IndustrialChain) graphql.Marshaler {
 	return ec._IndustrialChain(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIndustrialChain2chainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, sel, v[i])
+		return ec.marshalNIndustrialChain2chainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2091,7 +2092,7 @@ func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IndustrialChain!")
 		return graphql.Null
@@ -2099,15 +2100,15 @@ func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋc
 	return ec._IndustrialChain(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPark2chainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2chainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v catalog.Park) graphql.Marshaler {
 	return ec._Park(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐParkᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋcatalogᚐParkᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Park) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPark2chainmatchᚋinternalᚋchainᚐPark(ctx, sel, v[i])
+		return ec.marshalNPark2chainmatchᚋinternalᚋcatalogᚐPark(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2119,7 +2120,7 @@ func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐPark
 	return ret
 }
 
-func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v *chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Park!")
 		return graphql.Null
@@ -2127,15 +2128,15 @@ func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark
 	return ec._Park(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProduct2chainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2chainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v catalog.Product) graphql.Marshaler {
 	return ec._Product(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProduct2chainmatchᚋinternalᚋchainᚐProduct(ctx, sel, v[i])
+		return ec.marshalNProduct2chainmatchᚋinternalᚋcatalogᚐProduct(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2147,7 +2148,7 @@ func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐP
 	return ret
 }
 
-func (ec *executionContext) marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v *chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
@@ -2188,7 +2189,7 @@ func (ec *executionContext) unmarshalNProductInput2chainmatchᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalOChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2212,28 +2213,28 @@ func (ec *executionContext) unmarshalOChainSegmentInput2ᚕchainmatchᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalODistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalODistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *catalog.District) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._District(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._IndustrialChain(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v *chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalOPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Park(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v *chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalOProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

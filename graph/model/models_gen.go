@@ -5,7 +5,7 @@ package model
 import (
 	"bytes"
 	"chainmatch/internal/auth"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"fmt"
 	"io"
@@ -71,10 +71,10 @@ type ChainInput struct {
 
 type ChainSegmentInput struct {
 	// 2..40 characters of A-Z, 0-9 and '-'.
-	Code   string      `json:"code"`
-	Name   string      `json:"name"`
-	NameEn *string     `json:"nameEn,omitempty"`
-	Stage  chain.Stage `json:"stage"`
+	Code   string        `json:"code"`
+	Name   string        `json:"name"`
+	NameEn *string       `json:"nameEn,omitempty"`
+	Stage  catalog.Stage `json:"stage"`
 }
 
 type ContactInput struct {
@@ -238,8 +238,8 @@ type ProductConnection struct {
 }
 
 type ProductEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *chain.Product `json:"node"`
+	Cursor string           `json:"cursor"`
+	Node   *catalog.Product `json:"node"`
 }
 
 type ProductInput struct {
