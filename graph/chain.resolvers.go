@@ -127,10 +127,7 @@ func (r *productResolver) Producers(ctx context.Context, obj *catalog.Product, f
 	if err != nil {
 		return nil, err
 	}
-	err = r.prefetchOnce(ctx, p, func() error {
-		return r.prefetchEnterprises(ctx, connectionNodes(ctx, currentField(ctx), "EnterpriseConnection", enterpriseTypes), p.Enterprises)
-	})
-	if err != nil {
+	if err := r.readProducerPage(ctx, p); err != nil {
 		return nil, err
 	}
 	return enterpriseConnection(*p), nil

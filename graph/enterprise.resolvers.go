@@ -126,7 +126,7 @@ func (r *supplyRelationResolver) Customer(ctx context.Context, obj *enterprise.S
 
 // Product is the resolver for the product field.
 func (r *supplyRelationResolver) Product(ctx context.Context, obj *enterprise.SupplyRelation) (*catalog.Product, error) {
-	if obj.ProductCode != nil && keyOnly(fieldsOf(ctx, currentField(ctx), productTypes)) {
+	if obj.ProductCode != nil && keyOnly(below(ctx, currentField(ctx), "Product")) {
 		return &chain.Product{Code: *obj.ProductCode}, nil
 	}
 	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)

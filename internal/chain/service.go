@@ -38,7 +38,6 @@ type Storer interface {
 	ParksOfDistricts(ctx context.Context, codes []string) ([][]Park, error)
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
-	EnterpriseDetails(ctx context.Context, usccs []string, w DetailWants) ([]EnterpriseDetail, error)
 	Search(ctx context.Context, fulltext string, usccPrefix string, limit int) (names []Hit, usccs []Hit, err error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
