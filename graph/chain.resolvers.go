@@ -8,6 +8,7 @@ package graph
 import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/geo"
 	"chainmatch/internal/gid"
@@ -15,33 +16,33 @@ import (
 )
 
 // ID is the resolver for the id field.
-func (r *chainSegmentResolver) ID(ctx context.Context, obj *chain.ChainSegment) (string, error) {
+func (r *chainSegmentResolver) ID(ctx context.Context, obj *catalog.ChainSegment) (string, error) {
 	return gid.Encode(gid.Segment, obj.Code), nil
 }
 
 // Chain is the resolver for the chain field.
-func (r *chainSegmentResolver) Chain(ctx context.Context, obj *chain.ChainSegment) (*chain.IndustrialChain, error) {
+func (r *chainSegmentResolver) Chain(ctx context.Context, obj *catalog.ChainSegment) (*catalog.IndustrialChain, error) {
 	c, err := r.loaders(ctx).Chain.Load(ctx, obj.ChainCode)
 	return required(c, err, "chain", obj.ChainCode)
 }
 
 // Products is the resolver for the products field.
-func (r *chainSegmentResolver) Products(ctx context.Context, obj *chain.ChainSegment) ([]chain.Product, error) {
+func (r *chainSegmentResolver) Products(ctx context.Context, obj *catalog.ChainSegment) ([]catalog.Product, error) {
 	return r.loaders(ctx).SegmentOf.Load(ctx, obj.Code)
 }
 
 // ID is the resolver for the id field.
-func (r *districtResolver) ID(ctx context.Context, obj *chain.District) (string, error) {
+func (r *districtResolver) ID(ctx context.Context, obj *catalog.District) (string, error) {
 	return gid.Encode(gid.District, obj.Code), nil
 }
 
 // Location is the resolver for the location field.
-func (r *districtResolver) Location(ctx context.Context, obj *chain.District) (*geo.Point, error) {
+func (r *districtResolver) Location(ctx context.Context, obj *catalog.District) (*geo.Point, error) {
 	return obj.Location, nil
 }
 
 // Parks is the resolver for the parks field.
-func (r *districtResolver) Parks(ctx context.Context, obj *chain.District) ([]chain.Park, error) {
+func (r *districtResolver) Parks(ctx context.Context, obj *catalog.District) ([]catalog.Park, error) {
 	return r.loaders(ctx).Parks.Load(ctx, obj.Code)
 }
 
@@ -51,17 +52,17 @@ func (r *incentiveResolver) ID(ctx context.Context, obj *chain.Incentive) (strin
 }
 
 // ID is the resolver for the id field.
-func (r *industrialChainResolver) ID(ctx context.Context, obj *chain.IndustrialChain) (string, error) {
+func (r *industrialChainResolver) ID(ctx context.Context, obj *catalog.IndustrialChain) (string, error) {
 	return gid.Encode(gid.Chain, obj.Code), nil
 }
 
 // Segments is the resolver for the segments field.
-func (r *industrialChainResolver) Segments(ctx context.Context, obj *chain.IndustrialChain) ([]chain.ChainSegment, error) {
+func (r *industrialChainResolver) Segments(ctx context.Context, obj *catalog.IndustrialChain) ([]catalog.ChainSegment, error) {
 	return r.loaders(ctx).Segments.Load(ctx, obj.Code)
 }
 
 // UpsertProduct is the resolver for the upsertProduct field.
-func (r *mutationResolver) UpsertProduct(ctx context.Context, input model.ProductInput) (*chain.Product, error) {
+func (r *mutationResolver) UpsertProduct(ctx context.Context, input model.ProductInput) (*catalog.Product, error) {
 	return r.Catalog.UpsertProduct(ctx, productOf(input), input.SegmentID, input.InputIds)
 }
 
@@ -71,7 +72,7 @@ func (r *mutationResolver) DeleteProduct(ctx context.Context, id string) (bool, 
 }
 
 // UpsertChain is the resolver for the upsertChain field.
-func (r *mutationResolver) UpsertChain(ctx context.Context, input model.ChainInput) (*chain.IndustrialChain, error) {
+func (r *mutationResolver) UpsertChain(ctx context.Context, input model.ChainInput) (*catalog.IndustrialChain, error) {
 	return r.Catalog.UpsertChain(ctx, chainRecord(input))
 }
 
@@ -81,48 +82,48 @@ func (r *mutationResolver) DeleteChain(ctx context.Context, id string) (bool, er
 }
 
 // ID is the resolver for the id field.
-func (r *parkResolver) ID(ctx context.Context, obj *chain.Park) (string, error) {
+func (r *parkResolver) ID(ctx context.Context, obj *catalog.Park) (string, error) {
 	return gid.Encode(gid.Park, obj.Code), nil
 }
 
 // District is the resolver for the district field.
-func (r *parkResolver) District(ctx context.Context, obj *chain.Park) (*chain.District, error) {
+func (r *parkResolver) District(ctx context.Context, obj *catalog.Park) (*catalog.District, error) {
 	d, err := r.loaders(ctx).District.Load(ctx, obj.DistrictCode)
 	return required(d, err, "district", obj.DistrictCode)
 }
 
 // Location is the resolver for the location field.
-func (r *parkResolver) Location(ctx context.Context, obj *chain.Park) (*geo.Point, error) {
+func (r *parkResolver) Location(ctx context.Context, obj *catalog.Park) (*geo.Point, error) {
 	return obj.Location, nil
 }
 
 // FocusChains is the resolver for the focusChains field.
-func (r *parkResolver) FocusChains(ctx context.Context, obj *chain.Park) ([]chain.IndustrialChain, error) {
+func (r *parkResolver) FocusChains(ctx context.Context, obj *catalog.Park) ([]catalog.IndustrialChain, error) {
 	return r.loaders(ctx).FocusChain.Load(ctx, obj.Code)
 }
 
 // ID is the resolver for the id field.
-func (r *productResolver) ID(ctx context.Context, obj *chain.Product) (string, error) {
+func (r *productResolver) ID(ctx context.Context, obj *catalog.Product) (string, error) {
 	return gid.Encode(gid.Product, obj.Code), nil
 }
 
 // Segment is the resolver for the segment field.
-func (r *productResolver) Segment(ctx context.Context, obj *chain.Product) (*chain.ChainSegment, error) {
+func (r *productResolver) Segment(ctx context.Context, obj *catalog.Product) (*catalog.ChainSegment, error) {
 	return loadOptional(ctx, r.loaders(ctx).Segment, obj.SegmentCode)
 }
 
 // Inputs is the resolver for the inputs field.
-func (r *productResolver) Inputs(ctx context.Context, obj *chain.Product) ([]chain.Product, error) {
+func (r *productResolver) Inputs(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error) {
 	return r.loaders(ctx).Inputs.Load(ctx, obj.Code)
 }
 
 // UsedIn is the resolver for the usedIn field.
-func (r *productResolver) UsedIn(ctx context.Context, obj *chain.Product) ([]chain.Product, error) {
+func (r *productResolver) UsedIn(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error) {
 	return r.loaders(ctx).UsedIn.Load(ctx, obj.Code)
 }
 
 // Producers is the resolver for the producers field.
-func (r *productResolver) Producers(ctx context.Context, obj *chain.Product, first *int, after *string) (*model.EnterpriseConnection, error) {
+func (r *productResolver) Producers(ctx context.Context, obj *catalog.Product, first *int, after *string) (*model.EnterpriseConnection, error) {
 	q, err := r.Enterprises.ProducerQueryOf(obj.Code, first, after)
 	if err != nil {
 		return nil, err
@@ -131,10 +132,7 @@ func (r *productResolver) Producers(ctx context.Context, obj *chain.Product, fir
 	if err != nil {
 		return nil, err
 	}
-	err = r.prefetchOnce(ctx, p, func() error {
-		return r.prefetchEnterprises(ctx, connectionNodes(ctx, currentField(ctx), "EnterpriseConnection", enterpriseTypes), p.Enterprises)
-	})
-	if err != nil {
+	if err := r.readProducerPage(ctx, p); err != nil {
 		return nil, err
 	}
 	return enterpriseConnection(*p), nil

@@ -8,6 +8,7 @@ package graph
 import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
@@ -21,12 +22,12 @@ func (r *enterpriseResolver) ID(ctx context.Context, obj *enterprise.Enterprise)
 }
 
 // District is the resolver for the district field.
-func (r *enterpriseResolver) District(ctx context.Context, obj *enterprise.Enterprise) (*chain.District, error) {
+func (r *enterpriseResolver) District(ctx context.Context, obj *enterprise.Enterprise) (*catalog.District, error) {
 	return loadOptional(ctx, r.loaders(ctx).District, obj.DistrictCode)
 }
 
 // Park is the resolver for the park field.
-func (r *enterpriseResolver) Park(ctx context.Context, obj *enterprise.Enterprise) (*chain.Park, error) {
+func (r *enterpriseResolver) Park(ctx context.Context, obj *enterprise.Enterprise) (*catalog.Park, error) {
 	return loadOptional(ctx, r.loaders(ctx).Park, obj.ParkCode)
 }
 
@@ -61,7 +62,7 @@ func (r *enterpriseResolver) Customers(ctx context.Context, obj *enterprise.Ente
 }
 
 // Chains is the resolver for the chains field.
-func (r *enterpriseResolver) Chains(ctx context.Context, obj *enterprise.Enterprise) ([]chain.IndustrialChain, error) {
+func (r *enterpriseResolver) Chains(ctx context.Context, obj *enterprise.Enterprise) ([]catalog.IndustrialChain, error) {
 	return r.loaders(ctx).ChainsOf.Load(ctx, obj.USCC)
 }
 
@@ -100,13 +101,13 @@ func (r *mutationResolver) ImportEnterprises(ctx context.Context, input []model.
 }
 
 // Product is the resolver for the product field.
-func (r *productNeedResolver) Product(ctx context.Context, obj *enterprise.ProductNeed) (*chain.Product, error) {
+func (r *productNeedResolver) Product(ctx context.Context, obj *enterprise.ProductNeed) (*catalog.Product, error) {
 	p, err := r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
 	return required(p, err, "product", obj.ProductCode)
 }
 
 // Product is the resolver for the product field.
-func (r *productOfferResolver) Product(ctx context.Context, obj *enterprise.ProductOffer) (*chain.Product, error) {
+func (r *productOfferResolver) Product(ctx context.Context, obj *enterprise.ProductOffer) (*catalog.Product, error) {
 	p, err := r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
 	return required(p, err, "product", obj.ProductCode)
 }
@@ -124,8 +125,8 @@ func (r *supplyRelationResolver) Customer(ctx context.Context, obj *enterprise.S
 }
 
 // Product is the resolver for the product field.
-func (r *supplyRelationResolver) Product(ctx context.Context, obj *enterprise.SupplyRelation) (*chain.Product, error) {
-	if obj.ProductCode != nil && keyOnly(fieldsOf(ctx, currentField(ctx), productTypes)) {
+func (r *supplyRelationResolver) Product(ctx context.Context, obj *enterprise.SupplyRelation) (*catalog.Product, error) {
+	if obj.ProductCode != nil && keyOnly(below(ctx, currentField(ctx), "Product")) {
 		return &chain.Product{Code: *obj.ProductCode}, nil
 	}
 	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)

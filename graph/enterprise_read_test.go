@@ -265,3 +265,21 @@ func TestEnterpriseLookup(t *testing.T) {
 		}
 	}
 }
+
+// A bad page argument below a page of firms is an error naming the
+// argument, not a silent skip of the page's batched read.
+func TestBadArgumentsBelowAPageAreErrors(t *testing.T) {
+	e := newEnv(t)
+	e.catalogue()
+	e.many(2, "丁", 900)
+	for _, q := range []string{
+		`{ enterprises(first: 2) { edges { node { uscc suppliers(first: 1000) { totalCount } } } } }`,
+		`{ enterprises(first: 2) { edges { node { uscc customers(first: -1) { totalCount } } } } }`,
+		`{ products(first: 2) { edges { node { code producers(first: 101) { totalCount } } } } }`,
+	} {
+		errs := e.do(auth.Anonymous, q, nil, nil)
+		if len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != "first" {
+			t.Errorf("%s: errors %+v, want BAD_USER_INPUT on first", q, errs)
+		}
+	}
+}

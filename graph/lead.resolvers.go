@@ -8,7 +8,7 @@ package graph
 import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
 	"chainmatch/internal/lead"
@@ -16,13 +16,13 @@ import (
 )
 
 // Chain is the resolver for the chain field.
-func (r *chainStageCountsResolver) Chain(ctx context.Context, obj *lead.ChainCounts) (*chain.IndustrialChain, error) {
+func (r *chainStageCountsResolver) Chain(ctx context.Context, obj *lead.ChainCounts) (*catalog.IndustrialChain, error) {
 	c, err := r.loaders(ctx).Chain.Load(ctx, obj.ChainCode)
 	return required(c, err, "chain", obj.ChainCode)
 }
 
 // Product is the resolver for the product field.
-func (r *gapChangeResolver) Product(ctx context.Context, obj *lead.GapChange) (*chain.Product, error) {
+func (r *gapChangeResolver) Product(ctx context.Context, obj *lead.GapChange) (*catalog.Product, error) {
 	p, err := r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
 	return required(p, err, "product", obj.ProductCode)
 }
@@ -39,12 +39,12 @@ func (r *leadResolver) Enterprise(ctx context.Context, obj *lead.Lead) (*enterpr
 }
 
 // TargetPark is the resolver for the targetPark field.
-func (r *leadResolver) TargetPark(ctx context.Context, obj *lead.Lead) (*chain.Park, error) {
+func (r *leadResolver) TargetPark(ctx context.Context, obj *lead.Lead) (*catalog.Park, error) {
 	return loadOptional(ctx, r.loaders(ctx).Park, obj.ParkCode)
 }
 
 // Products is the resolver for the products field.
-func (r *leadResolver) Products(ctx context.Context, obj *lead.Lead) ([]chain.Product, error) {
+func (r *leadResolver) Products(ctx context.Context, obj *lead.Lead) ([]catalog.Product, error) {
 	ps, err := r.loaders(ctx).Product.LoadAll(ctx, obj.ProductCodes)
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (r *leadResolver) Products(ctx context.Context, obj *lead.Lead) ([]chain.Pr
 }
 
 // Chain is the resolver for the chain field.
-func (r *leadResolver) Chain(ctx context.Context, obj *lead.Lead) (*chain.IndustrialChain, error) {
+func (r *leadResolver) Chain(ctx context.Context, obj *lead.Lead) (*catalog.IndustrialChain, error) {
 	return loadOptional(ctx, r.loaders(ctx).Chain, obj.ChainCode)
 }
 
@@ -137,7 +137,7 @@ func (r *settlementImpactResolver) Enterprise(ctx context.Context, obj *lead.Imp
 }
 
 // Park is the resolver for the park field.
-func (r *settlementImpactResolver) Park(ctx context.Context, obj *lead.Impact) (*chain.Park, error) {
+func (r *settlementImpactResolver) Park(ctx context.Context, obj *lead.Impact) (*catalog.Park, error) {
 	p, err := r.loaders(ctx).Park.Load(ctx, obj.ParkCode)
 	return required(p, err, "park", obj.ParkCode)
 }

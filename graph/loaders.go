@@ -22,7 +22,7 @@ import (
 //
 // Batches do not depend on timing for the fields below a page of
 // enterprises or products: the list resolvers prefetch them level by level
-// for the whole page and prime the loaders (prefetch.go), so the field
+// for the whole page and prime the loaders (read.go), so the field
 // resolvers find their values cached. Everything else is collected within
 // loaderWait. A page of N enterprises therefore costs a constant number of
 // round trips (see docs/graph-model.md).
@@ -53,7 +53,7 @@ type Loaders struct {
 	ProducerPage *dataloadgen.Loader[enterprise.ProducerQuery, *enterprise.Page]
 
 	// prefetched holds the connection pages whose selected fields were
-	// already prefetched (see prefetchOnce).
+	// already read (see readOnce).
 	prefetched sync.Map
 }
 
@@ -61,7 +61,7 @@ type Loaders struct {
 // the fields that are not prefetched (e.g. below a chain's segments, or a
 // single enterprise's products). Field resolvers of one list level start
 // within microseconds of each other; the exact batching of pages does not
-// rest on this window (see prefetch.go), so it is kept short: each nesting
+// rest on this window (see read.go), so it is kept short: each nesting
 // level of a response waits it once.
 const loaderWait = 2 * time.Millisecond
 
@@ -82,7 +82,7 @@ func loader[K comparable, V any](fetch func(context.Context, []K) ([]V, error)) 
 }
 
 // pointers adapts a batch read of values to one of pointers, so that a
-// loader hands every resolver the same page and prefetchOnce can recognise
+// loader hands every resolver the same page and readOnce can recognise
 // it.
 func pointers[K, V any](fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]*V, error) {
 	return func(ctx context.Context, keys []K) ([]*V, error) {

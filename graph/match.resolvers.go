@@ -8,19 +8,19 @@ package graph
 import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
 	"context"
 )
 
 // Segment is the resolver for the segment field.
-func (r *chainGapResolver) Segment(ctx context.Context, obj *match.ChainGap) (*chain.ChainSegment, error) {
+func (r *chainGapResolver) Segment(ctx context.Context, obj *match.ChainGap) (*catalog.ChainSegment, error) {
 	return r.loaders(ctx).Segment.Load(ctx, obj.SegmentCode)
 }
 
 // Product is the resolver for the product field.
-func (r *chainGapResolver) Product(ctx context.Context, obj *match.ChainGap) (*chain.Product, error) {
+func (r *chainGapResolver) Product(ctx context.Context, obj *match.ChainGap) (*catalog.Product, error) {
 	return r.loaders(ctx).Product.Load(ctx, obj.ProductCode)
 }
 
@@ -30,7 +30,7 @@ func (r *chainGapResolver) Candidates(ctx context.Context, obj *match.ChainGap, 
 }
 
 // District is the resolver for the district field.
-func (r *districtProgressResolver) District(ctx context.Context, obj *match.DistrictProgress) (*chain.District, error) {
+func (r *districtProgressResolver) District(ctx context.Context, obj *match.DistrictProgress) (*catalog.District, error) {
 	return r.loaders(ctx).District.Load(ctx, obj.DistrictCode)
 }
 
@@ -40,7 +40,7 @@ func (r *matchResolver) Candidate(ctx context.Context, obj *match.Match) (*enter
 }
 
 // Product is the resolver for the product field.
-func (r *matchResolver) Product(ctx context.Context, obj *match.Match) (*chain.Product, error) {
+func (r *matchResolver) Product(ctx context.Context, obj *match.Match) (*catalog.Product, error) {
 	return loadOptional(ctx, r.loaders(ctx).Product, obj.ProductCode)
 }
 
@@ -89,12 +89,12 @@ func (r *queryResolver) CultivationProgress(ctx context.Context) (*match.Cultiva
 }
 
 // Park is the resolver for the park field.
-func (r *settlementOptionResolver) Park(ctx context.Context, obj *match.SettlementOption) (*chain.Park, error) {
+func (r *settlementOptionResolver) Park(ctx context.Context, obj *match.SettlementOption) (*catalog.Park, error) {
 	return r.loaders(ctx).Park.Load(ctx, obj.ParkCode)
 }
 
 // GapsFilled is the resolver for the gapsFilled field.
-func (r *settlementOptionResolver) GapsFilled(ctx context.Context, obj *match.SettlementOption) ([]chain.Product, error) {
+func (r *settlementOptionResolver) GapsFilled(ctx context.Context, obj *match.SettlementOption) ([]catalog.Product, error) {
 	ps, err := r.loaders(ctx).Product.LoadAll(ctx, obj.GapsFilled)
 	if err != nil {
 		return nil, err

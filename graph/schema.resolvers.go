@@ -9,6 +9,7 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
@@ -33,32 +34,18 @@ func (r *queryResolver) Enterprise(ctx context.Context, id *string, uscc *string
 	if err != nil {
 		return nil, err
 	}
-	// The enterprise and its selected parts in one statement, then, as for
-	// a page, the other selected fields level by level.
-	sel := fieldsOf(ctx, currentField(ctx), enterpriseTypes)
-	want, _ := r.detailWants(ctx, sel, []string{key})
-	want.Self = true
-	ds, err := r.Catalog.DetailsOf(ctx, []string{key}, want)
-	if err != nil || ds[0].Enterprise == nil {
-		return nil, err
-	}
-	e := ds[0].Enterprise
-	r.loaders(ctx).Enterprise.Prime(key, e)
-	if err := r.prefetchEnterprisesWith(ctx, sel, []enterprise.Enterprise{*e}, ds); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return r.readEnterprise(ctx, key)
 }
 
 // Enterprises is the resolver for the enterprises field.
 func (r *queryResolver) Enterprises(ctx context.Context, filter *model.EnterpriseFilter, orderBy *model.EnterpriseOrder, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error) {
 	p, err := r.Resolver.Enterprises.List(ctx, enterpriseFilter(filter), enterpriseOrder(orderBy),
 		enterprise.PageArgs{First: first, After: after, Last: last, Before: before,
-			SkipTotal: len(named(fieldsOf(ctx, currentField(ctx), []string{"EnterpriseConnection"}), "totalCount")) == 0})
+			SkipTotal: !wantsTotal(ctx)})
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchEnterprises(ctx, connectionNodes(ctx, currentField(ctx), "EnterpriseConnection", enterpriseTypes), p.Enterprises); err != nil {
+	if err := r.readEnterprisePage(ctx, p.Enterprises); err != nil {
 		return nil, err
 	}
 	return enterpriseConnection(p), nil
@@ -79,34 +66,34 @@ func (r *queryResolver) Products(ctx context.Context, first *int, after *string)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchProducts(ctx, connectionNodes(ctx, currentField(ctx), "ProductConnection", productTypes), p.Products); err != nil {
+	if err := r.readProductPage(ctx, p.Products); err != nil {
 		return nil, err
 	}
 	return productConnection(p), nil
 }
 
 // Product is the resolver for the product field.
-func (r *queryResolver) Product(ctx context.Context, id *string, code *string) (*chain.Product, error) {
+func (r *queryResolver) Product(ctx context.Context, id *string, code *string) (*catalog.Product, error) {
 	return r.Catalog.Product(ctx, id, code)
 }
 
 // Chains is the resolver for the chains field.
-func (r *queryResolver) Chains(ctx context.Context) ([]chain.IndustrialChain, error) {
+func (r *queryResolver) Chains(ctx context.Context) ([]catalog.IndustrialChain, error) {
 	return r.Catalog.Chains(ctx)
 }
 
 // Chain is the resolver for the chain field.
-func (r *queryResolver) Chain(ctx context.Context, id *string, code *string) (*chain.IndustrialChain, error) {
+func (r *queryResolver) Chain(ctx context.Context, id *string, code *string) (*catalog.IndustrialChain, error) {
 	return r.Catalog.Chain(ctx, id, code)
 }
 
 // Districts is the resolver for the districts field.
-func (r *queryResolver) Districts(ctx context.Context) ([]chain.District, error) {
+func (r *queryResolver) Districts(ctx context.Context) ([]catalog.District, error) {
 	return r.Catalog.Districts(ctx)
 }
 
 // Parks is the resolver for the parks field.
-func (r *queryResolver) Parks(ctx context.Context) ([]chain.Park, error) {
+func (r *queryResolver) Parks(ctx context.Context) ([]catalog.Park, error) {
 	return r.Catalog.Parks(ctx)
 }
 

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
@@ -19,39 +20,39 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ChainSegmentResolver interface {
-	ID(ctx context.Context, obj *chain.ChainSegment) (string, error)
+	ID(ctx context.Context, obj *catalog.ChainSegment) (string, error)
 
-	Chain(ctx context.Context, obj *chain.ChainSegment) (*chain.IndustrialChain, error)
-	Products(ctx context.Context, obj *chain.ChainSegment) ([]chain.Product, error)
+	Chain(ctx context.Context, obj *catalog.ChainSegment) (*catalog.IndustrialChain, error)
+	Products(ctx context.Context, obj *catalog.ChainSegment) ([]catalog.Product, error)
 }
 type DistrictResolver interface {
-	ID(ctx context.Context, obj *chain.District) (string, error)
+	ID(ctx context.Context, obj *catalog.District) (string, error)
 
-	Location(ctx context.Context, obj *chain.District) (*geo.Point, error)
-	Parks(ctx context.Context, obj *chain.District) ([]chain.Park, error)
+	Location(ctx context.Context, obj *catalog.District) (*geo.Point, error)
+	Parks(ctx context.Context, obj *catalog.District) ([]catalog.Park, error)
 }
 type IncentiveResolver interface {
 	ID(ctx context.Context, obj *chain.Incentive) (string, error)
 }
 type IndustrialChainResolver interface {
-	ID(ctx context.Context, obj *chain.IndustrialChain) (string, error)
+	ID(ctx context.Context, obj *catalog.IndustrialChain) (string, error)
 
-	Segments(ctx context.Context, obj *chain.IndustrialChain) ([]chain.ChainSegment, error)
+	Segments(ctx context.Context, obj *catalog.IndustrialChain) ([]catalog.ChainSegment, error)
 }
 type ParkResolver interface {
-	ID(ctx context.Context, obj *chain.Park) (string, error)
+	ID(ctx context.Context, obj *catalog.Park) (string, error)
 
-	District(ctx context.Context, obj *chain.Park) (*chain.District, error)
-	Location(ctx context.Context, obj *chain.Park) (*geo.Point, error)
-	FocusChains(ctx context.Context, obj *chain.Park) ([]chain.IndustrialChain, error)
+	District(ctx context.Context, obj *catalog.Park) (*catalog.District, error)
+	Location(ctx context.Context, obj *catalog.Park) (*geo.Point, error)
+	FocusChains(ctx context.Context, obj *catalog.Park) ([]catalog.IndustrialChain, error)
 }
 type ProductResolver interface {
-	ID(ctx context.Context, obj *chain.Product) (string, error)
+	ID(ctx context.Context, obj *catalog.Product) (string, error)
 
-	Segment(ctx context.Context, obj *chain.Product) (*chain.ChainSegment, error)
-	Inputs(ctx context.Context, obj *chain.Product) ([]chain.Product, error)
-	UsedIn(ctx context.Context, obj *chain.Product) ([]chain.Product, error)
-	Producers(ctx context.Context, obj *chain.Product, first *int, after *string) (*model.EnterpriseConnection, error)
+	Segment(ctx context.Context, obj *catalog.Product) (*catalog.ChainSegment, error)
+	Inputs(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error)
+	UsedIn(ctx context.Context, obj *catalog.Product) ([]catalog.Product, error)
+	Producers(ctx context.Context, obj *catalog.Product, first *int, after *string) (*model.EnterpriseConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -84,7 +85,7 @@ func (ec *executionContext) field_Product_producers_args(ctx context.Context, ra
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _ChainSegment_id(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_id(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -107,7 +108,7 @@ func (ec *executionContext) fieldContext_ChainSegment_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ChainSegment", field, true, true, "ID")
 }
 
-func (ec *executionContext) _ChainSegment_code(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_code(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -130,7 +131,7 @@ func (ec *executionContext) fieldContext_ChainSegment_code(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_name(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_name(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -153,7 +154,7 @@ func (ec *executionContext) fieldContext_ChainSegment_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -176,7 +177,7 @@ func (ec *executionContext) fieldContext_ChainSegment_nameEn(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -188,8 +189,8 @@ func (ec *executionContext) _ChainSegment_stage(ctx context.Context, field graph
 			return obj.Stage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v chain.Stage) graphql.Marshaler {
-			return ec.marshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Stage) graphql.Marshaler {
+			return ec.marshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -199,7 +200,7 @@ func (ec *executionContext) fieldContext_ChainSegment_stage(_ context.Context, f
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "ChainStage")
 }
 
-func (ec *executionContext) _ChainSegment_position(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_position(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -222,7 +223,7 @@ func (ec *executionContext) fieldContext_ChainSegment_position(_ context.Context
 	return graphql.NewScalarFieldContext("ChainSegment", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -234,8 +235,8 @@ func (ec *executionContext) _ChainSegment_chain(ctx context.Context, field graph
 			return ec.Resolvers.ChainSegment().Chain(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		true,
@@ -254,7 +255,7 @@ func (ec *executionContext) fieldContext_ChainSegment_chain(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ChainSegment_products(ctx context.Context, field graphql.CollectedField, obj *chain.ChainSegment) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChainSegment_products(ctx context.Context, field graphql.CollectedField, obj *catalog.ChainSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -266,8 +267,8 @@ func (ec *executionContext) _ChainSegment_products(ctx context.Context, field gr
 			return ec.Resolvers.ChainSegment().Products(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -286,7 +287,7 @@ func (ec *executionContext) fieldContext_ChainSegment_products(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _District_id(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_id(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -309,7 +310,7 @@ func (ec *executionContext) fieldContext_District_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("District", field, true, true, "ID")
 }
 
-func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_code(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -332,7 +333,7 @@ func (ec *executionContext) fieldContext_District_code(_ context.Context, field 
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_name(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_name(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -355,7 +356,7 @@ func (ec *executionContext) fieldContext_District_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -378,7 +379,7 @@ func (ec *executionContext) fieldContext_District_nameEn(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("District", field, false, false, "String")
 }
 
-func (ec *executionContext) _District_location(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_location(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -410,7 +411,7 @@ func (ec *executionContext) fieldContext_District_location(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _District_parks(ctx context.Context, field graphql.CollectedField, obj *chain.District) (ret graphql.Marshaler) {
+func (ec *executionContext) _District_parks(ctx context.Context, field graphql.CollectedField, obj *catalog.District) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -422,8 +423,8 @@ func (ec *executionContext) _District_parks(ctx context.Context, field graphql.C
 			return ec.Resolvers.District().Parks(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Park) graphql.Marshaler {
-			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐParkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋcatalogᚐParkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -626,7 +627,7 @@ func (ec *executionContext) fieldContext_Incentive_minYear(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Incentive", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IndustrialChain_id(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_id(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -649,7 +650,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_id(_ context.Context, f
 	return graphql.NewScalarFieldContext("IndustrialChain", field, true, true, "ID")
 }
 
-func (ec *executionContext) _IndustrialChain_code(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_code(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -672,7 +673,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_code(_ context.Context,
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_name(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_name(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -695,7 +696,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_name(_ context.Context,
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -718,7 +719,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_nameEn(_ context.Contex
 	return graphql.NewScalarFieldContext("IndustrialChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field graphql.CollectedField, obj *chain.IndustrialChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field graphql.CollectedField, obj *catalog.IndustrialChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -730,8 +731,8 @@ func (ec *executionContext) _IndustrialChain_segments(ctx context.Context, field
 			return ec.Resolvers.IndustrialChain().Segments(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.ChainSegment) graphql.Marshaler {
-			return ec.marshalNChainSegment2ᚕchainmatchᚋinternalᚋchainᚐChainSegmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.ChainSegment) graphql.Marshaler {
+			return ec.marshalNChainSegment2ᚕchainmatchᚋinternalᚋcatalogᚐChainSegmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -750,7 +751,7 @@ func (ec *executionContext) fieldContext_IndustrialChain_segments(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_id(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -773,7 +774,7 @@ func (ec *executionContext) fieldContext_Park_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("Park", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Park_code(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -796,7 +797,7 @@ func (ec *executionContext) fieldContext_Park_code(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_name(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -819,7 +820,7 @@ func (ec *executionContext) fieldContext_Park_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -842,7 +843,7 @@ func (ec *executionContext) fieldContext_Park_nameEn(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Park", field, false, false, "String")
 }
 
-func (ec *executionContext) _Park_district(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_district(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -854,8 +855,8 @@ func (ec *executionContext) _Park_district(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Park().District(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.District) graphql.Marshaler {
-			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.District) graphql.Marshaler {
+			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -874,7 +875,7 @@ func (ec *executionContext) fieldContext_Park_district(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_location(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_location(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -906,7 +907,7 @@ func (ec *executionContext) fieldContext_Park_location(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql.CollectedField, obj *chain.Park) (ret graphql.Marshaler) {
+func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql.CollectedField, obj *catalog.Park) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -918,8 +919,8 @@ func (ec *executionContext) _Park_focusChains(ctx context.Context, field graphql
 			return ec.Resolvers.Park().FocusChains(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -938,7 +939,7 @@ func (ec *executionContext) fieldContext_Park_focusChains(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -961,7 +962,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Product", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -984,7 +985,7 @@ func (ec *executionContext) fieldContext_Product_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1007,7 +1008,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_nameEn(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1030,7 +1031,7 @@ func (ec *executionContext) fieldContext_Product_nameEn(_ context.Context, field
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1042,8 +1043,8 @@ func (ec *executionContext) _Product_segment(ctx context.Context, field graphql.
 			return ec.Resolvers.Product().Segment(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
-			return ec.marshalOChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
+			return ec.marshalOChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1062,7 +1063,7 @@ func (ec *executionContext) fieldContext_Product_segment(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1074,8 +1075,8 @@ func (ec *executionContext) _Product_inputs(ctx context.Context, field graphql.C
 			return ec.Resolvers.Product().Inputs(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1094,7 +1095,7 @@ func (ec *executionContext) fieldContext_Product_inputs(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1106,8 +1107,8 @@ func (ec *executionContext) _Product_usedIn(ctx context.Context, field graphql.C
 			return ec.Resolvers.Product().UsedIn(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1126,7 +1127,7 @@ func (ec *executionContext) fieldContext_Product_usedIn(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_producers(ctx context.Context, field graphql.CollectedField, obj *chain.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_producers(ctx context.Context, field graphql.CollectedField, obj *catalog.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1292,8 +1293,8 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1420,7 +1421,7 @@ func (ec *executionContext) unmarshalInputChainSegmentInput(ctx context.Context,
 			it.NameEn = data
 		case "stage":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
-			data, err := ec.unmarshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx, v)
+			data, err := ec.unmarshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1522,7 +1523,7 @@ func UnmarshalProductInput(ctx context.Context, raw any) (model.ProductInput, er
 
 var chainSegmentImplementors = []string{"ChainSegment", "Node"}
 
-func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.SelectionSet, obj *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.SelectionSet, obj *catalog.ChainSegment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainSegmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1593,7 +1594,7 @@ func (ec *executionContext) _ChainSegment(ctx context.Context, sel ast.Selection
 
 var districtImplementors = []string{"District", "Node"}
 
-func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet, obj *chain.District) graphql.Marshaler {
+func (ec *executionContext) _District(ctx context.Context, sel ast.SelectionSet, obj *catalog.District) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, districtImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1723,7 +1724,7 @@ func (ec *executionContext) _Incentive(ctx context.Context, sel ast.SelectionSet
 
 var industrialChainImplementors = []string{"IndustrialChain", "Node"}
 
-func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.SelectionSet, obj *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.SelectionSet, obj *catalog.IndustrialChain) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, industrialChainImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1778,7 +1779,7 @@ func (ec *executionContext) _IndustrialChain(ctx context.Context, sel ast.Select
 
 var parkImplementors = []string{"Park", "Node"}
 
-func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj *chain.Park) graphql.Marshaler {
+func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj *catalog.Park) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, parkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -1845,7 +1846,7 @@ func (ec *executionContext) _Park(ctx context.Context, sel ast.SelectionSet, obj
 
 var productImplementors = []string{"Product", "Node"}
 
-func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *chain.Product) graphql.Marshaler {
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *catalog.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2006,15 +2007,15 @@ func (ec *executionContext) unmarshalNChainInput2chainmatchᚋgraphᚋmodelᚐCh
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChainSegment2chainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2chainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v catalog.ChainSegment) graphql.Marshaler {
 	return ec._ChainSegment(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋchainᚐChainSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋcatalogᚐChainSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.ChainSegment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChainSegment2chainmatchᚋinternalᚋchainᚐChainSegment(ctx, sel, v[i])
+		return ec.marshalNChainSegment2chainmatchᚋinternalᚋcatalogᚐChainSegment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2026,7 +2027,7 @@ func (ec *executionContext) marshalNChainSegment2ᚕchainmatchᚋinternalᚋchai
 	return ret
 }
 
-func (ec *executionContext) marshalNChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalNChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChainSegment!")
 		return graphql.Null
@@ -2039,13 +2040,13 @@ func (ec *executionContext) unmarshalNChainSegmentInput2chainmatchᚋgraphᚋmod
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx context.Context, v any) (chain.Stage, error) {
+func (ec *executionContext) unmarshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx context.Context, v any) (catalog.Stage, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := chain.Stage(tmp)
+	res := catalog.Stage(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋchainᚐStage(ctx context.Context, sel ast.SelectionSet, v chain.Stage) graphql.Marshaler {
+func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋcatalogᚐStage(ctx context.Context, sel ast.SelectionSet, v catalog.Stage) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -2054,15 +2055,15 @@ func (ec *executionContext) marshalNChainStage2chainmatchᚋinternalᚋchainᚐS
 	return res
 }
 
-func (ec *executionContext) marshalNDistrict2chainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2chainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v catalog.District) graphql.Marshaler {
 	return ec._District(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋchainᚐDistrictᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋcatalogᚐDistrictᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.District) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDistrict2chainmatchᚋinternalᚋchainᚐDistrict(ctx, sel, v[i])
+		return ec.marshalNDistrict2chainmatchᚋinternalᚋcatalogᚐDistrict(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2074,7 +2075,7 @@ func (ec *executionContext) marshalNDistrict2ᚕchainmatchᚋinternalᚋchainᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNDistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalNDistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *catalog.District) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "District!")
 		return graphql.Null
@@ -2102,15 +2103,15 @@ func (ec *executionContext) marshalNIncentive2ᚕchainmatchᚋinternalᚋchain�
 	return ret
 }
 
-func (ec *executionContext) marshalNIndustrialChain2chainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2chainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v catalog.IndustrialChain) graphql.Marshaler {
 	return ec._IndustrialChain(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIndustrialChain2chainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, sel, v[i])
+		return ec.marshalNIndustrialChain2chainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2122,7 +2123,7 @@ func (ec *executionContext) marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IndustrialChain!")
 		return graphql.Null
@@ -2130,15 +2131,15 @@ func (ec *executionContext) marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋc
 	return ec._IndustrialChain(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPark2chainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2chainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v catalog.Park) graphql.Marshaler {
 	return ec._Park(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐParkᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋcatalogᚐParkᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Park) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPark2chainmatchᚋinternalᚋchainᚐPark(ctx, sel, v[i])
+		return ec.marshalNPark2chainmatchᚋinternalᚋcatalogᚐPark(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2150,7 +2151,7 @@ func (ec *executionContext) marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐPark
 	return ret
 }
 
-func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v *chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Park!")
 		return graphql.Null
@@ -2158,15 +2159,15 @@ func (ec *executionContext) marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark
 	return ec._Park(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProduct2chainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2chainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v catalog.Product) graphql.Marshaler {
 	return ec._Product(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProduct2chainmatchᚋinternalᚋchainᚐProduct(ctx, sel, v[i])
+		return ec.marshalNProduct2chainmatchᚋinternalᚋcatalogᚐProduct(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -2178,7 +2179,7 @@ func (ec *executionContext) marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐP
 	return ret
 }
 
-func (ec *executionContext) marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v *chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
@@ -2219,7 +2220,7 @@ func (ec *executionContext) unmarshalNProductInput2chainmatchᚋgraphᚋmodelᚐ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
+func (ec *executionContext) marshalOChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx context.Context, sel ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -2243,28 +2244,28 @@ func (ec *executionContext) unmarshalOChainSegmentInput2ᚕchainmatchᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalODistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *chain.District) graphql.Marshaler {
+func (ec *executionContext) marshalODistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx context.Context, sel ast.SelectionSet, v *catalog.District) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._District(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
+func (ec *executionContext) marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx context.Context, sel ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._IndustrialChain(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx context.Context, sel ast.SelectionSet, v *chain.Park) graphql.Marshaler {
+func (ec *executionContext) marshalOPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx context.Context, sel ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Park(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx context.Context, sel ast.SelectionSet, v *chain.Product) graphql.Marshaler {
+func (ec *executionContext) marshalOProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx context.Context, sel ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

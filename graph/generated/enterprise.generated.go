@@ -4,7 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
 	"context"
@@ -22,8 +22,8 @@ import (
 type EnterpriseResolver interface {
 	ID(ctx context.Context, obj *enterprise.Enterprise) (string, error)
 
-	District(ctx context.Context, obj *enterprise.Enterprise) (*chain.District, error)
-	Park(ctx context.Context, obj *enterprise.Enterprise) (*chain.Park, error)
+	District(ctx context.Context, obj *enterprise.Enterprise) (*catalog.District, error)
+	Park(ctx context.Context, obj *enterprise.Enterprise) (*catalog.Park, error)
 
 	Location(ctx context.Context, obj *enterprise.Enterprise) (*geo.Point, error)
 
@@ -32,19 +32,19 @@ type EnterpriseResolver interface {
 	Needs(ctx context.Context, obj *enterprise.Enterprise) ([]enterprise.ProductNeed, error)
 	Suppliers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error)
 	Customers(ctx context.Context, obj *enterprise.Enterprise, first *int, after *string) (*model.SupplyRelationConnection, error)
-	Chains(ctx context.Context, obj *enterprise.Enterprise) ([]chain.IndustrialChain, error)
+	Chains(ctx context.Context, obj *enterprise.Enterprise) ([]catalog.IndustrialChain, error)
 	Contact(ctx context.Context, obj *enterprise.Enterprise) (*enterprise.Contact, error)
 }
 type ProductNeedResolver interface {
-	Product(ctx context.Context, obj *enterprise.ProductNeed) (*chain.Product, error)
+	Product(ctx context.Context, obj *enterprise.ProductNeed) (*catalog.Product, error)
 }
 type ProductOfferResolver interface {
-	Product(ctx context.Context, obj *enterprise.ProductOffer) (*chain.Product, error)
+	Product(ctx context.Context, obj *enterprise.ProductOffer) (*catalog.Product, error)
 }
 type SupplyRelationResolver interface {
 	Supplier(ctx context.Context, obj *enterprise.SupplyRelation) (*enterprise.Enterprise, error)
 	Customer(ctx context.Context, obj *enterprise.SupplyRelation) (*enterprise.Enterprise, error)
-	Product(ctx context.Context, obj *enterprise.SupplyRelation) (*chain.Product, error)
+	Product(ctx context.Context, obj *enterprise.SupplyRelation) (*catalog.Product, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -341,8 +341,8 @@ func (ec *executionContext) _Enterprise_district(ctx context.Context, field grap
 			return ec.Resolvers.Enterprise().District(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.District) graphql.Marshaler {
-			return ec.marshalODistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.District) graphql.Marshaler {
+			return ec.marshalODistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx, selections, v)
 		},
 		true,
 		false,
@@ -373,8 +373,8 @@ func (ec *executionContext) _Enterprise_park(ctx context.Context, field graphql.
 			return ec.Resolvers.Enterprise().Park(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Park) graphql.Marshaler {
-			return ec.marshalOPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
+			return ec.marshalOPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx, selections, v)
 		},
 		true,
 		false,
@@ -690,8 +690,8 @@ func (ec *executionContext) _Enterprise_chains(ctx context.Context, field graphq
 			return ec.Resolvers.Enterprise().Chains(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1107,8 +1107,8 @@ func (ec *executionContext) _ProductNeed_product(ctx context.Context, field grap
 			return ec.Resolvers.ProductNeed().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1185,8 +1185,8 @@ func (ec *executionContext) _ProductOffer_product(ctx context.Context, field gra
 			return ec.Resolvers.ProductOffer().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1382,8 +1382,8 @@ func (ec *executionContext) _SupplyRelation_product(ctx context.Context, field g
 			return ec.Resolvers.SupplyRelation().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,

@@ -4,7 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
@@ -21,18 +21,18 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ChainStageCountsResolver interface {
-	Chain(ctx context.Context, obj *lead.ChainCounts) (*chain.IndustrialChain, error)
+	Chain(ctx context.Context, obj *lead.ChainCounts) (*catalog.IndustrialChain, error)
 }
 type GapChangeResolver interface {
-	Product(ctx context.Context, obj *lead.GapChange) (*chain.Product, error)
+	Product(ctx context.Context, obj *lead.GapChange) (*catalog.Product, error)
 }
 type LeadResolver interface {
 	ID(ctx context.Context, obj *lead.Lead) (string, error)
 	Enterprise(ctx context.Context, obj *lead.Lead) (*enterprise.Enterprise, error)
 
-	TargetPark(ctx context.Context, obj *lead.Lead) (*chain.Park, error)
-	Products(ctx context.Context, obj *lead.Lead) ([]chain.Product, error)
-	Chain(ctx context.Context, obj *lead.Lead) (*chain.IndustrialChain, error)
+	TargetPark(ctx context.Context, obj *lead.Lead) (*catalog.Park, error)
+	Products(ctx context.Context, obj *lead.Lead) ([]catalog.Product, error)
+	Chain(ctx context.Context, obj *lead.Lead) (*catalog.IndustrialChain, error)
 
 	Activities(ctx context.Context, obj *lead.Lead, first *int, after *string) (*model.LeadActivityConnection, error)
 	StageHistory(ctx context.Context, obj *lead.Lead) ([]lead.StageChange, error)
@@ -42,7 +42,7 @@ type LeadActivityResolver interface {
 }
 type SettlementImpactResolver interface {
 	Enterprise(ctx context.Context, obj *lead.Impact) (*enterprise.Enterprise, error)
-	Park(ctx context.Context, obj *lead.Impact) (*chain.Park, error)
+	Park(ctx context.Context, obj *lead.Impact) (*catalog.Park, error)
 
 	NewSupplierFor(ctx context.Context, obj *lead.Impact) ([]enterprise.Enterprise, error)
 	NewCustomerFor(ctx context.Context, obj *lead.Impact) ([]enterprise.Enterprise, error)
@@ -90,8 +90,8 @@ func (ec *executionContext) _ChainStageCounts_chain(ctx context.Context, field g
 			return ec.Resolvers.ChainStageCounts().Chain(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		true,
@@ -154,8 +154,8 @@ func (ec *executionContext) _GapChange_product(ctx context.Context, field graphq
 			return ec.Resolvers.GapChange().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -379,8 +379,8 @@ func (ec *executionContext) _Lead_targetPark(ctx context.Context, field graphql.
 			return ec.Resolvers.Lead().TargetPark(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Park) graphql.Marshaler {
-			return ec.marshalOPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
+			return ec.marshalOPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx, selections, v)
 		},
 		true,
 		false,
@@ -411,8 +411,8 @@ func (ec *executionContext) _Lead_products(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Lead().Products(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -443,8 +443,8 @@ func (ec *executionContext) _Lead_chain(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Lead().Chain(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1308,8 +1308,8 @@ func (ec *executionContext) _SettlementImpact_park(ctx context.Context, field gr
 			return ec.Resolvers.SettlementImpact().Park(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Park) graphql.Marshaler {
-			return ec.marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx, selections, v)
 		},
 		true,
 		true,

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
@@ -19,22 +20,22 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ChainGapResolver interface {
-	Segment(ctx context.Context, obj *match.ChainGap) (*chain.ChainSegment, error)
-	Product(ctx context.Context, obj *match.ChainGap) (*chain.Product, error)
+	Segment(ctx context.Context, obj *match.ChainGap) (*catalog.ChainSegment, error)
+	Product(ctx context.Context, obj *match.ChainGap) (*catalog.Product, error)
 
 	Candidates(ctx context.Context, obj *match.ChainGap, first *int) ([]match.Match, error)
 }
 type DistrictProgressResolver interface {
-	District(ctx context.Context, obj *match.DistrictProgress) (*chain.District, error)
+	District(ctx context.Context, obj *match.DistrictProgress) (*catalog.District, error)
 }
 type MatchResolver interface {
 	Candidate(ctx context.Context, obj *match.Match) (*enterprise.Enterprise, error)
-	Product(ctx context.Context, obj *match.Match) (*chain.Product, error)
+	Product(ctx context.Context, obj *match.Match) (*catalog.Product, error)
 }
 type SettlementOptionResolver interface {
-	Park(ctx context.Context, obj *match.SettlementOption) (*chain.Park, error)
+	Park(ctx context.Context, obj *match.SettlementOption) (*catalog.Park, error)
 
-	GapsFilled(ctx context.Context, obj *match.SettlementOption) ([]chain.Product, error)
+	GapsFilled(ctx context.Context, obj *match.SettlementOption) ([]catalog.Product, error)
 }
 type SupplyPathResolver interface {
 	Enterprises(ctx context.Context, obj *match.SupplyPath) ([]enterprise.Enterprise, error)
@@ -74,8 +75,8 @@ func (ec *executionContext) _ChainGap_segment(ctx context.Context, field graphql
 			return ec.Resolvers.ChainGap().Segment(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.ChainSegment) graphql.Marshaler {
-			return ec.marshalNChainSegment2ᚖchainmatchᚋinternalᚋchainᚐChainSegment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.ChainSegment) graphql.Marshaler {
+			return ec.marshalNChainSegment2ᚖchainmatchᚋinternalᚋcatalogᚐChainSegment(ctx, selections, v)
 		},
 		true,
 		true,
@@ -106,8 +107,8 @@ func (ec *executionContext) _ChainGap_product(ctx context.Context, field graphql
 			return ec.Resolvers.ChainGap().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -398,8 +399,8 @@ func (ec *executionContext) _DistrictProgress_district(ctx context.Context, fiel
 			return ec.Resolvers.DistrictProgress().District(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.District) graphql.Marshaler {
-			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋchainᚐDistrict(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.District) graphql.Marshaler {
+			return ec.marshalNDistrict2ᚖchainmatchᚋinternalᚋcatalogᚐDistrict(ctx, selections, v)
 		},
 		true,
 		true,
@@ -586,8 +587,8 @@ func (ec *executionContext) _Match_product(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Match().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -834,8 +835,8 @@ func (ec *executionContext) _SettlementOption_park(ctx context.Context, field gr
 			return ec.Resolvers.SettlementOption().Park(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Park) graphql.Marshaler {
-			return ec.marshalNPark2ᚖchainmatchᚋinternalᚋchainᚐPark(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚖchainmatchᚋinternalᚋcatalogᚐPark(ctx, selections, v)
 		},
 		true,
 		true,
@@ -967,8 +968,8 @@ func (ec *executionContext) _SettlementOption_gapsFilled(ctx context.Context, fi
 			return ec.Resolvers.SettlementOption().GapsFilled(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋchainᚐProductᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕchainmatchᚋinternalᚋcatalogᚐProductᚄ(ctx, selections, v)
 		},
 		true,
 		true,

@@ -5,6 +5,7 @@ package generated
 import (
 	"chainmatch/graph/model"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
@@ -27,9 +28,9 @@ import (
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
-	UpsertProduct(ctx context.Context, input model.ProductInput) (*chain.Product, error)
+	UpsertProduct(ctx context.Context, input model.ProductInput) (*catalog.Product, error)
 	DeleteProduct(ctx context.Context, id string) (bool, error)
-	UpsertChain(ctx context.Context, input model.ChainInput) (*chain.IndustrialChain, error)
+	UpsertChain(ctx context.Context, input model.ChainInput) (*catalog.IndustrialChain, error)
 	DeleteChain(ctx context.Context, id string) (bool, error)
 	UpsertEnterprise(ctx context.Context, input model.EnterpriseInput) (*enterprise.Enterprise, error)
 	DeleteEnterprise(ctx context.Context, id string) (bool, error)
@@ -48,11 +49,11 @@ type QueryResolver interface {
 	Enterprises(ctx context.Context, filter *model.EnterpriseFilter, orderBy *model.EnterpriseOrder, first *int, after *string, last *int, before *string) (*model.EnterpriseConnection, error)
 	Search(ctx context.Context, text string, first *int) ([]model.SearchHit, error)
 	Products(ctx context.Context, first *int, after *string) (*model.ProductConnection, error)
-	Product(ctx context.Context, id *string, code *string) (*chain.Product, error)
-	Chains(ctx context.Context) ([]chain.IndustrialChain, error)
-	Chain(ctx context.Context, id *string, code *string) (*chain.IndustrialChain, error)
-	Districts(ctx context.Context) ([]chain.District, error)
-	Parks(ctx context.Context) ([]chain.Park, error)
+	Product(ctx context.Context, id *string, code *string) (*catalog.Product, error)
+	Chains(ctx context.Context) ([]catalog.IndustrialChain, error)
+	Chain(ctx context.Context, id *string, code *string) (*catalog.IndustrialChain, error)
+	Districts(ctx context.Context) ([]catalog.District, error)
+	Parks(ctx context.Context) ([]catalog.Park, error)
 	Incentives(ctx context.Context) ([]chain.Incentive, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	APIKeys(ctx context.Context) ([]model.APIKey, error)
@@ -1010,11 +1011,11 @@ func (ec *executionContext) _Mutation_upsertProduct(ctx context.Context, field g
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNRole2chainmatchᚋinternalᚋauthᚐRole(ctx, "STAFF")
 				if err != nil {
-					var zeroVal *chain.Product
+					var zeroVal *catalog.Product
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *chain.Product
+					var zeroVal *catalog.Product
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, role)
@@ -1023,8 +1024,8 @@ func (ec *executionContext) _Mutation_upsertProduct(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1134,11 +1135,11 @@ func (ec *executionContext) _Mutation_upsertChain(ctx context.Context, field gra
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNRole2chainmatchᚋinternalᚋauthᚐRole(ctx, "STAFF")
 				if err != nil {
-					var zeroVal *chain.IndustrialChain
+					var zeroVal *catalog.IndustrialChain
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *chain.IndustrialChain
+					var zeroVal *catalog.IndustrialChain
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, role)
@@ -1147,8 +1148,8 @@ func (ec *executionContext) _Mutation_upsertChain(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2185,8 +2186,8 @@ func (ec *executionContext) _Query_product(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Product(ctx, fc.Args["id"].(*string), fc.Args["code"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋchainᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖchainmatchᚋinternalᚋcatalogᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2228,8 +2229,8 @@ func (ec *executionContext) _Query_chains(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Chains(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋchainᚐIndustrialChainᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalNIndustrialChain2ᚕchainmatchᚋinternalᚋcatalogᚐIndustrialChainᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2261,8 +2262,8 @@ func (ec *executionContext) _Query_chain(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Chain(ctx, fc.Args["id"].(*string), fc.Args["code"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *chain.IndustrialChain) graphql.Marshaler {
-			return ec.marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋchainᚐIndustrialChain(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.IndustrialChain) graphql.Marshaler {
+			return ec.marshalOIndustrialChain2ᚖchainmatchᚋinternalᚋcatalogᚐIndustrialChain(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2304,8 +2305,8 @@ func (ec *executionContext) _Query_districts(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Districts(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.District) graphql.Marshaler {
-			return ec.marshalNDistrict2ᚕchainmatchᚋinternalᚋchainᚐDistrictᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.District) graphql.Marshaler {
+			return ec.marshalNDistrict2ᚕchainmatchᚋinternalᚋcatalogᚐDistrictᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2336,8 +2337,8 @@ func (ec *executionContext) _Query_parks(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Parks(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []chain.Park) graphql.Marshaler {
-			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋchainᚐParkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []catalog.Park) graphql.Marshaler {
+			return ec.marshalNPark2ᚕchainmatchᚋinternalᚋcatalogᚐParkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3195,16 +3196,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case chain.Product:
+	case catalog.Product:
 		return ec._Product(ctx, sel, &obj)
-	case *chain.Product:
+	case *catalog.Product:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
-	case chain.Park:
+	case catalog.Park:
 		return ec._Park(ctx, sel, &obj)
-	case *chain.Park:
+	case *catalog.Park:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -3223,9 +3224,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Lead(ctx, sel, obj)
-	case chain.IndustrialChain:
+	case catalog.IndustrialChain:
 		return ec._IndustrialChain(ctx, sel, &obj)
-	case *chain.IndustrialChain:
+	case *catalog.IndustrialChain:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -3244,16 +3245,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Enterprise(ctx, sel, obj)
-	case chain.District:
+	case catalog.District:
 		return ec._District(ctx, sel, &obj)
-	case *chain.District:
+	case *catalog.District:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._District(ctx, sel, obj)
-	case chain.ChainSegment:
+	case catalog.ChainSegment:
 		return ec._ChainSegment(ctx, sel, &obj)
-	case *chain.ChainSegment:
+	case *catalog.ChainSegment:
 		if obj == nil {
 			return graphql.Null
 		}

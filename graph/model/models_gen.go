@@ -5,7 +5,7 @@ package model
 import (
 	"bytes"
 	"chainmatch/internal/auth"
-	"chainmatch/internal/chain"
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
@@ -102,7 +102,7 @@ type ChainSegmentInput struct {
 	// English name.
 	NameEn *string `json:"nameEn,omitempty"`
 	// Upstream, midstream or downstream.
-	Stage chain.Stage `json:"stage"`
+	Stage catalog.Stage `json:"stage"`
 }
 
 // How to reach a firm's contact person (input); readable by staff and admins only.
@@ -386,7 +386,7 @@ type ProductEdge struct {
 	// Opaque cursor; pass it as `after` to read the products after this one.
 	Cursor string `json:"cursor"`
 	// The product.
-	Node *chain.Product `json:"node"`
+	Node *catalog.Product `json:"node"`
 }
 
 // A product to create or update, keyed by `code`.

@@ -36,7 +36,6 @@ type Storer interface {
 	ParksOfDistricts(ctx context.Context, codes []string) ([][]Park, error)
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
-	EnterpriseDetails(ctx context.Context, usccs []string, w DetailWants) ([]EnterpriseDetail, error)
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)

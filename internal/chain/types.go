@@ -6,64 +6,34 @@ package chain
 import (
 	"fmt"
 
+	"chainmatch/internal/catalog"
 	"chainmatch/internal/enterprise"
-	"chainmatch/internal/geo"
 )
 
-// Stage is where a segment sits in its chain. Values equal the GraphQL enum.
-type Stage string
+// The catalogue's records are defined in internal/catalog (so that the
+// enterprise read model can carry them without importing this service);
+// these names are the same types.
+type (
+	// Stage is where a segment sits in its chain.
+	Stage = catalog.Stage
+	// Product is a product or material, keyed by code.
+	Product = catalog.Product
+	// IndustrialChain is a chain such as photovoltaics, keyed by code.
+	IndustrialChain = catalog.IndustrialChain
+	// ChainSegment is one link of a chain, keyed by code.
+	ChainSegment = catalog.ChainSegment
+	// District is a Jiaxing district or county, keyed by its administrative code.
+	District = catalog.District
+	// Park is an industrial park or development zone, keyed by code.
+	Park = catalog.Park
+)
 
 // The chain stages.
 const (
-	Upstream   Stage = "UPSTREAM"
-	Midstream  Stage = "MIDSTREAM"
-	Downstream Stage = "DOWNSTREAM"
+	Upstream   = catalog.Upstream
+	Midstream  = catalog.Midstream
+	Downstream = catalog.Downstream
 )
-
-// IsValid reports whether s is a known stage.
-func (s Stage) IsValid() bool { return s == Upstream || s == Midstream || s == Downstream }
-
-// Product is a product or material, keyed by code.
-type Product struct {
-	Code        string
-	Name        string
-	NameEn      *string
-	SegmentCode *string
-}
-
-// IndustrialChain is a chain such as photovoltaics, keyed by code.
-type IndustrialChain struct {
-	Code   string
-	Name   string
-	NameEn *string
-}
-
-// ChainSegment is one link of a chain, keyed by code.
-type ChainSegment struct {
-	Code      string
-	Name      string
-	NameEn    *string
-	Stage     Stage
-	Position  int
-	ChainCode string
-}
-
-// District is a Jiaxing district or county, keyed by its administrative code.
-type District struct {
-	Code     string
-	Name     string
-	NameEn   string
-	Location *geo.Point
-}
-
-// Park is an industrial park or development zone, keyed by code.
-type Park struct {
-	Code         string
-	Name         string
-	NameEn       *string
-	DistrictCode string
-	Location     *geo.Point
-}
 
 // Incentive is a cash award for holding a designation; incentives are data.
 type Incentive struct {

@@ -22,6 +22,7 @@ type Storer interface {
 	OffersOf(ctx context.Context, usccs []string) ([][]ProductOffer, error)
 	NeedsOf(ctx context.Context, usccs []string) ([][]ProductNeed, error)
 	ContactsOf(ctx context.Context, usccs []string) ([]*Contact, error)
+	EnterpriseDetails(ctx context.Context, usccs []string, p Projection) ([]Detail, error)
 	SupplyWindows(ctx context.Context, qs []SupplyQuery) ([]SupplyWindow, error)
 	ProducerWindows(ctx context.Context, qs []ProducerQuery) ([]ProducerWindow, error)
 	References(ctx context.Context, r References) (Existing, error)

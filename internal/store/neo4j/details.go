@@ -7,7 +7,6 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 )
 
@@ -40,7 +39,7 @@ const (
 )
 
 // detailsQuery is the statement for w.
-func detailsQuery(w chain.DetailWants) string {
+func detailsQuery(w enterprise.Projection) string {
 	cols := []string{detailHead}
 	if w.Self {
 		cols = append(cols, asMap(enterpriseColumns)+" AS self")
@@ -75,12 +74,12 @@ func detailsQuery(w chain.DetailWants) string {
 // otherwise cost one statement per part. Designations are newest first,
 // chains, offers and needs in code order, the same orders as the
 // one-part reads.
-func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w chain.DetailWants) ([]chain.EnterpriseDetail, error) {
-	out := make([]chain.EnterpriseDetail, len(usccs))
+func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w enterprise.Projection) ([]enterprise.Detail, error) {
+	out := make([]enterprise.Detail, len(usccs))
 	if len(usccs) == 0 || !w.Any() {
 		return out, nil
 	}
-	found, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]chain.EnterpriseDetail, error) {
+	found, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]enterprise.Detail, error) {
 		params := map[string]any{"keys": usccs}
 		if len(w.Supply) > 0 {
 			params["supply"] = supplyRows(w.Supply)
@@ -89,10 +88,10 @@ func (s *Store) EnterpriseDetails(ctx context.Context, usccs []string, w chain.D
 		if err != nil {
 			return nil, err
 		}
-		m := make(map[string]chain.EnterpriseDetail, len(recs))
+		m := make(map[string]enterprise.Detail, len(recs))
 		for _, rec := range recs {
 			r := &row{rec: rec}
-			var d chain.EnterpriseDetail
+			var d enterprise.Detail
 			if w.Self {
 				if v, ok := mapColumn(r, "self", mapEnterprise); ok {
 					d.Enterprise = &v

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"testing"
 
-	"chainmatch/internal/chain"
 	"chainmatch/internal/demo"
 	"chainmatch/internal/enterprise"
 	neo4jstore "chainmatch/internal/store/neo4j"
@@ -30,7 +29,7 @@ func TestEnterpriseDetailsEqualTheOnePartReads(t *testing.T) {
 		usccs = append(usccs, e.USCC)
 	}
 
-	all := chain.DetailWants{Designations: true, District: true, Park: true, Chains: true, Offers: true, Needs: true}
+	all := enterprise.Projection{Designations: true, District: true, Park: true, Chains: true, Offers: true, Needs: true}
 	got, err := s.EnterpriseDetails(ctx, usccs, all)
 	if err != nil {
 		t.Fatal(err)
@@ -58,28 +57,28 @@ func TestEnterpriseDetailsEqualTheOnePartReads(t *testing.T) {
 	if len(nonEmpty) != 4 {
 		t.Fatalf("the demo graph does not exercise every part: %v", nonEmpty)
 	}
-	if !reflect.DeepEqual(got[0], chain.EnterpriseDetail{}) {
+	if !reflect.DeepEqual(got[0], enterprise.Detail{}) {
 		t.Fatalf("unknown USCC: %+v", got[0])
 	}
 
 	// A subset reads only its parts.
-	some, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{District: true, Needs: true})
+	some, err := s.EnterpriseDetails(ctx, usccs, enterprise.Projection{District: true, Needs: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range usccs {
-		w := chain.EnterpriseDetail{District: want[i].District, Needs: want[i].Needs}
+		w := enterprise.Detail{District: want[i].District, Needs: want[i].Needs}
 		for _, p := range want[i].Products[len(want[i].Offers):] {
 			w.Products = append(w.Products, p)
 		}
 		if i == 0 {
-			w = chain.EnterpriseDetail{}
+			w = enterprise.Detail{}
 		}
 		if !reflect.DeepEqual(some[i], w) {
 			t.Fatalf("%s, district and needs only:\n got %+v\nwant %+v", usccs[i], some[i], w)
 		}
 	}
-	if none, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{}); err != nil || len(none) != len(usccs) {
+	if none, err := s.EnterpriseDetails(ctx, usccs, enterprise.Projection{}); err != nil || len(none) != len(usccs) {
 		t.Fatalf("nothing wanted: %d details, %v", len(none), err)
 	}
 }
@@ -131,7 +130,7 @@ func TestEnterpriseDetailsSupplyWindowsEqualSupplyWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.EnterpriseDetails(ctx, usccs, chain.DetailWants{Supply: qs})
+	got, err := s.EnterpriseDetails(ctx, usccs, enterprise.Projection{Supply: qs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +155,7 @@ func TestEnterpriseDetailsSupplyWindowsEqualSupplyWindows(t *testing.T) {
 }
 
 // onePartDetails assembles the details from the one-part reads.
-func onePartDetails(t *testing.T, s *neo4jstore.Store, usccs []string) []chain.EnterpriseDetail {
+func onePartDetails(t *testing.T, s *neo4jstore.Store, usccs []string) []enterprise.Detail {
 	t.Helper()
 	ctx := context.Background()
 	designations, err1 := s.DesignationsOf(ctx, usccs)
@@ -169,12 +168,12 @@ func onePartDetails(t *testing.T, s *neo4jstore.Store, usccs []string) []chain.E
 			t.Fatal(err)
 		}
 	}
-	out := make([]chain.EnterpriseDetail, len(usccs))
+	out := make([]enterprise.Detail, len(usccs))
 	for i := range usccs {
 		if firms[i] == nil {
 			continue
 		}
-		d := chain.EnterpriseDetail{Designations: designations[i], Chains: chains[i], Offers: offers[i], Needs: needs[i]}
+		d := enterprise.Detail{Designations: designations[i], Chains: chains[i], Offers: offers[i], Needs: needs[i]}
 		if c := firms[i].DistrictCode; c != nil {
 			ds, err := s.DistrictsByCode(ctx, []string{*c})
 			if err != nil {
