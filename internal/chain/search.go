@@ -158,6 +158,9 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 // than first of the ranked hits of Query score above the fuzzy tier (a
 // hit found by one edit only scores at the fuzzy tier or below, so it
 // cannot displace them).
+//
+// Only words that start no word of any hit's names (their search keys)
+// get one-edit terms: a word that is spelled as in some name is no typo.
 func (p SearchPlan) FuzzyQuery(ranked []Hit) (SearchQuery, bool) {
 	if p.fuzzy == "" {
 		return SearchQuery{}, false
@@ -171,7 +174,31 @@ func (p SearchPlan) FuzzyQuery(ranked []Hit) (SearchQuery, bool) {
 	if above >= p.first {
 		return SearchQuery{}, false
 	}
-	return SearchQuery{Keys: p.fuzzy, FirmKeys: p.fuzzy, Terms: []string{}, Limit: p.first}, true
+	var missing []string
+	for _, w := range p.text.words {
+		if len(w) >= 5 && !wordInKeys(w, ranked) {
+			missing = append(missing, w)
+		}
+	}
+	q := fuzzyKeyQuery(searchText{words: missing})
+	if q == "" {
+		return SearchQuery{}, false
+	}
+	return SearchQuery{Keys: q, FirmKeys: q, Terms: []string{}, Limit: p.first}, true
+}
+
+// wordInKeys reports whether a word of some hit's search keys starts with
+// w (or is its singular).
+func wordInKeys(w string, hits []Hit) bool {
+	s := textkey.Singular(w)
+	for _, h := range hits {
+		for _, k := range strings.Fields(h.SearchKeys) {
+			if strings.HasPrefix(k, w) || k == s {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // MergeHits joins the hits of two statements of one search: a node found
