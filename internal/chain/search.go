@@ -87,13 +87,26 @@ func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, e
 	if err != nil {
 		return nil, err
 	}
-	return plan.Rank(hits), nil
+	ranked := plan.Rank(hits)
+	if fq, ok := plan.FuzzyQuery(ranked); ok {
+		more, err := s.store.Search(ctx, fq)
+		if err != nil {
+			return nil, err
+		}
+		ranked = plan.Rank(MergeHits(hits, more))
+	}
+	return ranked, nil
 }
 
 // SearchPlan is one search ready to run: the store query, and what ranking
 // its hits needs.
 type SearchPlan struct {
+	// Query holds the exact and prefix parts: names, keys, synonyms and
+	// USCC prefix.
 	Query SearchQuery
+	// fuzzy is the key query of one-edit terms (words of 5 or more
+	// letters), run only when Query leaves room (FuzzyQuery).
+	fuzzy string
 	text  searchText
 	first int
 }
@@ -116,7 +129,12 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 		return SearchPlan{}, nil
 	}
 	q := newSearchText(text)
-	p := SearchPlan{text: q, first: n,
+	if up := uscc.Normalize(text); usccPrefix.MatchString(up) && strings.ContainsAny(up, "0123456789") {
+		// Text of USCC characters with a digit in it is a USCC prefix:
+		// names hold no such words.
+		return SearchPlan{text: q, first: n, Query: SearchQuery{USCCPrefix: up, Terms: []string{}, Limit: n}}, nil
+	}
+	p := SearchPlan{text: q, first: n, fuzzy: fuzzyKeyQuery(q),
 		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: n}}
 	// Firms whose names contain two or more typed Chinese characters in a
 	// row are the name index's bigram hits already; the firms' key index
@@ -124,10 +142,98 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 	if len(q.words) > 0 || len(q.han) == 1 {
 		p.Query.FirmKeys = p.Query.Keys
 	}
+	// Latin-only text: the key indexes hold every Latin word of name and
+	// nameEn, as word prefixes, so the name index finds nothing more.
+	if len(q.han) == 0 && p.Query.Keys != "" && q.latinOnly() {
+		p.Query.Names = ""
+	}
 	if up := uscc.Normalize(text); usccPrefix.MatchString(up) {
 		p.Query.USCCPrefix = up
 	}
 	return p, nil
+}
+
+// FuzzyQuery is the second statement of a search, the one-edit key terms,
+// needed only when the query has words of 5 or more letters and fewer
+// than first of the ranked hits of Query score above the fuzzy tier (a
+// hit found by one edit only scores at the fuzzy tier or below, so it
+// cannot displace them).
+//
+// Only words that start no word of any hit's names (their search keys)
+// get one-edit terms: a word that is spelled as in some name is no typo.
+func (p SearchPlan) FuzzyQuery(ranked []Hit) (SearchQuery, bool) {
+	if p.fuzzy == "" {
+		return SearchQuery{}, false
+	}
+	above := 0
+	for _, h := range ranked {
+		if h.Score > tierFuzzy {
+			above++
+		}
+	}
+	if above >= p.first {
+		return SearchQuery{}, false
+	}
+	var missing []string
+	for _, w := range p.text.words {
+		if len(w) >= 5 && !wordInKeys(w, ranked) {
+			missing = append(missing, w)
+		}
+	}
+	q := fuzzyKeyQuery(searchText{words: missing})
+	if q == "" {
+		return SearchQuery{}, false
+	}
+	return SearchQuery{Keys: q, FirmKeys: q, Terms: []string{}, Limit: p.first}, true
+}
+
+// wordInKeys reports whether a word of some hit's search keys starts with
+// w (or is its singular).
+func wordInKeys(w string, hits []Hit) bool {
+	s := textkey.Singular(w)
+	for _, h := range hits {
+		for _, k := range strings.Fields(h.SearchKeys) {
+			if strings.HasPrefix(k, w) || k == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MergeHits joins the hits of two statements of one search: a node found
+// by both is kept once, with the parts of both.
+func MergeHits(a, b []Hit) []Hit {
+	type id struct {
+		kind HitKind
+		key  string
+	}
+	at := make(map[id]int, len(a))
+	out := make([]Hit, len(a), len(a)+len(b))
+	copy(out, a)
+	for i, h := range out {
+		at[id{h.Kind, h.Key}] = i
+	}
+	for _, h := range b {
+		if i, ok := at[id{h.Kind, h.Key}]; ok {
+			out[i].Via = append(slices.Clip(out[i].Via), h.Via...)
+			continue
+		}
+		at[id{h.Kind, h.Key}] = len(out)
+		out = append(out, h)
+	}
+	return out
+}
+
+// latinOnly reports whether the normalised text holds nothing but Latin
+// letters, digits, spaces and punctuation (no other script).
+func (q searchText) latinOnly() bool {
+	for _, r := range q.text {
+		if r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Empty reports whether the search has nothing to look up (empty text or
@@ -164,8 +270,7 @@ func newSearchText(raw string) searchText {
 }
 
 // keyQuery is the Lucene query over searchKeys: word prefixes from 2
-// letters (also of the singular), one edit in words of 5 or more letters,
-// the words run together (pinyin typed with spaces), and every Chinese
+// letters (also of the singular), the words run together (pinyin typed with spaces), and every Chinese
 // character required. Keys and query terms hold only a-z, 0-9 and Chinese
 // characters, so nothing needs escaping.
 func keyQuery(q searchText) string {
@@ -182,12 +287,7 @@ func keyQuery(q searchText) string {
 			continue
 		}
 		add(w + "*")
-		s := textkey.Singular(w)
-		add(s + "*")
-		if len(w) >= 5 {
-			add(w + "~1")
-			add(s + "~1")
-		}
+		add(textkey.Singular(w) + "*")
 	}
 	if len(q.words) > 1 && q.compact != "" {
 		add(q.compact + "*")
@@ -198,6 +298,23 @@ func keyQuery(q searchText) string {
 			req[i] = "+" + string(r)
 		}
 		add("(" + strings.Join(req, " ") + ")")
+	}
+	return strings.Join(parts, " ")
+}
+
+// fuzzyKeyQuery is the Lucene query over searchKeys of one edit in each
+// word of 5 or more letters (and in its singular); empty when there is
+// no such word.
+func fuzzyKeyQuery(q searchText) string {
+	var parts []string
+	for _, w := range q.words {
+		if len(w) < 5 {
+			continue
+		}
+		parts = append(parts, w+"~1")
+		if s := textkey.Singular(w); s != w {
+			parts = append(parts, s+"~1")
+		}
 	}
 	return strings.Join(parts, " ")
 }

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -10,40 +11,41 @@ import (
 	"chainmatch/internal/textkey"
 )
 
-// qSearch runs every part of a chain.SearchQuery in one statement, each
-// part skipped when its parameter is empty (the UNWIND of an empty list
-// calls no procedure): the CJK name index ($names), the two search-key
-// indexes ($keys, $firmKeys; catalogue and firms apart, so that firms
-// cannot crowd chains and products out of $limit), synonyms of $terms searched as
-// key queries (chain.SynonymGroup), and the USCC prefix scan. It returns each
-// node found once, with the parts that found it and the object itself (as
-// the map* functions read it), so that showing the hits costs no further
-// statement.
-var qSearch = `CALL () {
-	  UNWIND CASE WHEN $names = '' THEN [] ELSE [$names] END AS q
-	  CALL db.index.fulltext.queryNodes('name_search', q, {limit: $limit}) YIELD node
-	  RETURN node, 'name' AS via
-	UNION
-	  UNWIND CASE WHEN $keys = '' THEN [] ELSE [$keys] END AS q
-	  CALL db.index.fulltext.queryNodes('search_keys_catalog', q, {limit: $limit}) YIELD node
-	  RETURN node, 'key' AS via
-	UNION
-	  UNWIND CASE WHEN $firmKeys = '' THEN [] ELSE [$firmKeys] END AS q
-	  CALL db.index.fulltext.queryNodes('search_keys_firm', q, {limit: $limit}) YIELD node
-	  RETURN node, 'key' AS via
-	UNION
+// The parts of the search statement, one per index; qSearch joins those a
+// chain.SearchQuery needs (a part whose parameter is empty is left out of
+// the statement, so Neo4j plans and runs only what is used): the CJK name
+// index ($names), the two search-key indexes ($keys, $firmKeys; catalogue
+// and firms apart, so that firms cannot crowd chains and products out of
+// $limit), synonyms of $terms searched as key queries (chain.SynonymGroup),
+// and the USCC prefix scan.
+const (
+	qSearchPartName = `
+	  CALL db.index.fulltext.queryNodes('name_search', $names, {limit: $limit}) YIELD node
+	  RETURN node, 'name' AS via`
+	qSearchPartKeys = `
+	  CALL db.index.fulltext.queryNodes('search_keys_catalog', $keys, {limit: $limit}) YIELD node
+	  RETURN node, 'key' AS via`
+	qSearchPartFirmKeys = `
+	  CALL db.index.fulltext.queryNodes('search_keys_firm', $firmKeys, {limit: $limit}) YIELD node
+	  RETURN node, 'key' AS via`
+	qSearchPartSynonyms = `
 	  MATCH (t:SearchSynonym) WHERE t.term IN $terms
 	  MATCH (o:SearchSynonym {group: t.group}) WHERE NOT o.term IN $terms
 	  WITH collect(DISTINCT o.keys) AS keys
 	  UNWIND CASE WHEN size(keys) = 0 THEN [] ELSE [reduce(q = head(keys), k IN tail(keys) | q + ' OR ' + k)] END AS q
 	  UNWIND ['search_keys_catalog', 'search_keys_firm'] AS index
 	  CALL db.index.fulltext.queryNodes(index, q, {limit: $limit}) YIELD node
-	  RETURN node, 'synonym' AS via
-	UNION
-	  UNWIND CASE WHEN $prefix = '' THEN [] ELSE [$prefix] END AS prefix
-	  MATCH (node:Enterprise) WHERE node.uscc STARTS WITH prefix
+	  RETURN node, 'synonym' AS via`
+	qSearchPartUSCC = `
+	  MATCH (node:Enterprise) WHERE node.uscc STARTS WITH $prefix
 	  WITH node ORDER BY node.uscc LIMIT $limit
-	  RETURN node, 'uscc' AS via
+	  RETURN node, 'uscc' AS via`
+)
+
+// qSearchTail returns each node found once, with the parts that found it
+// and the object itself (as the map* functions read it), so that showing
+// the hits costs no further statement.
+var qSearchTail = `
 	}
 	WITH node, collect(via) AS via
 	WITH node, via, node AS e, node AS p, node AS c
@@ -53,6 +55,25 @@ var qSearch = `CALL () {
 	       CASE WHEN node:Product THEN ` + asMap(productColumns) + ` END AS product,
 	       CASE WHEN node:IndustrialChain THEN ` + asMap(chainColumns) + ` END AS chain`
 
+// qSearch is the search statement of the parts q needs; "" when it needs
+// none.
+func qSearch(q chain.SearchQuery) string {
+	parts := make([]string, 0, 5)
+	for _, p := range []struct {
+		on   bool
+		part string
+	}{{q.Names != "", qSearchPartName}, {q.Keys != "", qSearchPartKeys}, {q.FirmKeys != "", qSearchPartFirmKeys},
+		{len(q.Terms) > 0, qSearchPartSynonyms}, {q.USCCPrefix != "", qSearchPartUSCC}} {
+		if p.on {
+			parts = append(parts, p.part)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "CALL () {" + strings.Join(parts, "\n\tUNION") + qSearchTail
+}
+
 // Search runs q in one read transaction and returns every node found, in
 // no particular order (the service ranks them).
 func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, error) {
@@ -60,8 +81,12 @@ func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, e
 	if terms == nil {
 		terms = []string{}
 	}
+	stmt := qSearch(q)
+	if stmt == "" {
+		return []chain.Hit{}, nil
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
-		recs, err := run(ctx, tx, qSearch, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "terms": terms,
+		recs, err := run(ctx, tx, stmt, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "terms": terms,
 			"prefix": q.USCCPrefix, "limit": q.Limit})
 		if err != nil {
 			return nil, err
