@@ -24,7 +24,7 @@ CREATE (n)-[:PART_OF]->(m)`},
 		{"designations, merge", qDesignations.in(merge), `UNWIND $rows AS r
 MERGE (n:Designation {code: r.code})`},
 		{"enterprises, create", qEnterprises.in(create), `UNWIND $rows AS r
-CREATE (n:Enterprise {uscc: r.uscc, name: r.name, nameEn: r.nameEn, isLocal: r.isLocal, homeCity: r.homeCity, founded: r.founded, dataSource: r.dataSource, owner: r.owner, contactPerson: r.contactPerson, contactPhone: r.contactPhone, contactEmail: r.contactEmail, location: CASE WHEN r.lat IS NULL THEN null ELSE point({latitude: r.lat, longitude: r.lon}) END, updatedAt: datetime()})
+CREATE (n:Enterprise {uscc: r.uscc, name: r.name, nameEn: r.nameEn, isLocal: r.isLocal, homeCity: r.homeCity, founded: r.founded, dataSource: r.dataSource, owner: r.owner, contactPerson: r.contactPerson, contactPhone: r.contactPhone, contactEmail: r.contactEmail, location: CASE WHEN r.lat IS NULL THEN null ELSE point({latitude: r.lat, longitude: r.lon}) END, searchKeys: r.searchKeys, searchKeysVersion: r.searchKeysVersion, updatedAt: datetime()})
 RETURN n.uscc AS key, elementId(n) AS id`},
 		{"supplies, merge", qSupplies.in(merge), `UNWIND $rows AS r
 MATCH (a:Enterprise {uscc: r.supplier})
