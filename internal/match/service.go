@@ -766,6 +766,12 @@ func (s *Service) SupplyPaths(ctx context.Context, fromID, toID string, maxHops,
 // only, hold the incentive's designation (if any), granted in minYear or
 // later (if set). The rules are the incentives' data, not code.
 func (s *Service) IncentivesFor(ctx context.Context, enterpriseID string) ([]IncentiveEligibility, error) {
+	return s.incentives(ctx, enterpriseID, false)
+}
+
+// incentives reads the enterprise's facts and decides its incentives, as
+// a firm registered in Jiaxing when asLocal is set (a settlement's what-if).
+func (s *Service) incentives(ctx context.Context, enterpriseID string, asLocal bool) ([]IncentiveEligibility, error) {
 	uscc, err := gid.Key(enterpriseID, gid.Enterprise, "enterpriseId")
 	if err != nil {
 		return nil, err
@@ -776,6 +782,9 @@ func (s *Service) IncentivesFor(ctx context.Context, enterpriseID string) ([]Inc
 	}
 	if err != nil {
 		return nil, err
+	}
+	if asLocal {
+		f.IsLocal = true
 	}
 	return decideIncentives(ctx, f), nil
 }

@@ -2,12 +2,9 @@ package match
 
 import (
 	"context"
-	"errors"
 	"slices"
 
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/enterprise"
-	"chainmatch/internal/gid"
 )
 
 // The pieces of chain analytics that a what-if (internal/lead's
@@ -36,17 +33,5 @@ func CountsAs(designations []string, d enterprise.Designation) int {
 // IncentivesIfLocal decides, as IncentivesFor does, which incentives the
 // enterprise would qualify for if it were registered in Jiaxing.
 func (s *Service) IncentivesIfLocal(ctx context.Context, enterpriseID string) ([]IncentiveEligibility, error) {
-	uscc, err := gid.Key(enterpriseID, gid.Enterprise, "enterpriseId")
-	if err != nil {
-		return nil, err
-	}
-	f, err := s.store.IncentiveFacts(ctx, uscc)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, apperr.Missing("enterpriseId", "no enterprise has this id")
-	}
-	if err != nil {
-		return nil, err
-	}
-	f.IsLocal = true
-	return decideIncentives(ctx, f), nil
+	return s.incentives(ctx, enterpriseID, true)
 }
