@@ -82,26 +82,21 @@ export interface DemoPages {
 
 let demo: Promise<DemoPages> | undefined;
 
-/** The 光伏 firm with supplier matches that sorts first by id, and the first chain with gaps. */
+/** The USCC of the demo firm the page screenshots show. */
+export const DEMO_FIRM_USCC = '91330411004BAW7550';
+
+/** The demo firm, and the first chain with gaps. */
 export function demoPages(): Promise<DemoPages> {
   demo ??= (async () => {
-    const s = await gql<{ search: { node: { __typename: string; id: string } }[] }>(
-      'query($t:String!){search(text:$t,first:20){node{__typename id}}}',
-      { t: '光伏' },
+    // A fixed local PV firm of the deterministic demo graph (嘉兴临峰光伏科技,
+    // with suppliers, customers and supplier matches): a firm picked by a
+    // query could change with the tests that write before this one.
+    const e = await gql<{ enterprise: { id: string } | null }>(
+      'query($u:String!){enterprise(uscc:$u){id}}',
+      { u: DEMO_FIRM_USCC },
     );
-    let firm = '';
-    // Hits with equal scores may come in any order: take the firms by id.
-    const firms = s.search.filter((x) => x.node.__typename === 'Enterprise').sort((a, b) => (a.node.id < b.node.id ? -1 : 1));
-    for (const h of firms) {
-      const m = await gql<{ supplierMatches: unknown[] }>(
-        'query($i:MatchInput!){supplierMatches(input:$i){score}}',
-        { i: { enterpriseId: h.node.id, localOnly: true, first: 1 } },
-      );
-      if (m.supplierMatches.length) {
-        firm = h.node.id;
-        break;
-      }
-    }
+    if (!e.enterprise) throw new Error(`demo firm ${DEMO_FIRM_USCC} not in the graph`);
+    const firm = e.enterprise.id;
     const c = await gql<{ chains: { id: string }[] }>('{chains{id}}');
     for (const ch of c.chains) {
       const g = await gql<{ chainGaps: { product: { id: string } }[] }>(
