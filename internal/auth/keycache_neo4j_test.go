@@ -69,3 +69,35 @@ func TestKeyCacheSharesLookupsAndForgetsRevokedKeys(t *testing.T) {
 		t.Fatalf("revoked key still accepted: %v", err)
 	}
 }
+
+// TestKeyLookupOutlivesTheCallerThatStartedIt: the shared key lookup is not
+// tied to the first caller's context, so a client that hangs up does not
+// fail (or re-cost) the requests that share its lookup.
+func TestKeyLookupOutlivesTheCallerThatStartedIt(t *testing.T) {
+	st := neo4jtest.Open(t)
+	svc := auth.NewService(st, auth.Config{KeyCacheTTL: time.Minute})
+	admin := auth.WithPrincipal(context.Background(), auth.Principal{ID: "a", Role: auth.Admin})
+	created, err := svc.CreateKey(admin, "嘉兴平台", auth.Partner)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := svc.Authenticate(gone, "Bearer "+created.Secret); !errors.Is(err, context.Canceled) {
+		t.Fatalf("authentication with a cancelled context: %v, want context.Canceled", err)
+	}
+
+	// The lookup the cancelled caller started either is still running (and
+	// this request joins it) or has filled the cache: either way this
+	// request reads no key itself, only records lastUsedAt.
+	var statements atomic.Int64
+	ctx := neo4jstore.WithRoundTripCounter(context.Background(), &statements)
+	p, err := svc.Authenticate(ctx, "Bearer "+created.Secret)
+	if err != nil || p.ID != created.Key.ID {
+		t.Fatalf("authentication after a cancelled caller: %+v, %v", p, err)
+	}
+	if n := statements.Load(); n > 1 {
+		t.Errorf("the request after a cancelled caller cost %d statements, want at most 1 (the lookup is shared, not redone)", n)
+	}
+}

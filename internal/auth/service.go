@@ -77,6 +77,10 @@ type cachedKey struct {
 // touchEvery bounds writes of lastUsedAt to one per key per minute.
 const touchEvery = time.Minute
 
+// keyLookupTimeout bounds one shared key lookup in the store; it is
+// independent of the request that happened to start it.
+const keyLookupTimeout = 10 * time.Second
+
 // maxCachedKeys bounds both caches.
 const maxCachedKeys = 10000
 
@@ -151,11 +155,17 @@ func (s *Service) lookupKey(ctx context.Context, id string) (cachedKey, error) {
 	if c, ok := s.keys.Get(id); ok {
 		return c, nil
 	}
-	v, err, _ := s.lookups.Do(id, func() (any, error) {
+	// The shared lookup must not die with whichever caller started it: it
+	// runs detached from that caller's cancellation (keeping its values,
+	// e.g. the trace), bounded by keyLookupTimeout, and every caller waits
+	// only as long as its own context allows.
+	ch := s.lookups.DoChan(id, func() (any, error) {
 		if c, ok := s.keys.Get(id); ok { // a flight that just ended filled it
 			return c, nil
 		}
-		k, err := s.store.APIKey(ctx, id)
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), keyLookupTimeout)
+		defer cancel()
+		k, err := s.store.APIKey(lctx, id)
 		var c cachedKey
 		switch {
 		case errors.Is(err, apperr.ErrNotFound):
@@ -167,8 +177,15 @@ func (s *Service) lookupKey(ctx context.Context, id string) (cachedKey, error) {
 		s.keys.Add(id, c)
 		return c, nil
 	})
-	if err != nil {
-		return cachedKey{}, err
+	var v any
+	select {
+	case <-ctx.Done():
+		return cachedKey{}, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return cachedKey{}, r.Err
+		}
+		v = r.Val
 	}
 	return v.(cachedKey), nil
 }
