@@ -21,7 +21,7 @@ const MaxSearchHits = 50
 const (
 	HitViaName    = "name"    // the CJK full-text index over names and USCCs
 	HitViaKey     = "key"     // the search keys: pinyin, characters, word prefixes, typos
-	HitViaSynonym = "synonym" // a synonym of the query, through the name index
+	HitViaSynonym = "synonym" // a synonym of the query, through the key indexes
 	HitViaUSCC    = "uscc"    // USCC prefix
 )
 
@@ -34,9 +34,10 @@ type SearchQuery struct {
 	// Keys queries the whitespace full-text index over the catalogue's
 	// searchKeys (textkey.Keys), FirmKeys the one over enterprises'.
 	Keys, FirmKeys string
-	// Terms are looked up in the synonym groups; the other terms of their
-	// groups are searched as phrases in the name index.
-	Terms []string
+	// Synonyms queries both key indexes for the other terms of the synonym
+	// groups holding the query (SynonymGroup.Keys joined by OR), resolved
+	// by the service from its in-memory copy of the list.
+	Synonyms string
 	// USCCPrefix is a normalised USCC prefix.
 	USCCPrefix string
 	// Limit bounds the hits of each part.
@@ -83,6 +84,13 @@ func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, e
 	if err != nil || plan.Empty() {
 		return []Hit{}, err
 	}
+	if len(plan.terms) > 0 {
+		syn, err := s.synonyms.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		plan.Query.Synonyms = syn.keyQuery(plan.terms)
+	}
 	hits, err := s.store.Search(ctx, plan.Query)
 	if err != nil {
 		return nil, err
@@ -107,6 +115,9 @@ type SearchPlan struct {
 	// fuzzy is the key query of one-edit terms (words of 5 or more
 	// letters), run only when Query leaves room (FuzzyQuery).
 	fuzzy string
+	// terms are the forms of the query looked up in the synonym list
+	// (Service.Search sets Query.Synonyms from them).
+	terms []string
 	text  searchText
 	first int
 }
@@ -132,10 +143,10 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 	if up := uscc.Normalize(text); usccPrefix.MatchString(up) && strings.ContainsAny(up, "0123456789") {
 		// Text of USCC characters with a digit in it is a USCC prefix:
 		// names hold no such words.
-		return SearchPlan{text: q, first: n, Query: SearchQuery{USCCPrefix: up, Terms: []string{}, Limit: n}}, nil
+		return SearchPlan{text: q, first: n, Query: SearchQuery{USCCPrefix: up, Limit: n}}, nil
 	}
-	p := SearchPlan{text: q, first: n, fuzzy: fuzzyKeyQuery(q),
-		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Terms: synonymTerms(q), Limit: n}}
+	p := SearchPlan{text: q, first: n, fuzzy: fuzzyKeyQuery(q), terms: synonymTerms(q),
+		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Limit: n}}
 	// Firms whose names contain two or more typed Chinese characters in a
 	// row are the name index's bigram hits already; the firms' key index
 	// adds one character, words and pinyin.
@@ -184,7 +195,7 @@ func (p SearchPlan) FuzzyQuery(ranked []Hit) (SearchQuery, bool) {
 	if q == "" {
 		return SearchQuery{}, false
 	}
-	return SearchQuery{Keys: q, FirmKeys: q, Terms: []string{}, Limit: p.first}, true
+	return SearchQuery{Keys: q, FirmKeys: q, Limit: p.first}, true
 }
 
 // wordInKeys reports whether a word of some hit's search keys starts with

@@ -37,6 +37,7 @@ type Storer interface {
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
+	Synonyms(ctx context.Context) ([]SynonymGroup, error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
 	DeleteProduct(ctx context.Context, code string) (bool, error)
@@ -51,11 +52,15 @@ type Storer interface {
 // Service is the catalogue business layer: chains, segments, products,
 // districts, parks, incentives, and search across the graph's names.
 type Service struct {
-	store Storer
+	store    Storer
+	synonyms *synonymCache
 }
 
-// NewService returns a Service over store.
-func NewService(store Storer) *Service { return &Service{store: store} }
+// NewService returns a Service over store. It keeps the search synonym
+// list in memory, at most SynonymRefresh old.
+func NewService(store Storer) *Service {
+	return &Service{store: store, synonyms: newSynonymCache(store.Synonyms, SynonymRefresh)}
+}
 
 // ProductsByCode returns products in key order, nil where none exists.
 func (s *Service) ProductsByCode(ctx context.Context, codes []string) ([]*Product, error) {

@@ -116,6 +116,12 @@ func candidateQuery(rel string, peers, existing string, fits []match.Fit) string
 	}
 	return `
 MATCH (a:Enterprise {uscc: $uscc})
+// What the network counts compare every candidate with, collected once:
+// the asker's customers and suppliers, and the products of its segments.
+WITH a,
+  COLLECT { MATCH (a)-[:SUPPLIES]->(x:Enterprise) RETURN DISTINCT x } AS askerCustomers,
+  COLLECT { MATCH (a)<-[:SUPPLIES]-(x:Enterprise) RETURN DISTINCT x } AS askerSuppliers,
+  COLLECT { MATCH (s:ChainSegment)<-[:IN_SEGMENT]-(p:Product) WHERE s.code IN $askerSegments RETURN DISTINCT p } AS segmentProducts
 CALL (a) {` + strings.Join(branches, `
   UNION`) + `
 }` + candidateReturn(peers, existing)
@@ -197,7 +203,7 @@ var sharedBranches = `
 // firm with its hits, network counts and rank key.
 func candidateReturn(peers, existing string) string {
 	return `
-WITH a, c, collect({fit: fit,
+WITH a, askerCustomers, askerSuppliers, segmentProducts, c, collect({fit: fit,
   wanted: want.code, wantedName: want.name, wantedNameEn: want.nameEn,
   via: via.code, viaName: via.name, viaNameEn: via.nameEn,
   amount: coalesce(r.annualCapacity, r.annualVolume), unit: r.unit}) AS hits
@@ -207,20 +213,22 @@ RETURN c.uscc AS uscc, coalesce(c.isLocal, false) AS isLocal,
   [(c)-[:HOLDS]->(d:Designation) | d.code] AS designations,
   hits,
   ` + peers + ` AS peers,
-  COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)<-[:SUPPLIES]-(a) RETURN DISTINCT x }
-    + COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)-[:SUPPLIES]->(a) RETURN DISTINCT x } AS shared,
+  COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise) WHERE x IN askerCustomers RETURN DISTINCT x }
+    + COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise) WHERE x IN askerSuppliers RETURN DISTINCT x } AS shared,
   ` + existing + ` AS existing,
   ` + rankKey + ` AS rankKey`
 }
 
 // peersSupplied counts firms in the asker's segments the candidate supplies;
-// peersSupplying those it buys from.
+// peersSupplying those it buys from. A firm is in the asker's segments when
+// it makes one of segmentProducts (the products of $askerSegments,
+// collected once per statement, not walked per candidate's partner).
 const (
 	peersSupplied = `COUNT { MATCH (c)-[:SUPPLIES]->(x:Enterprise)
-    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.code IN $askerSegments }
+    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(p:Product) WHERE p IN segmentProducts }
     RETURN DISTINCT x }`
 	peersSupplying = `COUNT { MATCH (c)<-[:SUPPLIES]-(x:Enterprise)
-    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.code IN $askerSegments }
+    WHERE x <> a AND EXISTS { MATCH (x)-[:MAKES]->(p:Product) WHERE p IN segmentProducts }
     RETURN DISTINCT x }`
 )
 

@@ -16,8 +16,9 @@ import (
 // the statement, so Neo4j plans and runs only what is used): the CJK name
 // index ($names), the two search-key indexes ($keys, $firmKeys; catalogue
 // and firms apart, so that firms cannot crowd chains and products out of
-// $limit), synonyms of $terms searched as key queries (chain.SynonymGroup),
-// and the USCC prefix scan.
+// $limit), the synonyms' key query ($synonyms, over both key indexes; the
+// service resolves it from its copy of the synonym list), and the USCC
+// prefix scan.
 const (
 	qSearchPartName = `
 	  CALL db.index.fulltext.queryNodes('name_search', $names, {limit: $limit}) YIELD node
@@ -29,12 +30,8 @@ const (
 	  CALL db.index.fulltext.queryNodes('search_keys_firm', $firmKeys, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via`
 	qSearchPartSynonyms = `
-	  MATCH (t:SearchSynonym) WHERE t.term IN $terms
-	  MATCH (o:SearchSynonym {group: t.group}) WHERE NOT o.term IN $terms
-	  WITH collect(DISTINCT o.keys) AS keys
-	  UNWIND CASE WHEN size(keys) = 0 THEN [] ELSE [reduce(q = head(keys), k IN tail(keys) | q + ' OR ' + k)] END AS q
 	  UNWIND ['search_keys_catalog', 'search_keys_firm'] AS index
-	  CALL db.index.fulltext.queryNodes(index, q, {limit: $limit}) YIELD node
+	  CALL db.index.fulltext.queryNodes(index, $synonyms, {limit: $limit}) YIELD node
 	  RETURN node, 'synonym' AS via`
 	qSearchPartUSCC = `
 	  MATCH (node:Enterprise) WHERE node.uscc STARTS WITH $prefix
@@ -63,7 +60,7 @@ func qSearch(q chain.SearchQuery) string {
 		on   bool
 		part string
 	}{{q.Names != "", qSearchPartName}, {q.Keys != "", qSearchPartKeys}, {q.FirmKeys != "", qSearchPartFirmKeys},
-		{len(q.Terms) > 0, qSearchPartSynonyms}, {q.USCCPrefix != "", qSearchPartUSCC}} {
+		{q.Synonyms != "", qSearchPartSynonyms}, {q.USCCPrefix != "", qSearchPartUSCC}} {
 		if p.on {
 			parts = append(parts, p.part)
 		}
@@ -77,16 +74,12 @@ func qSearch(q chain.SearchQuery) string {
 // Search runs q in one read transaction and returns every node found, in
 // no particular order (the service ranks them).
 func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, error) {
-	terms := q.Terms
-	if terms == nil {
-		terms = []string{}
-	}
 	stmt := qSearch(q)
 	if stmt == "" {
 		return []chain.Hit{}, nil
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
-		recs, err := run(ctx, tx, stmt, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "terms": terms,
+		recs, err := run(ctx, tx, stmt, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "synonyms": q.Synonyms,
 			"prefix": q.USCCPrefix, "limit": q.Limit})
 		if err != nil {
 			return nil, err
@@ -127,6 +120,46 @@ const (
 	qCreateSynonyms = `UNWIND $rows AS r
 	CREATE (:SearchSynonym {term: r.term, group: r.group, keys: r.keys})`
 )
+
+// qSynonyms reads the synonym list: groups by name, their terms in order.
+const qSynonyms = `MATCH (s:SearchSynonym) WITH s ORDER BY s.group, s.term
+	RETURN s.group AS group, collect(s.term) AS terms, collect(s.keys) AS keys ORDER BY group`
+
+// Synonyms returns every synonym group (chain.SynonymGroup), by name.
+func (s *Store) Synonyms(ctx context.Context) ([]chain.SynonymGroup, error) {
+	out, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.SynonymGroup, error) {
+		recs, err := run(ctx, tx, qSynonyms, nil)
+		if err != nil {
+			return nil, err
+		}
+		groups := make([]chain.SynonymGroup, 0, len(recs))
+		for _, rec := range recs {
+			r := &row{rec: rec}
+			g := chain.SynonymGroup{Name: r.str("group"), Terms: strList(r, "terms"), Keys: strList(r, "keys")}
+			if r.err != nil {
+				return nil, r.err
+			}
+			groups = append(groups, g)
+		}
+		return groups, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("synonyms: %w", err)
+	}
+	return out, nil
+}
+
+// strList reads a list of strings.
+func strList(r *row, key string) []string {
+	vs, _ := value[[]any](r, key)
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // ReplaceSynonyms replaces every synonym group in one write transaction.
 func (s *Store) ReplaceSynonyms(ctx context.Context, groups []chain.SynonymGroup) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"chainmatch/internal/chain"
 	neo4jstore "chainmatch/internal/store/neo4j"
@@ -67,8 +68,10 @@ func TestSearchKeysAreWrittenAndMigrated(t *testing.T) {
 	}
 }
 
-// Synonyms are data in the graph: a term finds names holding another term
-// of its group, and replacing the list drops the old groups.
+// Synonyms are data in the graph: the list reads back as written, a
+// synonym key query finds names holding another term of the group, and the
+// search service (on any replica) uses a replaced list within
+// chain.SynonymRefresh.
 func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 	s := neo4jtest.Open(t)
 	ctx := context.Background()
@@ -82,13 +85,36 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 	if err := s.ReplaceSynonyms(ctx, groups); err != nil {
 		t.Fatal(err)
 	}
-	if got := keyHits(t, s, chain.SearchQuery{Terms: []string{"太阳能"}}); !slices.Equal(got, []string{"PV/synonym"}) {
-		t.Fatalf("synonym 太阳能: %v", got)
+	read, err := s.Synonyms(ctx)
+	if err != nil || len(read) != 1 || read[0].Name != "pv" || !slices.Equal(read[0].Terms, []string{"pv", "光伏", "太阳能"}) ||
+		read[0].Keys[1] != groups[0].Keys[2] {
+		t.Fatalf("synonyms read back %+v, %v; wrote %+v", read, err, groups)
+	}
+	if got := keyHits(t, s, chain.SearchQuery{Synonyms: groups[0].Keys[2]}); !slices.Equal(got, []string{"PV/synonym"}) {
+		t.Fatalf("synonym key query of 光伏: %v", got)
+	}
+
+	svc := chain.NewService(s)
+	viaSynonym := func() bool {
+		hits, err := svc.Search(ctx, "太阳能", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits) == 1 && hits[0].Key == "PV" && slices.Contains(hits[0].Via, chain.HitViaSynonym)
+	}
+	if !viaSynonym() {
+		t.Fatal("search 太阳能 does not find the chain 光伏 through its synonym")
 	}
 	if err := s.ReplaceSynonyms(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := keyHits(t, s, chain.SearchQuery{Terms: []string{"太阳能"}}); len(got) != 0 {
-		t.Fatalf("synonym after an empty list: %v", got)
+	// Another replica's service (or this one after SynonymRefresh) no longer
+	// knows the group.
+	if hits, err := chain.NewService(s).Search(ctx, "太阳能", nil); err != nil || len(hits) != 0 {
+		t.Fatalf("search 太阳能 on a fresh service after an empty list: %v, %v", hits, err)
+	}
+	time.Sleep(chain.SynonymRefresh + 50*time.Millisecond)
+	if viaSynonym() {
+		t.Fatalf("search 太阳能 still uses the old list after %v", chain.SynonymRefresh)
 	}
 }
