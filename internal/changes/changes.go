@@ -191,6 +191,10 @@ func NewService(store Storer, cfg Config) *Service {
 // Retention is how long events are kept.
 func (s *Service) Retention() time.Duration { return s.cfg.Retention }
 
+// Signal is the process's signal of local writes (nil if none), for the
+// Followers that should wake with this service's streams.
+func (s *Service) Signal() *Signal { return s.cfg.Signal }
+
 // ErrCursorExpired is wrapped by the error After returns for a cursor
 // whose following events were purged.
 var ErrCursorExpired = errors.New("cursor older than the change log's retention")
