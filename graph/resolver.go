@@ -8,6 +8,7 @@ package graph
 import (
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
@@ -23,4 +24,6 @@ type Resolver struct {
 	Access *auth.Service
 	// Leads is the investment-promotion pipeline.
 	Leads *lead.Service
+	// Changes is the change log (Query.changes, Subscription.changes).
+	Changes *changes.Service
 }
