@@ -100,7 +100,7 @@ function gapTable(route: Route, d: ChainData): TemplateResult | typeof nothing {
         <tbody>
           ${d.chainGaps.map((g) => {
             const st = severityStyle(g.severity);
-            return html`<tr>
+            return html`<tr data-testid="gap-row" data-product=${g.product.id} data-severity-value=${g.severity}>
               <td><a href=${chainHref(route.id!, { product: g.product.id })} @click=${linkClick}>${nameOf(g.product)}</a></td>
               <td>${segName.get(g.segment.id) ?? ''}</td>
               <td>${t(`severity_${st.band}` as Key)} ${Math.round(g.severity * 100)}%</td>

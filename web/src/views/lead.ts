@@ -188,7 +188,7 @@ function impactView(d: SettlementImpactQuery): TemplateResult {
           <tbody>
             ${s.gaps.map((g) => {
               const [b, a] = [severityStyle(g.severityBefore), severityStyle(g.severityAfter)];
-              return html`<tr data-testid="gap-change" data-before=${g.severityBefore} data-after=${g.severityAfter}>
+              return html`<tr data-testid="gap-change" data-product=${g.product.id} data-before=${g.severityBefore} data-after=${g.severityAfter}>
                 <td>${nameOf(g.product)}</td>
                 <td><span class="swatch" style="background:${b.background};color:${b.foreground}">${pct(g.severityBefore)}</span> →
                   <span class="swatch" style="background:${a.background};color:${a.foreground}">${pct(g.severityAfter)}</span></td>
@@ -198,7 +198,7 @@ function impactView(d: SettlementImpactQuery): TemplateResult {
           </tbody>
         </table></div>`
       : emptyBox(t('whatIfNoGaps'))}
-    <ul class="plain figures" data-testid="whatif-figures">
+    <ul class="plain whatif-figures" data-testid="whatif-figures">
       <li data-testid="little-giants">${t('littleGiantsChange', { a: d.cultivationProgress.nationalLittleGiants, b: s.nationalLittleGiantsAfter })}</li>
       <li>${t('srdiChange', { a: d.cultivationProgress.provincialSRDI, b: s.provincialSRDIAfter })}</li>
       <li>${t('newSupplierFor', { n: s.newSupplierFor.length })}</li>

@@ -32,7 +32,7 @@ export function staffOnly(): TemplateResult | null {
 function card(n: Card): TemplateResult {
   const late = isOverdue(n.stage, n.nextActionAt, Date.now());
   return html`<li class="leadcard" data-testid="lead-card" data-lead=${n.id}>
-    <a class="who" href=${leadHref(n.id)} @click=${linkClick}>${nameOf(n.enterprise)}</a>
+    <a class="who" data-testid="lead-link" href=${leadHref(n.id)} @click=${linkClick}>${nameOf(n.enterprise)}</a>
     ${n.chain || n.targetPark ? html`<div class="meta">${[n.chain, n.targetPark].filter(Boolean).map((x) => nameOf(x)).join(' · ')}</div>` : nothing}
     <div class="meta">${t('owner')}: ${n.owner}</div>
     ${n.expectedInvestmentYuan != null ? html`<div class="meta">${t('expectedInvestment')}: ${formatYuan(n.expectedInvestmentYuan, getLang())}</div>` : nothing}
@@ -106,7 +106,7 @@ export function leadsView(route: Route): TemplateResult {
       <h1>${t('leadsTitle')}</h1>
       <p class="muted">${t('leadsHelp')}</p>
       ${filterForm(f, d)}
-      <p class="figures"><strong data-testid="conversion">${t('conversionRate', { p: pct(d.pipeline.conversionRate) })}</strong>
+      <p class="pipefigures"><strong data-testid="conversion">${t('conversionRate', { p: pct(d.pipeline.conversionRate) })}</strong>
         <span class="muted">${t('pipelineScope')}</span></p>
       <div class="board" data-testid="board">${STAGES.map((s) => column(s, f, days.get(s)))}</div>
     </article>`;
