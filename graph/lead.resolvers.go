@@ -59,11 +59,15 @@ func (r *leadResolver) Chain(ctx context.Context, obj *lead.Lead) (*catalog.Indu
 
 // Activities is the resolver for the activities field.
 func (r *leadResolver) Activities(ctx context.Context, obj *lead.Lead, first *int, after *string) (*model.LeadActivityConnection, error) {
-	p, err := r.Leads.Activities(ctx, obj.ID, first, after)
+	q, err := r.Leads.ActivityQueryOf(obj.ID, first, after)
 	if err != nil {
 		return nil, err
 	}
-	return leadActivityConnection(p), nil
+	p, err := r.loaders(ctx).ActivityPage.Load(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return leadActivityConnection(*p), nil
 }
 
 // StageHistory is the resolver for the stageHistory field.

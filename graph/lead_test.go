@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -771,6 +772,143 @@ func TestLeadsPageCostsConstantRoundTrips(t *testing.T) {
 		t.Errorf("2 leads: %d statements, 8 leads: %d", few, many)
 	}
 	t.Logf("a page of leads with nested fields: %d statements", few)
+}
+
+// Lead.activities selected across a page of leads is read for the whole
+// page with one statement (primed by the leads resolver), and each lead
+// still gets its own newest-first page with its own hasNextPage.
+func TestLeadActivitiesAcrossAPageCostOneStatement(t *testing.T) {
+	e := leadEnv(t)
+	const q = `{ leads(first: 20) { totalCount edges { node { id
+	  activities(first: 2) { edges { node { kind note } } pageInfo { hasNextPage } } } } } }`
+	const logQ = `mutation($id: ID!, $in: LeadActivityInput!) { logLeadActivity(leadId: $id, input: $in) { id } }`
+	type page struct {
+		Leads struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					ID         string
+					Activities struct {
+						Edges []struct {
+							Node struct{ Kind, Note string }
+						}
+						PageInfo struct{ HasNextPage bool }
+					}
+				}
+			}
+		}
+	}
+	notes := map[string]int{} // lead id -> activities logged
+	trips := func(n int) (int64, page) {
+		t.Helper()
+		var r page
+		e.trips.Store(0)
+		e.ok(auth.Staff, q, nil, &r)
+		if r.Leads.TotalCount != n {
+			t.Fatalf("%d leads, want %d", r.Leads.TotalCount, n)
+		}
+		return e.trips.Load(), r
+	}
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			x := e.firm(outsideFirm(t, uint64(100+i), fmt.Sprintf("外地 %d", i), []string{"PV-GLASS"}, nil))
+			l, errs := e.createLead(auth.Staff, map[string]any{"enterpriseId": gid.Encode(gid.Enterprise, x)})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			// Lead i gets i%4 activities: none, one, two (a full page), three (a next page).
+			for k := 0; k < i%4; k++ {
+				at := fmt.Sprintf("2026-11-%02dT09:00:00Z", 1+k)
+				e.ok(auth.Staff, logQ, map[string]any{"id": l.ID, "in": map[string]any{"kind": "CALL", "note": fmt.Sprintf("%d-%d", i, k), "at": at}}, nil)
+			}
+			notes[l.ID] = i % 4
+		}
+	}
+	add(0, 2)
+	few, _ := trips(2)
+	add(2, 8)
+	many, r := trips(8)
+	if many != few {
+		t.Errorf("activities of 2 leads: %d statements, of 8 leads: %d", few, many)
+	}
+	for _, edge := range r.Leads.Edges {
+		n, acts := notes[edge.Node.ID], edge.Node.Activities
+		want := min(n, 2)
+		if len(acts.Edges) != want || acts.PageInfo.HasNextPage != (n > 2) {
+			t.Errorf("lead with %d activities: got %d, hasNextPage %v", n, len(acts.Edges), acts.PageInfo.HasNextPage)
+			continue
+		}
+		// Newest first: the last logged (latest at) comes first.
+		if want > 0 && acts.Edges[0].Node.Note[len(acts.Edges[0].Node.Note)-1] != byte('0'+n-1) {
+			t.Errorf("lead with %d activities: first is %q, want the newest", n, acts.Edges[0].Node.Note)
+		}
+	}
+	// Without activities selected, the page costs fewer statements: the
+	// activities are one statement, not one per lead.
+	var bare struct{ Leads struct{ TotalCount int } }
+	e.trips.Store(0)
+	e.ok(auth.Staff, `{ leads(first: 20) { totalCount edges { node { id } } } }`, nil, &bare)
+	if without := e.trips.Load(); many != without+1 {
+		t.Errorf("activities across 8 leads cost %d statements more, want 1", many-without)
+	}
+	t.Logf("a page of leads with their activities: %d statements for 2 leads, %d for 8", few, many)
+}
+
+// deleteEnterprise refuses a firm that has a lead, open or closed (CONFLICT
+// on id, nothing deleted): staff learn which lead, partners only that staff
+// records refer to the firm. A firm without leads is deleted as before.
+func TestDeleteEnterpriseWithLeadsIsRefused(t *testing.T) {
+	e := leadEnv(t)
+	const del = `mutation($id: ID!) { deleteEnterprise(id: $id) }`
+	// Owned by the test partner, so that the partner may delete it.
+	partner := auth.WithPrincipal(context.Background(), auth.Principal{ID: "test-PARTNER", Name: "PARTNER", Role: auth.Partner})
+	owned, err := e.res.Enterprises.Upsert(partner, outsideFirm(t, 1, "苏州玻璃", []string{"PV-GLASS"}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := gid.Encode(gid.Enterprise, owned.USCC)
+	l, errs := e.createLead(auth.Staff, map[string]any{"enterpriseId": x})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	still := func() {
+		t.Helper()
+		var r struct {
+			Node struct {
+				Stage      string
+				Enterprise struct{ Uscc string }
+			}
+		}
+		e.ok(auth.Staff, `query($id: ID!) { node(id: $id) { ... on Lead { stage enterprise { uscc } } } }`, map[string]any{"id": l.ID}, &r)
+		if r.Node.Enterprise.Uscc != owned.USCC {
+			t.Fatalf("the lead lost its firm: %+v", r.Node)
+		}
+	}
+	// Staff: CONFLICT naming the lead.
+	got := wantCode(t, e.do(auth.Staff, del, map[string]any{"id": x}, nil), "CONFLICT", "id")
+	if got.Extensions["leadId"] != l.ID {
+		t.Errorf("staff: extensions %+v, want leadId %s", got.Extensions, l.ID)
+	}
+	still()
+	// The owning partner: CONFLICT that says nothing of leads.
+	got = wantCode(t, e.do(auth.Partner, del, map[string]any{"id": x}, nil), "CONFLICT", "id")
+	if _, ok := got.Extensions["leadId"]; ok || strings.Contains(strings.ToLower(got.Message), "lead") {
+		t.Errorf("partner learns of the lead: %+v", got)
+	}
+	still()
+	// A closed (LOST) lead still needs its firm.
+	if _, errs := e.moveLead(l.ID, "LOST", 1); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	wantCode(t, e.do(auth.Admin, del, map[string]any{"id": x}, nil), "CONFLICT", "id")
+	still()
+	// A firm without leads goes.
+	y := e.firm(outsideFirm(t, 2, "无锡玻璃", []string{"PV-GLASS"}, nil))
+	var d struct{ DeleteEnterprise bool }
+	e.ok(auth.Staff, del, map[string]any{"id": gid.Encode(gid.Enterprise, y)}, &d)
+	if !d.DeleteEnterprise {
+		t.Error("a firm without leads was not deleted")
+	}
 }
 
 // A DateTime that is not RFC 3339 is BAD_USER_INPUT on its input field.

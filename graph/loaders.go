@@ -14,6 +14,7 @@ import (
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
+	"chainmatch/internal/lead"
 )
 
 // Loaders batch the per-object reads of one request: every field resolver
@@ -51,6 +52,7 @@ type Loaders struct {
 	// that the pages of all parents come from one statement.
 	SupplyPage   *dataloadgen.Loader[enterprise.SupplyQuery, *enterprise.SupplyPage]
 	ProducerPage *dataloadgen.Loader[enterprise.ProducerQuery, *enterprise.Page]
+	ActivityPage *dataloadgen.Loader[lead.ActivityQuery, *lead.ActivityPage]
 
 	// prefetched holds the connection pages whose selected fields were
 	// already read (see readOnce).
@@ -122,6 +124,7 @@ func NewLoaders(r *Resolver) *Loaders {
 		FocusChain:   loader(c.FocusChainsOfParks),
 		SupplyPage:   loader(pointers(e.SupplyPages)),
 		ProducerPage: loader(pointers(e.ProducerPages)),
+		ActivityPage: loader(pointers(r.Leads.ActivityPages)),
 	}
 }
 

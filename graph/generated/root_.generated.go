@@ -3347,7 +3347,14 @@ extend type Mutation {
     "The enterprise, keyed by USCC."
     input: EnterpriseInput!
   ): Enterprise! @requires(role: PARTNER)
-  "Deletes the enterprise and all of its relationships. False when it did not exist."
+  """
+  Deletes the enterprise and all of its relationships. False when it did not
+  exist. An enterprise that is the firm of a lead of the investment-promotion
+  pipeline (open or closed) is not deleted, because a lead's history needs its
+  firm: CONFLICT on ` + "`" + `id` + "`" + `, and nothing changes. Staff and admins get
+  ` + "`" + `extensions.leadId` + "`" + ` (an open lead first); partners only learn that records
+  of the investment-promotion office refer to the firm.
+  """
   deleteEnterprise(
     "Global id of the enterprise."
     id: ID!
@@ -3445,7 +3452,7 @@ type Lead implements Node {
   stale one fails with CONFLICT and ` + "`" + `extensions.currentVersion` + "`" + `.
   """
   version: Int!
-  "Activities, newest first (by ` + "`" + `at` + "`" + `, then id). One statement per lead: select it on one lead rather than on a whole page."
+  "Activities, newest first (by ` + "`" + `at` + "`" + `, then id). Selected across a page of ` + "`" + `leads` + "`" + `, the activities of the whole page are read with one statement."
   activities(
     "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
     first: Int

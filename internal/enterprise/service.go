@@ -27,6 +27,9 @@ type Storer interface {
 	ProducerWindows(ctx context.Context, qs []ProducerQuery) ([]ProducerWindow, error)
 	References(ctx context.Context, r References) (Existing, error)
 	UpsertEnterprises(ctx context.Context, rows []Record) error
+	// DeleteEnterprise deletes the enterprise and its relationships; false
+	// when it did not exist, a *HasLeadsError (nothing deleted) when it is
+	// the firm of a lead.
 	DeleteEnterprise(ctx context.Context, uscc string) (bool, error)
 	AddSupplyRelation(ctx context.Context, rel SupplyRelation) error
 	RemoveSupplyRelation(ctx context.Context, supplier, customer string, product *string) (bool, error)
@@ -501,7 +504,12 @@ func authorizeWrite(ctx context.Context, existing *Enterprise) error {
 }
 
 // Delete removes the enterprise with this global id and all of its
-// relationships; false when it did not exist.
+// relationships; false when it did not exist. An enterprise that is the
+// firm of a lead (open or closed) is not deleted: CONFLICT, because a
+// lead's history needs its firm. Staff and admins are told which lead
+// (extensions.leadId, an open one first); partners, who never learn that a
+// lead exists, only that records of the investment-promotion office refer
+// to the firm.
 func (s *Service) Delete(ctx context.Context, id string) (bool, error) {
 	code, err := gid.Key(id, gid.Enterprise, "id")
 	if err != nil {
@@ -517,8 +525,28 @@ func (s *Service) Delete(ctx context.Context, id string) (bool, error) {
 	if err := authorizeWrite(ctx, es[0]); err != nil {
 		return false, err
 	}
-	return s.store.DeleteEnterprise(ctx, code)
+	deleted, err := s.store.DeleteEnterprise(ctx, code)
+	var hl *HasLeadsError
+	if errors.As(err, &hl) {
+		e := &apperr.Error{Code: apperr.Conflict, Field: "id", Err: err,
+			Message: "the enterprise is referred to by records of the investment-promotion office and cannot be deleted; ask its staff"}
+		if auth.Require(ctx, auth.Staff) == nil {
+			e.Message = "the enterprise is the firm of a lead and cannot be deleted: a lead's history needs its firm"
+			e.Extensions = map[string]any{"leadId": gid.Encode(gid.Lead, hl.LeadID)}
+		}
+		return false, e
+	}
+	return deleted, err
 }
+
+// HasLeadsError is the store's refusal to delete an enterprise that is the
+// firm of a lead; LeadID names one of them, an open one when there is one.
+type HasLeadsError struct{ LeadID string }
+
+func (e *HasLeadsError) Error() string { return "enterprise has leads (" + e.LeadID + ")" }
+
+// Unwrap makes the refusal an apperr.ErrConflict.
+func (e *HasLeadsError) Unwrap() error { return apperr.ErrConflict }
 
 // AddSupply records that the supplier supplies the customer (for a
 // product, when given). Idempotent: one relation per (supplier, customer,

@@ -49,8 +49,10 @@ type Storer interface {
 	Leads(ctx context.Context, f Filter, first int, after *Cursor) (Page, error)
 	// LeadActivity returns one activity.
 	LeadActivity(ctx context.Context, id string) (Activity, error)
-	// LeadActivities returns a page of a lead's activities, newest first.
-	LeadActivities(ctx context.Context, leadID string, first int, after *Cursor) (ActivityPage, error)
+	// LeadActivities returns a page of activities, newest first, of each
+	// lead of leadIDs (in their order, empty for an unknown lead), with one
+	// statement.
+	LeadActivities(ctx context.Context, leadIDs []string, first int, after *Cursor) ([]ActivityPage, error)
 	// PipelineLeads returns the leads of a chain and of a district (of
 	// their target park), nil meaning any, with their histories.
 	PipelineLeads(ctx context.Context, chainCode, districtCode *string) ([]PipelineLead, error)
@@ -659,23 +661,80 @@ func (s *Service) List(ctx context.Context, in ListInput) (Page, error) {
 
 // Activities returns a page of the lead's activities, newest first.
 func (s *Service) Activities(ctx context.Context, leadKey string, firstN *int, afterS *string) (ActivityPage, error) {
-	if err := authorize(ctx); err != nil {
+	q, err := s.ActivityQueryOf(leadKey, firstN, afterS)
+	if err != nil {
 		return ActivityPage{}, err
 	}
+	ps, err := s.ActivityPages(ctx, []ActivityQuery{q})
+	if err != nil {
+		return ActivityPage{}, err
+	}
+	return ps[0], nil
+}
+
+// ActivityQueryOf checks the arguments of Lead.activities and returns the
+// comparable query for that page.
+func (s *Service) ActivityQueryOf(leadKey string, firstN *int, afterS *string) (ActivityQuery, error) {
 	n, err := first(firstN)
 	if err != nil {
-		return ActivityPage{}, err
+		return ActivityQuery{}, err
 	}
-	after, err := decodeCursor(afterS)
-	if err != nil {
-		return ActivityPage{}, err
+	if _, err := decodeCursor(afterS); err != nil {
+		return ActivityQuery{}, err
 	}
-	p, err := s.store.LeadActivities(ctx, leadKey, n, after)
-	if err != nil {
-		return ActivityPage{}, err
+	q := ActivityQuery{LeadID: leadKey, First: n}
+	if afterS != nil {
+		q.After = *afterS
 	}
-	p.HasPreviousPage = after != nil
-	return p, nil
+	return q, nil
+}
+
+// ActivityPages returns the pages qs ask for, in their order, with one
+// statement per distinct page size and cursor: a page of leads that
+// selects the same activities page of each lead costs one statement.
+func (s *Service) ActivityPages(ctx context.Context, qs []ActivityQuery) ([]ActivityPage, error) {
+	if err := authorize(ctx); err != nil {
+		return nil, err
+	}
+	type window struct {
+		first int
+		after string
+	}
+	groups := map[window][]int{}
+	var order []window
+	for i, q := range qs {
+		w := window{q.First, q.After}
+		if _, ok := groups[w]; !ok {
+			order = append(order, w)
+		}
+		groups[w] = append(groups[w], i)
+	}
+	out := make([]ActivityPage, len(qs))
+	for _, w := range order {
+		var after *Cursor
+		if w.after != "" {
+			a := w.after
+			c, err := decodeCursor(&a)
+			if err != nil {
+				return nil, err
+			}
+			after = c
+		}
+		idx := groups[w]
+		ids := make([]string, len(idx))
+		for j, i := range idx {
+			ids[j] = qs[i].LeadID
+		}
+		ps, err := s.store.LeadActivities(ctx, ids, w.first, after)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range idx {
+			ps[j].HasPreviousPage = after != nil
+			out[i] = ps[j]
+		}
+	}
+	return out, nil
 }
 
 // History returns the lead's stage changes, oldest first.

@@ -161,6 +161,16 @@ type Page struct {
 	TotalCount      int
 }
 
+// ActivityQuery is one page of a lead's activities as Lead.activities
+// asks for it, checked and comparable, so that the pages of a whole page of
+// leads can be read together (ActivityPages).
+type ActivityQuery struct {
+	LeadID string
+	First  int
+	// After is the cursor as given ("" for the first page).
+	After string
+}
+
 // ActivityPage is one page of a lead's activities, newest first.
 type ActivityPage struct {
 	Activities      []Activity

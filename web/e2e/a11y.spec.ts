@@ -22,13 +22,14 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
       await page.setViewportSize(viewport);
       const found: string[] = [];
       for (const p of await explorerPages()) {
-        await openPage(page, p.path, p.ready, lang);
+        await openPage(page, p.path, p.ready, lang, p.staff);
         await expect(page.locator('html')).toHaveAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
         if (p.name === 'matches') await page.locator('[data-testid=breakdown] summary').first().click();
         if (p.name === 'chain') await page.locator('[data-testid=gap-table] summary').click();
         found.push(...(await seriousViolations(page)).map((v) => `${p.name}: ${v}`));
       }
-      // The type-ahead open, and the sign-in dialog.
+      // The type-ahead open, and the sign-in dialog (signed out again after the staff pages).
+      await openPage(page, '/explorer/', '[data-testid=chains] .tile', lang);
       await page.getByTestId('search-input').fill('光伏');
       await expect(page.getByTestId('search-hit').first()).toBeVisible();
       found.push(...(await seriousViolations(page)).map((v) => `type-ahead: ${v}`));
@@ -96,4 +97,22 @@ test('keyboard only: search, open a firm, its tabs, a chain gap, the skip link',
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('gap-panel')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`product=${encodeURIComponent(product!)}`));
+});
+
+test('keyboard only: the lead board, a lead, log an activity', async ({ page }) => {
+  const board = (await explorerPages()).find((p) => p.name === 'leads')!;
+  await openPage(page, board.path, board.ready, 'zh', true);
+  await tabTo(page, (f) => f.testid === 'lead-link', 80);
+  const firm = (await page.locator(':focus').innerText()).trim();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lead-firm')).toHaveText(firm);
+  const before = await page.getByTestId('activity').count();
+  await tabTo(page, (f) => f.testid === 'activity-kind', 80);
+  await page.keyboard.press('ArrowDown'); // the second kind: a call
+  await tabTo(page, (f) => f.testid === 'activity-note');
+  await page.keyboard.type('键盘记录的电话跟进');
+  await tabTo(page, (f) => f.testid === 'activity-submit');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('activity')).toHaveCount(before + 1);
+  await expect(page.getByTestId('activity').first()).toContainText('键盘记录的电话跟进');
 });

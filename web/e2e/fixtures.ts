@@ -61,11 +61,13 @@ export async function settled(page: Page, scope = 'main'): Promise<void> {
   if (await err.count()) throw new Error(`page shows error ${await err.getAttribute('data-code')}: ${await err.innerText()}`);
 }
 
-/** Runs one GraphQL operation against the server (to find the demo graph's pages). */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** Runs one GraphQL operation against the server (to find the demo graph's pages), anonymously or with a key. */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, key?: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'accept-language': 'zh-CN' };
+  if (key) headers.authorization = `Bearer ${key}`;
   const res = await fetch(`${BASE}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept-language': 'zh-CN' },
+    headers,
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data: T; errors?: unknown[] };
@@ -78,6 +80,8 @@ export interface DemoPages {
   firm: string;
   chain: string;
   gapProduct: string;
+  /** The oldest SIGNED lead of the demo pipeline (what-if and settle shown). */
+  lead: string;
 }
 
 let demo: Promise<DemoPages> | undefined;
@@ -103,15 +107,35 @@ export function demoPages(): Promise<DemoPages> {
         'query($c:ID!){chainGaps(chainId:$c,first:1){product{id}}}',
         { c: ch.id },
       );
-      if (g.chainGaps.length) return { firm, chain: ch.id, gapProduct: g.chainGaps[0].product.id };
+      if (g.chainGaps.length) return { firm, chain: ch.id, gapProduct: g.chainGaps[0].product.id, lead: await demoLead() };
     }
     throw new Error('no chain with gaps in the demo graph');
   })();
   return demo;
 }
 
-/** The explorer's pages, each as a path under /explorer/ and what shows it has loaded. */
-export async function explorerPages(): Promise<{ name: string; path: string; ready: string }[]> {
+/** The oldest SIGNED lead of the demo pipeline (deterministic: fixed clock and ids). */
+async function demoLead(): Promise<string> {
+  const l = await gql<{ leads: { edges: { node: { id: string } }[] } }>(
+    '{leads(filter:{stage:[SIGNED]},first:100){edges{node{id}}}}',
+    {},
+    STAFF_KEY,
+  );
+  const edges = l.leads.edges;
+  if (!edges.length) throw new Error('no SIGNED lead in the demo pipeline');
+  return edges[edges.length - 1].node.id;
+}
+
+/** A page of the explorer: its path under /explorer/, what shows it has loaded, and whether it needs a staff key. */
+export interface ExplorerPage {
+  name: string;
+  path: string;
+  ready: string;
+  staff?: boolean;
+}
+
+/** The explorer's pages, each as a path under /explorer/ and what shows it has loaded; the staff-only ones last. */
+export async function explorerPages(): Promise<ExplorerPage[]> {
   const d = await demoPages();
   const firm = `/explorer/firm/${encodeURIComponent(d.firm)}`;
   return [
@@ -122,12 +146,19 @@ export async function explorerPages(): Promise<{ name: string; path: string; rea
     { name: 'settlement', path: `${firm}?tab=settlement`, ready: '[data-testid=settlement]' },
     { name: 'chain', path: `/explorer/chain/${encodeURIComponent(d.chain)}?product=${encodeURIComponent(d.gapProduct)}`, ready: '[data-testid=gap-panel] [data-testid=match]' },
     { name: 'dashboard', path: '/explorer/dashboard', ready: '[data-testid=district-chart]' },
+    { name: 'leads', path: '/explorer/leads', ready: '[data-testid=stage-column] [data-testid=lead-card]', staff: true },
+    { name: 'lead', path: `/explorer/lead/${encodeURIComponent(d.lead)}`, ready: '[data-testid=activities]', staff: true },
   ];
 }
 
-/** Opens a page in a language (zh or en, stored as the explorer stores it) and waits until it has settled. */
-export async function openPage(page: Page, path: string, ready: string, lang: 'zh' | 'en' = 'zh'): Promise<void> {
+/**
+ * Opens a page in a language (zh or en, stored as the explorer stores it),
+ * signed in with the staff key or not, and waits until it has settled.
+ */
+export async function openPage(page: Page, path: string, ready: string, lang: 'zh' | 'en' = 'zh', staff = false): Promise<void> {
   await page.addInitScript((l) => localStorage.setItem('chainmatch.lang', l), lang);
+  // Init scripts add up and run in order: the last one decides whether a key is set.
+  await page.addInitScript((k) => (k ? sessionStorage.setItem('chainmatch.apiKey', k) : sessionStorage.removeItem('chainmatch.apiKey')), staff ? STAFF_KEY : '');
   // The dashboard's yearly pace depends on the year: fix the clock so pages look the same every run.
   await page.clock.setFixedTime(new Date('2026-06-01T10:00:00+08:00'));
   await page.goto(path, { waitUntil: 'domcontentloaded' });

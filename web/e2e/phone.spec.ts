@@ -16,7 +16,7 @@ for (const width of PHONE_WIDTHS) {
     test('every page fits the width, in both languages', async ({ page }) => {
       for (const p of await explorerPages()) {
         for (const lang of ['zh', 'en'] as const) {
-          await openPage(page, p.path, p.ready, lang);
+          await openPage(page, p.path, p.ready, lang, p.staff);
           expect(await overflow(page), `${p.name} (${lang}) wider than ${width} px by`).toBeLessThanOrEqual(0);
         }
       }
@@ -62,6 +62,24 @@ for (const width of PHONE_WIDTHS) {
       }
       await page.locator(`[data-testid=gap][data-product="${(await demoPages()).gapProduct}"]`).tap();
       await expect(page.locator('[data-testid=gap-panel] [data-testid=match]').first()).toBeVisible();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+    });
+
+    test('lead board is a vertical list of stages; a tapped card opens the lead', async ({ page }) => {
+      const b = (await explorerPages()).find((p) => p.name === 'leads')!;
+      await openPage(page, b.path, b.ready, 'zh', true);
+      const boxes = await page.getByTestId('stage-column').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, top: r.top, bottom: r.bottom, right: r.right })));
+      expect(boxes).toHaveLength(7);
+      for (let i = 1; i < boxes.length; i++) {
+        expect(boxes[i].top, `stage ${i + 1} below stage ${i}`).toBeGreaterThanOrEqual(boxes[i - 1].bottom - 1);
+        expect(boxes[i].right).toBeLessThanOrEqual(width);
+      }
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      const link = page.getByTestId('lead-link').first();
+      const name = (await link.innerText()).trim();
+      await link.tap();
+      await expect(page.getByTestId('lead-firm')).toHaveText(name);
+      await expect(page.getByTestId('activity-form')).toBeVisible();
       expect(await overflow(page)).toBeLessThanOrEqual(0);
     });
   });

@@ -13,7 +13,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as cons
 
     test(`every page (${label})`, async ({ page }) => {
       for (const p of await explorerPages()) {
-        await openPage(page, p.path, p.ready);
+        await openPage(page, p.path, p.ready, 'zh', p.staff);
         if (p.name === 'network') await expect(page.getByTestId('network')).toHaveAttribute('data-drawn', 'true');
         await expect(page, `${p.name} at ${label} width`).toHaveScreenshot(`${p.name}-${label}.png`);
       }

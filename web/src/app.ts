@@ -8,7 +8,7 @@ import { getLang } from './i18n';
 export const BASE = '/explorer';
 
 export interface Route {
-  name: 'home' | 'firm' | 'chain' | 'dashboard' | 'notfound';
+  name: 'home' | 'firm' | 'chain' | 'dashboard' | 'leads' | 'lead' | 'notfound';
   id?: string;
   params: URLSearchParams;
 }
@@ -21,7 +21,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (rest === '') return { name: 'home', params };
   const [head, id, ...more] = rest.split('/');
   if (head === 'dashboard' && !id) return { name: 'dashboard', params };
-  if ((head === 'firm' || head === 'chain') && id && more.length === 0) {
+  if (head === 'leads' && !id) return { name: 'leads', params };
+  if ((head === 'firm' || head === 'chain' || head === 'lead') && id && more.length === 0) {
     return { name: head, id: decodeURIComponent(id), params };
   }
   return { name: 'notfound', params };
@@ -36,6 +37,7 @@ export function href(path: string, params?: Record<string, string | undefined>):
 
 export const firmHref = (id: string, params?: Record<string, string | undefined>) => href(`firm/${encodeURIComponent(id)}`, params);
 export const chainHref = (id: string, params?: Record<string, string | undefined>) => href(`chain/${encodeURIComponent(id)}`, params);
+export const leadHref = (id: string) => href(`lead/${encodeURIComponent(id)}`);
 
 let renderer: () => void = () => {};
 let scheduled = false;
@@ -83,24 +85,21 @@ export interface Resource<T> {
   partial?: GraphQLErrorItem[];
 }
 
-const cache = new Map<string, Resource<unknown>>();
+interface Entry {
+  r: Resource<unknown>;
+  document: string;
+  variables: object;
+  operationName?: string;
+}
 
-/**
- * The resource for one operation and its variables, fetched on first use.
- * The cache key includes the language (reasons are localised) and whether
- * a key is set (contact details depend on it). T and V are the operation's
- * generated types (./gql/operations.ts).
- */
-export function resource<T, V extends object = Record<string, never>>(document: string, variables: V = {} as V, operationName?: string): Resource<T> {
-  const key = JSON.stringify([operationName ?? document.slice(0, 80), variables, getLang(), getApiKey() ?? '']);
-  const hit = cache.get(key) as Resource<T> | undefined;
-  if (hit) return hit;
-  const r: Resource<T> = { status: 'loading' };
-  cache.set(key, r);
-  request<T, V>(document, variables, operationName).then(
+const cache = new Map<string, Entry>();
+
+function load<T>(r: Resource<T>, document: string, variables: object, operationName?: string): void {
+  request<T, object>(document, variables, operationName).then(
     (res: Result<T>) => {
       r.status = 'ok';
       r.data = res.data;
+      r.error = undefined;
       r.partial = res.errors.length ? res.errors : undefined;
       rerender();
     },
@@ -110,11 +109,40 @@ export function resource<T, V extends object = Record<string, never>>(document: 
       rerender();
     },
   );
+}
+
+/**
+ * The resource for one operation and its variables, fetched on first use.
+ * The cache key includes the language (reasons are localised) and whether
+ * a key is set (contact details depend on it). T and V are the operation's
+ * generated types (./gql/operations.ts).
+ */
+export function resource<T, V extends object = Record<string, never>>(document: string, variables: V = {} as V, operationName?: string): Resource<T> {
+  const key = JSON.stringify([operationName ?? document.slice(0, 80), variables, getLang(), getApiKey() ?? '']);
+  const hit = cache.get(key);
+  if (hit) return hit.r as Resource<T>;
+  const r: Resource<T> = { status: 'loading' };
+  cache.set(key, { r, document, variables, operationName });
+  load(r, document, variables, operationName);
   return r;
 }
 
 /** Forgets failed resources (retry) or everything (sign-in, language). */
 export function invalidate(all = false): void {
-  for (const [k, r] of cache) if (all || r.status === 'error') cache.delete(k);
+  for (const [k, e] of cache) if (all || e.r.status === 'error') cache.delete(k);
+  rerender();
+}
+
+/**
+ * After a write: loads the named operations again in place. Their views keep
+ * showing the old data (and keep the focus) until the new answer arrives.
+ * Any other resource that may show what changed is forgotten, so it loads
+ * afresh when it is next shown.
+ */
+export function refresh(operationNames: string[]): void {
+  for (const [k, e] of cache) {
+    if (e.operationName && operationNames.includes(e.operationName) && e.r.status === 'ok') load(e.r, e.document, e.variables, e.operationName);
+    else if (e.operationName !== 'Viewer') cache.delete(k);
+  }
   rerender();
 }

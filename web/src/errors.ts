@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'QUERY_TOO_COMPLEX'
   | 'INTERNAL'
   | 'NETWORK'
@@ -21,6 +22,7 @@ const KNOWN = new Set<string>([
   'RATE_LIMITED',
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'CONFLICT',
   'QUERY_TOO_COMPLEX',
   'INTERNAL',
 ]);
@@ -36,7 +38,7 @@ export class ApiError extends Error {
   constructor(
     public readonly code: ErrorCode,
     message: string,
-    public readonly details: { field?: string; status?: number; retryAfter?: number; errors?: GraphQLErrorItem[] } = {},
+    public readonly details: { field?: string; status?: number; retryAfter?: number; errors?: GraphQLErrorItem[]; extensions?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -49,7 +51,7 @@ export function fromGraphQLErrors(errors: GraphQLErrorItem[], status?: number, r
   const e = known ?? errors[0];
   const code = (known?.extensions?.code as ErrorCode | undefined) ?? (status && status >= 400 ? 'HTTP' : 'UNKNOWN');
   const ra = typeof e?.extensions?.retryAfter === 'number' ? e.extensions.retryAfter : retryAfter;
-  return new ApiError(code, e?.message ?? 'error', { field: e?.extensions?.field, status, retryAfter: ra, errors });
+  return new ApiError(code, e?.message ?? 'error', { field: e?.extensions?.field, status, retryAfter: ra, errors, extensions: e?.extensions });
 }
 
 /** Seconds from a Retry-After header (delta-seconds form only). */

@@ -1,7 +1,7 @@
 // Entry point: the page shell (header, language, sign-in) and the router.
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { request } from './api';
-import { currentRoute, href, invalidate, linkClick, rerender, resource, setRenderer } from './app';
+import { currentRoute, href, invalidate, linkClick, rerender, setRenderer } from './app';
 import { getApiKey, setApiKey } from './auth';
 import { userMessage } from './errors';
 import type { ViewerQuery, ViewerQueryVariables } from './gql/operations';
@@ -12,6 +12,9 @@ import { chainView } from './views/chain';
 import { dashboardView } from './views/dashboard';
 import { firmView } from './views/firm';
 import { homeView } from './views/home';
+import { leadView } from './views/lead';
+import { leadsView } from './views/leads';
+import { isStaff, viewerResource } from './viewer';
 import { searchBox } from './views/search';
 import { emptyBox } from './ui';
 
@@ -62,7 +65,7 @@ async function submitSignIn(e: Event) {
 }
 
 function viewerBadge(): TemplateResult {
-  const r = resource<ViewerQuery, ViewerQueryVariables>(viewerDoc, {}, 'Viewer');
+  const r = viewerResource();
   const role = r.status === 'ok' ? r.data!.viewer.role : '';
   const who = r.status === 'ok' ? (r.data!.viewer.name ?? '') : '';
   return html`<span class="who ${r.status === 'error' ? 'bad' : ''}" data-testid="signed-in" data-role=${role} title=${who}>
@@ -118,6 +121,7 @@ function shell(body: TemplateResult): TemplateResult {
       ${searchBox()}
       <nav class="topnav">
         <a href=${href('dashboard')} @click=${linkClick} data-testid="nav-dashboard">${t('navDashboard')}</a>
+        ${isStaff() ? html`<a href=${href('leads')} @click=${linkClick} data-testid="nav-leads">${t('navLeads')}</a>` : nothing}
         <button class="btn ghost" data-testid="lang-toggle" title=${t('languageSwitchTitle')} @click=${toggleLang}>${t('language')}</button>
         ${signedIn
           ? html`${viewerBadge()}
@@ -145,6 +149,10 @@ function view(): TemplateResult {
       return chainView(route);
     case 'dashboard':
       return dashboardView();
+    case 'leads':
+      return leadsView(route);
+    case 'lead':
+      return leadView(route);
     default:
       return emptyBox(t('notFound'));
   }

@@ -85,8 +85,8 @@ function place(f: Match['candidate']): string {
   return f.homeCity ?? '';
 }
 
-/** One ranked match: who, score bar, distance, reasons and breakdown. */
-export function matchCard(m: Match, rank: number): TemplateResult {
+/** One ranked match: who, score bar, distance, reasons and breakdown, and an optional action (e.g. "add as lead"). */
+export function matchCard(m: Match, rank: number, action: TemplateResult | typeof nothing = nothing): TemplateResult {
   return html`<li class="match" data-testid="match">
     <div class="rank">${rank}</div>
     <div class="body">
@@ -107,6 +107,7 @@ export function matchCard(m: Match, rank: number): TemplateResult {
         ${m.reasons.map((r) => html`<li>${r}</li>`)}
       </ul>
       ${breakdown(m.components)}
+      ${action}
     </div>
   </li>`;
 }

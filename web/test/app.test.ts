@@ -25,6 +25,10 @@ describe('routes', () => {
     expect(r).toMatchObject({ name: 'firm', id: 'RW50ZXJwcmlzZTox=' });
     expect(r.params.get('tab')).toBe('matches');
     expect(parseRoute('/explorer/chain/abc/extra', '').name).toBe('notfound');
+    expect(parseRoute('/explorer/leads', '?stage=x').name).toBe('leads');
+    expect(parseRoute('/explorer/leads/x', '').name).toBe('notfound');
+    expect(parseRoute('/explorer/lead/TGVhZDox', '')).toMatchObject({ name: 'lead', id: 'TGVhZDox' });
+    expect(parseRoute('/explorer/lead', '').name).toBe('notfound');
     expect(href('chain/x', { product: 'p', empty: '' })).toBe('/explorer/chain/x?product=p');
   });
 

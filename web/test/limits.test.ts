@@ -147,6 +147,15 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['Settlement.graphql', 'Settlement', { id: 'x', first: 5 }],
   ['Cultivation.graphql', 'Cultivation', {}],
   ['Viewer.graphql', 'Viewer', {}],
+  ['Pipeline.graphql', 'Pipeline', { chainId: 'x', districtCode: '330402' }],
+  ['Leads.graphql', 'Leads', { filter: { stage: ['IDENTIFIED'] }, first: 10 }],
+  ['Lead.graphql', 'Lead', { id: 'x' }],
+  ['SettlementImpact.graphql', 'SettlementImpact', { enterpriseId: 'x', parkId: 'y' }],
+  ['LeadMutations.graphql', 'CreateLead', { input: { enterpriseId: 'x' } }],
+  ['LeadMutations.graphql', 'MoveLead', { id: 'x', stage: 'CONTACTED', expectedVersion: 1 }],
+  ['LeadMutations.graphql', 'LogLeadActivity', { leadId: 'x', input: { kind: 'VISIT', note: 'n' } }],
+  ['LeadMutations.graphql', 'UpdateLeadNextAction', { id: 'x', expectedVersion: 1, input: {} }],
+  ['LeadMutations.graphql', 'SettleLead', { id: 'x', expectedVersion: 1, parkId: 'y' }],
 ];
 
 describe('documents fit the anonymous query limits', () => {

@@ -677,24 +677,41 @@ func opt[T any](p *T) any {
 	return *p
 }
 
+// qDeleteEnterprise first takes the enterprise's write lock (a property
+// write), so that a lead created at the same instant either commits before
+// it and is seen, or waits and then finds no enterprise; then it deletes the
+// enterprise only if no lead is for it, and names a lead (open ones first,
+// then the newest) otherwise.
 const qDeleteEnterprise = `MATCH (e:Enterprise {uscc: $uscc})
-	DETACH DELETE e
-	RETURN count(*) AS deleted`
+	SET e.uscc = e.uscc
+	WITH e
+	OPTIONAL MATCH (l:Lead)-[:FOR]->(e)
+	WITH e, l ORDER BY l.openFor IS NULL, l.createdAt DESC
+	WITH e, collect(l.id)[0] AS lead
+	CALL (e, lead) {
+	  WITH e, lead WHERE lead IS NULL
+	  DETACH DELETE e
+	}
+	RETURN lead`
 
 // DeleteEnterprise deletes the enterprise and its relationships; false
-// when it did not exist. A deletion appends ENTERPRISE_DELETED (and no
-// SUPPLY_REMOVED for the relations that went with it).
+// when it did not exist, an *enterprise.HasLeadsError (and nothing
+// deleted) when it is the firm of a lead. A deletion appends
+// ENTERPRISE_DELETED (and no SUPPLY_REMOVED for the relations that went
+// with it).
 func (s *Store) DeleteEnterprise(ctx context.Context, uscc string) (bool, error) {
 	ids := newChangeIDs(1)
 	return writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qDeleteEnterprise, map[string]any{"uscc": uscc})
+		if err != nil || rec == nil {
+			return false, err
+		}
+		lead, none, err := neo4j.GetRecordValue[string](rec, "lead")
 		if err != nil {
 			return false, err
 		}
-		r := &row{rec: rec}
-		deleted := r.integer("deleted") > 0
-		if r.err != nil || !deleted {
-			return false, r.err
+		if !none {
+			return false, fmt.Errorf("delete enterprise %s: %w", uscc, &enterprise.HasLeadsError{LeadID: lead})
 		}
 		return true, appendChanges(ctx, tx, []changeRow{{id: ids[0], kind: changes.EnterpriseDeleted, entityID: enterpriseID(uscc)}})
 	})

@@ -448,9 +448,14 @@ func (s *Store) Leads(ctx context.Context, f lead.Filter, first int, after *lead
 const (
 	activityProjection = `a.id AS id, l.id AS lead, a.kind AS kind, a.at AS at, a.note AS note, a.author AS author`
 	qLeadActivity      = `MATCH (l:Lead)-[:HAS_ACTIVITY]->(a:LeadActivity {id: $id}) RETURN ` + activityProjection
-	qLeadActivities    = `MATCH (l:Lead {id: $id})-[:HAS_ACTIVITY]->(a:LeadActivity)
+	// The first $limit activities of each lead, newest first: ordered, then
+	// collected per lead (collect keeps the order) and cut.
+	qLeadActivities = `UNWIND $ids AS id
+MATCH (l:Lead {id: id})-[:HAS_ACTIVITY]->(a:LeadActivity)
 WHERE $afterAt IS NULL OR a.at < $afterAt OR (a.at = $afterAt AND a.id < $afterId)
-WITH l, a ORDER BY a.at DESC, a.id DESC LIMIT $limit
+WITH l, a ORDER BY a.at DESC, a.id DESC
+WITH l, collect(a)[..$limit] AS page
+UNWIND page AS a
 RETURN ` + activityProjection
 )
 
@@ -486,29 +491,36 @@ func (s *Store) LeadActivity(ctx context.Context, id string) (lead.Activity, err
 }
 
 // LeadActivities implements lead.Storer.
-func (s *Store) LeadActivities(ctx context.Context, leadID string, first int, after *lead.Cursor) (lead.ActivityPage, error) {
-	params := map[string]any{"id": leadID, "limit": int64(first + 1), "afterAt": nil, "afterId": nil}
+func (s *Store) LeadActivities(ctx context.Context, leadIDs []string, first int, after *lead.Cursor) ([]lead.ActivityPage, error) {
+	params := map[string]any{"ids": leadIDs, "limit": int64(first + 1), "afterAt": nil, "afterId": nil}
 	if after != nil {
 		params["afterAt"], params["afterId"] = after.At.UTC(), after.ID
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (lead.ActivityPage, error) {
-		var p lead.ActivityPage
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]lead.ActivityPage, error) {
 		recs, err := run(ctx, tx, qLeadActivities, params)
 		if err != nil {
-			return p, err
+			return nil, err
 		}
-		p.Activities = make([]lead.Activity, 0, len(recs))
+		byLead := make(map[string][]lead.Activity, len(leadIDs))
 		for _, rec := range recs {
 			a, err := activityFromRecord(rec)
 			if err != nil {
-				return p, err
+				return nil, err
 			}
-			p.Activities = append(p.Activities, a)
+			byLead[a.LeadID] = append(byLead[a.LeadID], a)
 		}
-		if len(p.Activities) > first {
-			p.Activities, p.HasNextPage = p.Activities[:first], true
+		out := make([]lead.ActivityPage, len(leadIDs))
+		for i, id := range leadIDs {
+			p := lead.ActivityPage{Activities: byLead[id]}
+			if p.Activities == nil {
+				p.Activities = []lead.Activity{}
+			}
+			if len(p.Activities) > first {
+				p.Activities, p.HasNextPage = p.Activities[:first], true
+			}
+			out[i] = p
 		}
-		return p, nil
+		return out, nil
 	})
 }
 

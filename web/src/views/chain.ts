@@ -8,6 +8,7 @@ import { altNameOf, nameOf, t, type Key } from '../i18n';
 import { SEVERITY_BANDS, SEVERITY_LEGEND_SAMPLE, severityStyle } from '../logic/severity';
 import type { ChainQuery, ChainQueryVariables, GapCandidatesQuery, GapCandidatesQueryVariables, ProductBalanceQuery, ProductBalanceQueryVariables } from '../gql/operations';
 import { emptyBox, matchCard, show } from '../ui';
+import { addLeadButton } from './addlead';
 
 /**
  * Gaps shown per chain. GapCandidates asks for the first rank+1 gaps with
@@ -53,7 +54,9 @@ function candidatesPanel(chainId: string, entry: { gap: ChainGap; rank: number }
       const hit = d.chainGaps.find((g) => g.product.id === entry.gap.product.id);
       const list = hit?.candidates ?? [];
       return list.length
-        ? html`<ol class="matchlist" data-testid="candidates">${list.map((m, i) => matchCard(m, i + 1))}</ol>`
+        ? html`<ol class="matchlist" data-testid="candidates">
+            ${list.map((m, i) => matchCard(m, i + 1, addLeadButton({ enterpriseId: m.candidate.id, productIds: [entry.gap.product.id], chainId })))}
+          </ol>`
         : emptyBox(t('candidatesEmpty'));
     })}`;
 }
@@ -97,7 +100,7 @@ function gapTable(route: Route, d: ChainData): TemplateResult | typeof nothing {
         <tbody>
           ${d.chainGaps.map((g) => {
             const st = severityStyle(g.severity);
-            return html`<tr>
+            return html`<tr data-testid="gap-row" data-product=${g.product.id} data-severity-value=${g.severity}>
               <td><a href=${chainHref(route.id!, { product: g.product.id })} @click=${linkClick}>${nameOf(g.product)}</a></td>
               <td>${segName.get(g.segment.id) ?? ''}</td>
               <td>${t(`severity_${st.band}` as Key)} ${Math.round(g.severity * 100)}%</td>

@@ -25,6 +25,7 @@ import type {
 import { DESIGNATIONS, type Designation, type ProductFit } from '../types';
 import { breakdown, designationBadge, emptyBox, errorBox, firmLink, loadingBox, localBadge, matchCard, scoreBar, show } from '../ui';
 import { networkView } from './network';
+import { addLeadButton } from './addlead';
 
 type Tab = 'overview' | 'matches' | 'network' | 'settlement';
 const TABS: Tab[] = ['overview', 'matches', 'network', 'settlement'];
@@ -208,6 +209,12 @@ function settlementTab(e: Enterprise): TemplateResult {
                   <ul class="reasons" data-testid="reasons">${o.reasons.map((x) => html`<li>${x}</li>`)}</ul>
                   ${o.gapsFilled.length ? html`<p><strong>${t('gapsFilled')}:</strong> ${o.gapsFilled.map((p) => html`<span class="badge gap">${nameOf(p)}</span>`)}</p>` : nothing}
                   ${breakdown(o.components ?? [])}
+                  ${addLeadButton({
+                    enterpriseId: e.id,
+                    targetParkId: o.park.id,
+                    productIds: o.gapsFilled.map((p) => p.id),
+                    chainId: (e.chains.find((c) => o.park.focusChains.some((f) => f.id === c.id)) ?? e.chains[0])?.id,
+                  })}
                 </div>
               </li>`,
             )}
