@@ -6,6 +6,7 @@ package graph
 //go:generate go run github.com/99designs/gqlgen generate
 
 import (
+	"chainmatch/internal/alert"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
@@ -23,4 +24,8 @@ type Resolver struct {
 	Access *auth.Service
 	// Leads is the investment-promotion pipeline.
 	Leads *lead.Service
+	// Searches is saved searches and match alerts; AlertHub streams new
+	// alerts to this replica's subscribers.
+	Searches *alert.Service
+	AlertHub *alert.Hub
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"chainmatch/graph"
+	"chainmatch/internal/alert"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/config"
 	"chainmatch/internal/enterprise"
@@ -26,6 +27,8 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 		Catalog:     chain.NewService(st),
 		Matches:     matches,
 		Leads:       lead.NewService(st, matches),
+		Searches:    alert.NewService(st, matches),
+		AlertHub:    alert.NewHub(st, 0, log),
 	}
 }
 

@@ -33,11 +33,15 @@ const (
 	// Lead and LeadActivity are keyed by generated ids, not natural keys.
 	Lead         Type = "Lead"
 	LeadActivity Type = "LeadActivity"
+	// SavedSearch and MatchAlert are keyed by generated ids.
+	SavedSearch Type = "SavedSearch"
+	MatchAlert  Type = "MatchAlert"
 )
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
 	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true,
+	SavedSearch: true, MatchAlert: true,
 }
 
 // Encode returns the global id of the node of type t with natural key key.
