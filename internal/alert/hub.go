@@ -95,7 +95,7 @@ func (h *Hub) poll(ctx context.Context) error {
 					}
 				}
 			}
-			from = max(from, a.CauseSeq)
+			from = max(from, a.Cause.Seq)
 		}
 		h.last = max(h.last, from)
 		h.mu.Unlock()

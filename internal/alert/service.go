@@ -363,8 +363,9 @@ func (s *Service) Evaluate(ctx context.Context, ch Change) ([]Alert, error) {
 			if !ok || m.Score < ss.MinScore {
 				continue
 			}
-			out = append(out, Alert{ID: s.newID(), SearchID: ss.ID, OwnerID: ss.OwnerID, Match: m,
-				CauseID: ch.ID, CauseSeq: ch.Seq, CreatedAt: now})
+			cause := ch
+			cause.Firms = nil
+			out = append(out, Alert{ID: s.newID(), SearchID: ss.ID, OwnerID: ss.OwnerID, Match: m, Cause: cause, CreatedAt: now})
 		}
 	}
 	return out, nil

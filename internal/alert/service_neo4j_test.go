@@ -72,7 +72,8 @@ func (f *fixture) upsert(t *testing.T, in enterprise.Input) {
 // change is the change-log entry the write would have appended.
 func (f *fixture) change(kind string, firms ...string) alert.Change {
 	f.seq++
-	return alert.Change{ID: "ev-" + time.Now().Format("150405.000000"), Seq: f.seq, Kind: kind, Firms: firms, At: time.Now()}
+	return alert.Change{ID: "ev-" + time.Now().Format("150405.000000"), Seq: f.seq, Kind: kind,
+		EntityID: eid(firms[0]), Firms: firms, At: time.Now().UTC().Truncate(time.Millisecond)}
 }
 
 func newGlassMaker(t *testing.T, serial uint64, local bool) enterprise.Input {
@@ -184,7 +185,8 @@ func TestNewMakerRaisesExactlyOneAlert(t *testing.T) {
 		t.Fatalf("partner A has %d alerts, want 1", len(page.Alerts))
 	}
 	a := page.Alerts[0]
-	if a.SearchID != ss.ID || a.CauseID != ch.ID || a.CauseSeq != ch.Seq || a.Match.CandidateUSCC != maker.USCC {
+	if a.SearchID != ss.ID || a.Cause.ID != ch.ID || a.Cause.Seq != ch.Seq || a.Cause.Kind != ch.Kind ||
+		a.Cause.EntityID != eid(maker.USCC) || !a.Cause.At.Equal(ch.At) || a.Match.CandidateUSCC != maker.USCC {
 		t.Fatalf("alert %+v: want search %s, cause %s/%d, candidate %s", a, ss.ID, ch.ID, ch.Seq, maker.USCC)
 	}
 	// The persisted match is the live list's entry for the firm.

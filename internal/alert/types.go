@@ -92,10 +92,9 @@ type Alert struct {
 	// Match is the candidate's match as scored when the change was
 	// evaluated (components and reasons as they were then).
 	Match match.Match
-	// CauseID is the id of the ChangeEvent that brought the candidate in;
-	// CauseSeq its position in the change log.
-	CauseID   string
-	CauseSeq  int64
+	// Cause is the change that brought the candidate in (kept on the
+	// alert, so that it outlives the change log's retention).
+	Cause     Change
 	CreatedAt time.Time
 	// Search is the saved search, when the store read it with the alert.
 	Search *SavedSearch
@@ -106,6 +105,9 @@ type Change struct {
 	ID   string
 	Seq  int64
 	Kind string
+	// EntityID is the global id of the changed object (the enterprise, or
+	// the supplier of a supply relation).
+	EntityID string
 	// Firms are the USCCs of the firms the change touched: the firm of an
 	// enterprise change, both ends of a supply relation.
 	Firms []string

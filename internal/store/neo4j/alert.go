@@ -23,7 +23,7 @@ import (
 //	(:MatchAlert {id, key, ownerId, ownerRole, searchId, candidate, productCode,
 //	              fit, score, distanceKm, componentNames, componentWeights,
 //	              componentValues, reasons, existingRelation, causeId,
-//	              causeSeq, createdAt})
+//	              causeSeq, causeKind, causeEntityId, causeAt, createdAt})
 //	  -[:FOR]->(:SavedSearch)  -[:CAUSED_BY]->(:ChangeEvent)
 //
 // implicit is true when no products were given: the search then follows
@@ -295,7 +295,8 @@ MERGE (a:MatchAlert {key: x.searchId + '|' + x.candidate})
     a.candidate = x.candidate, a.productCode = x.productCode, a.fit = x.fit, a.score = x.score,
     a.distanceKm = x.distanceKm, a.componentNames = x.componentNames, a.componentWeights = x.componentWeights,
     a.componentValues = x.componentValues, a.reasons = x.reasons, a.existingRelation = x.existingRelation,
-    a.causeId = x.causeId, a.causeSeq = x.causeSeq, a.createdAt = x.createdAt
+    a.causeId = x.causeId, a.causeSeq = x.causeSeq, a.causeKind = x.causeKind, a.causeEntityId = x.causeEntityId,
+    a.causeAt = x.causeAt, a.createdAt = x.createdAt
 WITH s, a, x, a.id = x.id AS created
 MERGE (a)-[:FOR]->(s)
 WITH a, x, created
@@ -331,7 +332,8 @@ func RecordAlertsTx(ctx context.Context, tx neo4j.ManagedTransaction, alerts []a
 			"fit": string(m.Fit), "score": m.Score, "distanceKm": optFloat(m.DistanceKm),
 			"componentNames": names, "componentWeights": weights, "componentValues": values,
 			"reasons": nonNil(m.Reasons), "existingRelation": m.ExistingRelation,
-			"causeId": a.CauseID, "causeSeq": a.CauseSeq, "createdAt": a.CreatedAt.UTC(),
+			"causeId": a.Cause.ID, "causeSeq": a.Cause.Seq, "causeKind": a.Cause.Kind, "causeEntityId": a.Cause.EntityID,
+			"causeAt": a.Cause.At.UTC(), "createdAt": a.CreatedAt.UTC(),
 		}
 	}
 	rec, err := single(ctx, tx, qRecordAlerts, map[string]any{"alerts": rows})
@@ -345,7 +347,7 @@ func RecordAlertsTx(ctx context.Context, tx neo4j.ManagedTransaction, alerts []a
 // alertProjection reads an alert bound to a, with its saved search (so
 // that a page of alerts and their searches cost one statement).
 const alertProjection = `a {.id, .ownerId, .searchId, .candidate, .productCode, .fit, .score, .distanceKm,
-  .componentNames, .componentWeights, .componentValues, .reasons, .existingRelation, .causeId, .causeSeq, .createdAt} AS a,
+  .componentNames, .componentWeights, .componentValues, .reasons, .existingRelation, .causeId, .causeSeq, .causeKind, .causeEntityId, .causeAt, .createdAt} AS a,
   [(a)-[:FOR]->(s:SavedSearch) | ` + savedSearchMap + `][0] AS s`
 
 func alertFromRecord(rec *neo4j.Record) (alert.Alert, error) {
@@ -361,8 +363,12 @@ func alertFromRecord(rec *neo4j.Record) (alert.Alert, error) {
 	a.ID, _ = m["id"].(string)
 	a.OwnerID, _ = m["ownerId"].(string)
 	a.SearchID, _ = m["searchId"].(string)
-	a.CauseID, _ = m["causeId"].(string)
-	a.CauseSeq, _ = m["causeSeq"].(int64)
+	a.Cause.ID, _ = m["causeId"].(string)
+	a.Cause.Seq, _ = m["causeSeq"].(int64)
+	a.Cause.Kind, _ = m["causeKind"].(string)
+	a.Cause.EntityID, _ = m["causeEntityId"].(string)
+	causeAt, _ := m["causeAt"].(time.Time)
+	a.Cause.At = causeAt.UTC()
 	at, _ := m["createdAt"].(time.Time)
 	a.CreatedAt = at.UTC()
 	mt := &a.Match
