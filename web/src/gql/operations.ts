@@ -43,6 +43,15 @@ export type MatchInput = {
   productIds?: Array<string | number> | null | undefined;
 };
 
+/** The kind of match a saved search runs: the matches of `supplierMatches`, `customerMatches` or `partnerMatches`. */
+export type MatchKind =
+  /** Firms that need what the enterprise makes (`customerMatches`). */
+  | 'CUSTOMER'
+  /** Complementary firms (`partnerMatches`). */
+  | 'PARTNER'
+  /** Firms that make what the enterprise needs (`supplierMatches`). */
+  | 'SUPPLIER';
+
 /**
  * How a match's candidate relates to the products asked about. In supplier
  * and customer matches and chain-gap candidates every `PRODUCT` match ranks
@@ -69,6 +78,40 @@ export type Role =
   | 'PARTNER'
   /** Investment-promotion staff: contact details, any record, the catalogue. */
   | 'STAFF';
+
+/** A match request to save; it mirrors `MatchInput`. */
+export type SavedSearchInput = {
+  /** Only firms holding at least one of these designations. */
+  designations?: Array<Designation> | null | undefined;
+  /** Global id of the firm the matches are for; unknown is BAD_USER_INPUT. */
+  enterpriseId: string | number;
+  /** Which matches to run. */
+  kind: MatchKind;
+  /** Only firms registered in Jiaxing. */
+  localOnly?: boolean | null | undefined;
+  /** Only firms at most this far away, in km, greater than 0. */
+  maxDistanceKm?: number | null | undefined;
+  /** Alert only for candidates scoring at least this, 0..1. */
+  minScore?: number | null | undefined;
+  /** A name for it, 1..200 characters (trimmed). */
+  name: string;
+  /** Products to ask about (global ids; unknown is BAD_USER_INPUT naming `productIds[i]`); omit for the firm's needs (SUPPLIER) or products (CUSTOMER, PARTNER). */
+  productIds?: Array<string | number> | null | undefined;
+};
+
+export type SaveSearchMutationVariables = Exact<{
+  input: SavedSearchInput;
+}>;
+
+
+export type SaveSearchMutation = { saveSearch: { id: string, name: string, kind: MatchKind, createdAt: string } };
+
+export type AlertsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type AlertsQuery = { alerts: { edges: Array<{ node: { id: string, createdAt: string, savedSearch: { id: string, name: string, kind: MatchKind, enterprise: { id: string, name: string, nameEn: string | null } }, match: { score: number, fit: ProductFit, reasons: Array<string>, candidate: { id: string, name: string, nameEn: string | null, isLocal: boolean }, product: { id: string, name: string, nameEn: string | null } | null } } }> } };
 
 export type ChainQueryVariables = Exact<{
   id: string | number;
@@ -157,8 +200,10 @@ export type SearchQuery = { search: Array<{ score: number, node:
       | { __typename: 'IndustrialChain', code: string, name: string, nameEn: string | null, id: string }
       | { __typename: 'Lead', id: string }
       | { __typename: 'LeadActivity', id: string }
+      | { __typename: 'MatchAlert', id: string }
       | { __typename: 'Park', id: string }
       | { __typename: 'Product', code: string, name: string, nameEn: string | null, id: string, segment: { id: string, name: string, nameEn: string | null, chain: { id: string, name: string, nameEn: string | null } } | null }
+      | { __typename: 'SavedSearch', id: string }
      }> };
 
 export type SettlementQueryVariables = Exact<{
