@@ -108,6 +108,9 @@ type Change struct {
 	// EntityID is the global id of the changed object (the enterprise, or
 	// the supplier of a supply relation).
 	EntityID string
+	// RelatedID (the customer) and ProductID (the product, if one) are the
+	// global ids a supply change also names; "" otherwise.
+	RelatedID, ProductID string
 	// Firms are the USCCs of the firms the change touched: the firm of an
 	// enterprise change, both ends of a supply relation.
 	Firms []string

@@ -23,7 +23,8 @@ import (
 //	(:MatchAlert {id, key, ownerId, ownerRole, searchId, candidate, productCode,
 //	              fit, score, distanceKm, componentNames, componentWeights,
 //	              componentValues, reasons, existingRelation, causeId,
-//	              causeSeq, causeKind, causeEntityId, causeAt, createdAt})
+//	              causeSeq, causeKind, causeEntityId, causeRelatedId,
+//	              causeProductId, causeAt, createdAt})
 //	  -[:FOR]->(:SavedSearch)  -[:CAUSED_BY]->(:ChangeEvent)
 //
 // implicit is true when no products were given: the search then follows
@@ -95,6 +96,14 @@ func optStrings(s []string) any {
 		return nil
 	}
 	return s
+}
+
+// optID passes an optional id to Neo4j: "" is null.
+func optID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
 }
 
 func optFloat(f *float64) any {
@@ -296,6 +305,7 @@ MERGE (a:MatchAlert {key: x.searchId + '|' + x.candidate})
     a.distanceKm = x.distanceKm, a.componentNames = x.componentNames, a.componentWeights = x.componentWeights,
     a.componentValues = x.componentValues, a.reasons = x.reasons, a.existingRelation = x.existingRelation,
     a.causeId = x.causeId, a.causeSeq = x.causeSeq, a.causeKind = x.causeKind, a.causeEntityId = x.causeEntityId,
+    a.causeRelatedId = x.causeRelatedId, a.causeProductId = x.causeProductId,
     a.causeAt = x.causeAt, a.createdAt = x.createdAt
 WITH s, a, x, a.id = x.id AS created
 MERGE (a)-[:FOR]->(s)
@@ -333,6 +343,7 @@ func RecordAlertsTx(ctx context.Context, tx neo4j.ManagedTransaction, alerts []a
 			"componentNames": names, "componentWeights": weights, "componentValues": values,
 			"reasons": nonNil(m.Reasons), "existingRelation": m.ExistingRelation,
 			"causeId": a.Cause.ID, "causeSeq": a.Cause.Seq, "causeKind": a.Cause.Kind, "causeEntityId": a.Cause.EntityID,
+			"causeRelatedId": optID(a.Cause.RelatedID), "causeProductId": optID(a.Cause.ProductID),
 			"causeAt": a.Cause.At.UTC(), "createdAt": a.CreatedAt.UTC(),
 		}
 	}
@@ -347,7 +358,7 @@ func RecordAlertsTx(ctx context.Context, tx neo4j.ManagedTransaction, alerts []a
 // alertProjection reads an alert bound to a, with its saved search (so
 // that a page of alerts and their searches cost one statement).
 const alertProjection = `a {.id, .ownerId, .searchId, .candidate, .productCode, .fit, .score, .distanceKm,
-  .componentNames, .componentWeights, .componentValues, .reasons, .existingRelation, .causeId, .causeSeq, .causeKind, .causeEntityId, .causeAt, .createdAt} AS a,
+  .componentNames, .componentWeights, .componentValues, .reasons, .existingRelation, .causeId, .causeSeq, .causeKind, .causeEntityId, .causeRelatedId, .causeProductId, .causeAt, .createdAt} AS a,
   [(a)-[:FOR]->(s:SavedSearch) | ` + savedSearchMap + `][0] AS s`
 
 func alertFromRecord(rec *neo4j.Record) (alert.Alert, error) {
@@ -367,6 +378,8 @@ func alertFromRecord(rec *neo4j.Record) (alert.Alert, error) {
 	a.Cause.Seq, _ = m["causeSeq"].(int64)
 	a.Cause.Kind, _ = m["causeKind"].(string)
 	a.Cause.EntityID, _ = m["causeEntityId"].(string)
+	a.Cause.RelatedID, _ = m["causeRelatedId"].(string)
+	a.Cause.ProductID, _ = m["causeProductId"].(string)
 	causeAt, _ := m["causeAt"].(time.Time)
 	a.Cause.At = causeAt.UTC()
 	at, _ := m["createdAt"].(time.Time)
