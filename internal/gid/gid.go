@@ -33,6 +33,8 @@ const (
 	// Lead and LeadActivity are keyed by generated ids, not natural keys.
 	Lead         Type = "Lead"
 	LeadActivity Type = "LeadActivity"
+	// ChangeEvent is keyed by the random id the change log gave it.
+	ChangeEvent Type = "ChangeEvent"
 	// SavedSearch and MatchAlert are keyed by generated ids.
 	SavedSearch Type = "SavedSearch"
 	MatchAlert  Type = "MatchAlert"
@@ -40,7 +42,7 @@ const (
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
-	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true,
+	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true, ChangeEvent: true,
 	SavedSearch: true, MatchAlert: true,
 }
 

@@ -63,6 +63,17 @@ var migrations = []migration{
 		`CREATE CONSTRAINT lead_stage_change_id IF NOT EXISTS FOR (s:LeadStageChange) REQUIRE s.id IS UNIQUE`,
 		`CREATE INDEX lead_created_at IF NOT EXISTS FOR (l:Lead) ON (l.createdAt)`,
 	}},
+	{6, "change log", []string{
+		`CREATE CONSTRAINT change_event_id IF NOT EXISTS FOR (e:ChangeEvent) REQUIRE e.id IS UNIQUE`,
+		// Unique, so that the log can never hold two events at one
+		// position; its index serves paging by seq.
+		`CREATE CONSTRAINT change_event_seq IF NOT EXISTS FOR (e:ChangeEvent) REQUIRE e.seq IS UNIQUE`,
+		`CREATE INDEX change_event_at IF NOT EXISTS FOR (e:ChangeEvent) ON (e.at)`,
+		// MERGE on the single counter and on consumers' cursors is safe
+		// under concurrency only on a unique key.
+		`CREATE CONSTRAINT change_counter_name IF NOT EXISTS FOR (c:ChangeCounter) REQUIRE c.name IS UNIQUE`,
+		`CREATE CONSTRAINT change_cursor_name IF NOT EXISTS FOR (c:ChangeCursor) REQUIRE c.name IS UNIQUE`,
+	}},
 	{8, "saved searches and match alerts", []string{
 		`CREATE CONSTRAINT saved_search_id IF NOT EXISTS FOR (s:SavedSearch) REQUIRE s.id IS UNIQUE`,
 		`CREATE INDEX saved_search_owner_created IF NOT EXISTS FOR (s:SavedSearch) ON (s.ownerId, s.createdAt)`,
