@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"chainmatch/graph"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/config"
 	"chainmatch/internal/httpserver"
 	neo4jstore "chainmatch/internal/store/neo4j"
@@ -60,6 +61,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		prepareSchema(schemaCtx, cfg, st, log)
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
+
+	// The match-alert evaluator follows the change log; it stops (and
+	// gives its lease up) before the store closes.
+	sig := changes.NewSignal()
+	st.SetChangeSignal(sig)
+	alertsCtx, stopAlerts := context.WithCancel(ctx)
+	waitAlerts := startAlertEvaluator(alertsCtx, cfg, st, sig, log)
+	defer func() { stopAlerts(); waitAlerts() }()
 
 	h := newHandler(cfg, st, log)
 	if cfg.PprofAddr != "" {

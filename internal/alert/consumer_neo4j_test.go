@@ -3,6 +3,7 @@ package alert_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"chainmatch/internal/alert"
 	"chainmatch/internal/changes"
@@ -97,5 +98,50 @@ func TestChangeLogEventsRaiseAlertsOnce(t *testing.T) {
 	if len(pb.Alerts) != 1 || pb.Alerts[0].Match.CandidateUSCC != newcomer.USCC || pb.Alerts[0].Cause.Kind != string(changes.SupplyAdded) ||
 		pb.Alerts[0].Cause.RelatedID != gid.Encode(gid.Enterprise, matchtest.Buyer2) {
 		t.Fatalf("partner alerts after the relation: %+v", pb.Alerts)
+	}
+}
+
+// End to end below GraphQL: the change-log follower runs the evaluator as
+// the server does, a subscriber of the hub receives the alert of a maker
+// written through the enterprise service, exactly once, and the
+// follower's cursor has passed the write's event.
+func TestFollowerEvaluatesAndTheHubDelivers(t *testing.T) {
+	f := setup(t)
+	if _, err := f.svc.Save(partnerA, glassSearch(0)); err != nil {
+		t.Fatal(err)
+	}
+	sig := changes.NewSignal()
+	f.store.SetChangeSignal(sig)
+	defer f.store.SetChangeSignal(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	fl := changes.NewFollower(f.store, changes.FollowerConfig{Name: alert.ConsumerName, Handle: f.svc.HandleChanges,
+		FromNow: true, Signal: sig, PollInterval: 50 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = fl.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	hub := alert.NewHub(f.store, 20*time.Millisecond, nil)
+	subCtx, stop := context.WithCancel(partnerA)
+	defer stop()
+	got, err := f.svc.Subscribe(subCtx, hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the follower takes its lease and starts from now
+	maker := newGlassMaker(t, 921, true)
+	f.upsert(t, maker)
+	f.upsert(t, maker) // a second write of the same firm: no second alert
+	select {
+	case a := <-got:
+		if a.Match.CandidateUSCC != maker.USCC || a.Cause.Kind != string(changes.EnterpriseCreated) {
+			t.Fatalf("delivered %+v", a)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no alert delivered")
+	}
+	select {
+	case a := <-got:
+		t.Fatalf("a second alert %+v", a)
+	case <-time.After(time.Second):
 	}
 }

@@ -14,12 +14,13 @@ import (
 const DefaultPollInterval = 500 * time.Millisecond
 
 // Hub streams new alerts to this replica's subscribers. It needs no
-// message bus: one poller per process reads the alerts recorded after the
-// last one it saw (by their cause's position in the change log, which the
-// single leased evaluator commits in order), one statement per interval
-// whatever the number of subscribers, and only while there are any; each
-// subscriber receives its owner's alerts. Every replica runs its own hub
-// over the same graph, so a subscription works on any replica.
+// message bus: while anyone is subscribed, one poller per process reads
+// the alerts recorded after the last one it saw (by their cause's position
+// in the change log, which the single leased evaluator commits in order),
+// one statement per interval whatever the number of subscribers, and hands
+// each subscriber its owner's alerts. The poller starts with the first
+// subscriber and stops with the last. Every replica has its own hub over
+// the same graph, so a subscription works on any replica.
 type Hub struct {
 	store Storer
 	every time.Duration
@@ -27,8 +28,8 @@ type Hub struct {
 
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
-	last int64 // the highest cause position delivered; valid while subs > 0
-	wake chan struct{}
+	last int64         // the highest cause position delivered; valid while subs > 0
+	stop chan struct{} // closed when the last subscriber leaves
 }
 
 type subscriber struct {
@@ -37,7 +38,7 @@ type subscriber struct {
 }
 
 // NewHub returns a hub polling store every interval (DefaultPollInterval
-// when 0). Run must be running for subscribers to receive anything.
+// when 0) while it has subscribers.
 func NewHub(store Storer, every time.Duration, log *slog.Logger) *Hub {
 	if every <= 0 {
 		every = DefaultPollInterval
@@ -45,19 +46,21 @@ func NewHub(store Storer, every time.Duration, log *slog.Logger) *Hub {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Hub{store: store, every: every, log: log, subs: map[*subscriber]struct{}{}, wake: make(chan struct{}, 1)}
+	return &Hub{store: store, every: every, log: log, subs: map[*subscriber]struct{}{}}
 }
 
-// Run polls until ctx ends.
-func (h *Hub) Run(ctx context.Context) {
+// run polls until stop is closed.
+func (h *Hub) run(stop chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-stop; cancel() }()
 	t := time.NewTicker(h.every)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-stop:
 			return
 		case <-t.C:
-		case <-h.wake:
 		}
 		if err := h.poll(ctx); err != nil && ctx.Err() == nil {
 			h.log.Warn("alert hub poll failed", "err", err)
@@ -106,23 +109,19 @@ func (h *Hub) poll(ctx context.Context) error {
 }
 
 // subscribe registers a subscriber of owner's alerts until ctx ends. The
-// first subscriber of an idle hub starts it at the newest alert, so only
-// alerts recorded from now on are sent.
+// first subscriber of an idle hub starts its poller at the newest alert,
+// so only alerts recorded from then on are sent.
 func (h *Hub) subscribe(ctx context.Context, owner string) (<-chan Alert, error) {
-	h.mu.Lock()
-	idle := len(h.subs) == 0
-	h.mu.Unlock()
-	var last int64
-	if idle {
-		var err error
-		if last, err = h.store.LastAlertSeq(ctx); err != nil {
-			return nil, err
-		}
+	last, err := h.store.LastAlertSeq(ctx)
+	if err != nil {
+		return nil, err
 	}
 	s := &subscriber{owner: owner, ch: make(chan Alert, 64)}
 	h.mu.Lock()
 	if len(h.subs) == 0 {
 		h.last = last
+		h.stop = make(chan struct{})
+		go h.run(h.stop)
 	}
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
@@ -132,6 +131,9 @@ func (h *Hub) subscribe(ctx context.Context, owner string) (<-chan Alert, error)
 		defer func() {
 			h.mu.Lock()
 			delete(h.subs, s)
+			if len(h.subs) == 0 {
+				close(h.stop)
+			}
 			h.mu.Unlock()
 		}()
 		for {

@@ -395,9 +395,6 @@ func TestHubDeliversOwnAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := alert.NewHub(f.store, 20*time.Millisecond, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go hub.Run(ctx)
 	subCtx, stop := context.WithCancel(partnerA)
 	defer stop()
 	chA, err := f.svc.Subscribe(subCtx, hub)
