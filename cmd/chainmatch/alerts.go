@@ -25,6 +25,7 @@ func startAlertEvaluator(ctx context.Context, cfg config.Config, st *neo4jstore.
 	svc := alert.NewService(st, matches)
 	f := changes.NewFollower(st, changes.FollowerConfig{
 		Name: alert.ConsumerName, Handle: svc.HandleChanges, FromNow: true, Signal: sig, Log: log,
+		BatchSize: alert.FollowerBatch,
 	})
 	done := make(chan struct{})
 	go func() {

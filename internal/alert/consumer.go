@@ -13,6 +13,12 @@ import (
 // once, by one replica at a time.
 const ConsumerName = "match-alerts"
 
+// FollowerBatch is the evaluator's batch: one event per transaction, so
+// that each event's alerts are readable as soon as it is evaluated (a
+// batch's alerts become visible together, when its transaction commits;
+// the cursor's own statements are few next to an evaluation's).
+const FollowerBatch = 1
+
 // HandleChanges is the change-log follower's handler: it evaluates each
 // event in log order and records its alerts. ctx carries the follower's
 // transaction, so the alerts of the batch commit together with the
