@@ -130,7 +130,9 @@ func TestSaveSearchAndAlertsEndToEnd(t *testing.T) {
 	}
 	const nodeQuery = `query($id: ID!) { node(id: $id) { id __typename ... on SavedSearch { name } ... on MatchAlert { match { score } } } }`
 	for _, id := range []string{ss.ID, a.ID} {
-		var n struct{ Node *struct{ ID, Typename string } }
+		var n struct {
+			Node *struct{ ID, Typename string }
+		}
 		e.ok(auth.Partner, nodeQuery, map[string]any{"id": id}, &n)
 		if n.Node == nil || n.Node.ID != id {
 			t.Fatalf("partner node(%s): %+v", id, n.Node)
@@ -145,7 +147,9 @@ func TestSaveSearchAndAlertsEndToEnd(t *testing.T) {
 		}
 	}
 	var list struct {
-		SavedSearches struct{ Edges []struct{ Node struct{ ID string } } }
+		SavedSearches struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	e.ok(auth.Staff, `{ savedSearches { edges { node { id } } } }`, nil, &list)
 	if len(list.SavedSearches.Edges) != 1 || list.SavedSearches.Edges[0].Node.ID != ss.ID {
