@@ -9,6 +9,7 @@ import (
 	"chainmatch/graph/generated"
 	"chainmatch/graph/model"
 	"chainmatch/internal/alert"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
 	"context"
@@ -26,6 +27,11 @@ func (r *matchAlertResolver) SavedSearch(ctx context.Context, obj *alert.Alert) 
 		return nil, err
 	}
 	return &ss, nil
+}
+
+// Cause is the resolver for the cause field.
+func (r *matchAlertResolver) Cause(ctx context.Context, obj *alert.Alert) (*changes.Event, error) {
+	return causeEvent(obj.Cause), nil
 }
 
 // SaveSearch is the resolver for the saveSearch field.
@@ -81,6 +87,15 @@ func (r *savedSearchResolver) ProductIds(ctx context.Context, obj *alert.SavedSe
 		ids[i] = gid.Encode(gid.Product, c)
 	}
 	return ids, nil
+}
+
+// MatchAlerts is the resolver for the matchAlerts field.
+func (r *subscriptionResolver) MatchAlerts(ctx context.Context) (<-chan *alert.Alert, error) {
+	ch, err := r.Searches.Subscribe(ctx, r.AlertHub)
+	if err != nil {
+		return nil, err
+	}
+	return alertStream(ctx, ch), nil
 }
 
 // MatchAlert returns generated.MatchAlertResolver implementation.

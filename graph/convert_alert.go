@@ -7,6 +7,7 @@ import (
 	"chainmatch/graph/model"
 	"chainmatch/internal/alert"
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/gid"
 )
 
@@ -66,4 +67,26 @@ func (r *Resolver) alertNode(ctx context.Context, t gid.Type, key string) (n mod
 		return &a, true, nil
 	}
 	return nil, false, nil
+}
+
+// causeEvent is the change an alert keeps as the ChangeEvent it renders.
+func causeEvent(c alert.Change) *changes.Event {
+	return &changes.Event{ID: c.ID, Seq: c.Seq, Kind: changes.Kind(c.Kind), EntityID: c.EntityID,
+		RelatedID: c.RelatedID, ProductID: c.ProductID, At: c.At}
+}
+
+// alertStream hands the service's alerts to gqlgen until ctx ends.
+func alertStream(ctx context.Context, in <-chan alert.Alert) <-chan *alert.Alert {
+	out := make(chan *alert.Alert)
+	go func() {
+		defer close(out)
+		for a := range in {
+			select {
+			case out <- &a:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
 }

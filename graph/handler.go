@@ -35,6 +35,9 @@ type Options struct {
 	// APQCacheSize is the number of automatic persisted queries kept
 	// (default 1000).
 	APQCacheSize int
+	// Websocket, when set, serves subscriptions over WebSocket
+	// (graphql-transport-ws; websocket.go).
+	Websocket *WebsocketOptions
 }
 
 // NewHandler builds the GraphQL handler: one GraphQL-over-HTTP transport
@@ -53,6 +56,9 @@ func NewHandler(r *Resolver, opt Options) *handler.Server {
 	// accept it; everything else is one JSON response.
 	srv.AddTransport(transport.MultipartMixed{Boundary: "-", DeliveryTimeout: 10 * time.Millisecond})
 	srv.AddTransport(httpTransport{})
+	if opt.Websocket != nil {
+		srv.AddTransport(websocketTransport(*opt.Websocket))
+	}
 	log := opt.Log
 	if log == nil {
 		log = slog.Default()

@@ -9,6 +9,7 @@ import (
 	"chainmatch/internal/alert"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
@@ -24,6 +25,8 @@ type Resolver struct {
 	Access *auth.Service
 	// Leads is the investment-promotion pipeline.
 	Leads *lead.Service
+	// Changes is the change log (Query.changes, Subscription.changes).
+	Changes *changes.Service
 	// Searches is saved searches and match alerts; AlertHub streams new
 	// alerts to this replica's subscribers.
 	Searches *alert.Service

@@ -25,6 +25,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if n, ok, err := r.leadNode(ctx, t, key); ok {
 		return n, err
 	}
+	if t == gid.ChangeEvent {
+		return r.changeNode(ctx, key)
+	}
 	if n, ok, err := r.alertNode(ctx, t, key); ok {
 		return n, err
 	}

@@ -269,6 +269,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"Mutation.revokeApiKey":         {`mutation { revokeApiKey(id: "ffffffffffff") { id } }`, none},
 		"Query.apiKeys":                 {`{ apiKeys { id } }`, none},
 		"Query.auditLog":                {`{ auditLog(first: 5) { edges { node { field } } } }`, none},
+		"Query.changes":                 {`{ changes(first: 5) { edges { node { id kind } } } }`, none},
 		// The lead pipeline: staff and admins only.
 		"Query.leads":    {`{ leads { totalCount } }`, none},
 		"Query.pipeline": {`{ pipeline { conversionRate } }`, none},

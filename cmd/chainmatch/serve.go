@@ -62,15 +62,29 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
 
-	// The match-alert evaluator follows the change log; it stops (and
-	// gives its lease up) before the store closes.
-	sig := changes.NewSignal()
-	st.SetChangeSignal(sig)
-	alertsCtx, stopAlerts := context.WithCancel(ctx)
-	waitAlerts := startAlertEvaluator(alertsCtx, cfg, st, sig, log)
-	defer func() { stopAlerts(); waitAlerts() }()
-
 	h := newHandler(cfg, st, log)
+	// The match-alert evaluator follows the change log, woken by the
+	// store's change signal (set up with the resolver); it stops (and
+	// gives its lease up) before the store closes.
+	alertsCtx, stopAlerts := context.WithCancel(ctx)
+	waitAlerts := startAlertEvaluator(alertsCtx, cfg, st, st.ChangeSignal(), log)
+	defer func() { stopAlerts(); waitAlerts() }()
+	// The change log's retention: every replica purges (the purge is
+	// idempotent); stopped and waited for before the store closes.
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purgeDone := make(chan struct{})
+	go func() {
+		defer close(purgeDone)
+		changes.NewService(st, changes.Config{Retention: cfg.ChangesRetention}).RunPurge(purgeCtx, time.Hour,
+			func(n int64, err error) {
+				if err != nil {
+					log.Warn("change log purge", "err", err)
+				} else {
+					log.Info("change log purged", "events", n, "retention", cfg.ChangesRetention)
+				}
+			})
+	}()
+	defer func() { stopPurge(); <-purgeDone }()
 	if cfg.PprofAddr != "" {
 		stop, err := servePprof(cfg.PprofAddr, log)
 		if err != nil {
@@ -118,7 +132,8 @@ func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.
 	resolver := newResolver(cfg, st, log)
 	sec := mustSecurity(cfg, st, log)
 	resolver.Access = sec.access
-	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log, TrustedDocuments: sec.trusted})
+	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log, TrustedDocuments: sec.trusted,
+		Websocket: &graph.WebsocketOptions{Authenticate: sec.access.Authenticate, Origins: cfg.CORSOrigins}})
 	return httpserver.New(httpserver.Options{
 		GraphQL:        graphQLMiddleware(resolver, gql),
 		Explorer:       explorerHandler(),

@@ -8,6 +8,7 @@ import (
 	"chainmatch/graph"
 	"chainmatch/internal/alert"
 	"chainmatch/internal/chain"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/config"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/httpserver/explorer"
@@ -22,13 +23,20 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 	if err != nil {
 		panic(err) // serve checks the weights before it builds the handler
 	}
+	// Local writes wake this process's subscriptions and change-log
+	// followers at once; other replicas' writes are seen by polling.
+	sig := changes.NewSignal()
+	st.SetChangeSignal(sig)
 	return &graph.Resolver{
 		Enterprises: enterprise.NewService(st),
 		Catalog:     chain.NewService(st),
 		Matches:     matches,
 		Leads:       lead.NewService(st, matches),
-		Searches:    alert.NewService(st, matches),
-		AlertHub:    alert.NewHub(st, 0, log),
+		Changes: changes.NewService(st, changes.Config{
+			Retention: cfg.ChangesRetention, PollInterval: cfg.ChangesPoll, Signal: sig, Log: log,
+		}),
+		Searches: alert.NewService(st, matches),
+		AlertHub: alert.NewHub(st, 0, log),
 	}
 }
 

@@ -5,6 +5,7 @@ package generated
 import (
 	"chainmatch/graph/model"
 	"chainmatch/internal/alert"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
 	"context"
@@ -22,6 +23,8 @@ import (
 type MatchAlertResolver interface {
 	ID(ctx context.Context, obj *alert.Alert) (string, error)
 	SavedSearch(ctx context.Context, obj *alert.Alert) (*alert.SavedSearch, error)
+
+	Cause(ctx context.Context, obj *alert.Alert) (*changes.Event, error)
 }
 type SavedSearchResolver interface {
 	ID(ctx context.Context, obj *alert.SavedSearch) (string, error)
@@ -120,6 +123,38 @@ func (ec *executionContext) fieldContext_MatchAlert_match(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Match(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchAlert_cause(ctx context.Context, field graphql.CollectedField, obj *alert.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchAlert_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MatchAlert().Cause(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *changes.Event) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖchainmatchᚋinternalᚋchangesᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchAlert_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchAlert",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -763,6 +798,12 @@ func (ec *executionContext) _MatchAlert(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cause":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatchAlert_cause(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._MatchAlert_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

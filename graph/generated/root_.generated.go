@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"chainmatch/graph/model"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/lead"
 	"context"
 	"fmt"
@@ -27,6 +28,7 @@ type ResolverRoot interface {
 	ChainGap() ChainGapResolver
 	ChainSegment() ChainSegmentResolver
 	ChainStageCounts() ChainStageCountsResolver
+	ChangeEvent() ChangeEventResolver
 	District() DistrictResolver
 	DistrictProgress() DistrictProgressResolver
 	Enterprise() EnterpriseResolver
@@ -46,6 +48,7 @@ type ResolverRoot interface {
 	SavedSearch() SavedSearchResolver
 	SettlementImpact() SettlementImpactResolver
 	SettlementOption() SettlementOptionResolver
+	Subscription() SubscriptionResolver
 	SupplyPath() SupplyPathResolver
 	SupplyRelation() SupplyRelationResolver
 }
@@ -113,6 +116,26 @@ type ComplexityRoot struct {
 	ChainStageCounts struct {
 		ByStage func(childComplexity int) int
 		Chain   func(childComplexity int) int
+	}
+
+	ChangeEvent struct {
+		At        func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		EntityID  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		ProductID func(childComplexity int) int
+		RelatedID func(childComplexity int) int
+	}
+
+	ChangeEventConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ChangeEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -305,6 +328,7 @@ type ComplexityRoot struct {
 	}
 
 	MatchAlert struct {
+		Cause       func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Match       func(childComplexity int) int
@@ -407,6 +431,7 @@ type ComplexityRoot struct {
 		Chain               func(childComplexity int, id *string, code *string) int
 		ChainGaps           func(childComplexity int, chainID string, first *int) int
 		Chains              func(childComplexity int) int
+		Changes             func(childComplexity int, after *string, first *int) int
 		CultivationProgress func(childComplexity int) int
 		CustomerMatches     func(childComplexity int, input model.MatchInput) int
 		Districts           func(childComplexity int) int
@@ -493,6 +518,11 @@ type ComplexityRoot struct {
 	StageDays struct {
 		Days  func(childComplexity int) int
 		Stage func(childComplexity int) int
+	}
+
+	Subscription struct {
+		Changes     func(childComplexity int, after *string, kinds []changes.Kind) int
+		MatchAlerts func(childComplexity int) int
 	}
 
 	SupplyPath struct {
@@ -784,6 +814,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChainStageCounts.Chain(childComplexity), true
+
+	case "ChangeEvent.at":
+		if e.ComplexityRoot.ChangeEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.At(childComplexity), true
+	case "ChangeEvent.cursor":
+		if e.ComplexityRoot.ChangeEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Cursor(childComplexity), true
+	case "ChangeEvent.entityId":
+		if e.ComplexityRoot.ChangeEvent.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.EntityID(childComplexity), true
+	case "ChangeEvent.id":
+		if e.ComplexityRoot.ChangeEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.ID(childComplexity), true
+	case "ChangeEvent.kind":
+		if e.ComplexityRoot.ChangeEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Kind(childComplexity), true
+	case "ChangeEvent.productId":
+		if e.ComplexityRoot.ChangeEvent.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.ProductID(childComplexity), true
+	case "ChangeEvent.relatedId":
+		if e.ComplexityRoot.ChangeEvent.RelatedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.RelatedID(childComplexity), true
+
+	case "ChangeEventConnection.edges":
+		if e.ComplexityRoot.ChangeEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventConnection.Edges(childComplexity), true
+	case "ChangeEventConnection.pageInfo":
+		if e.ComplexityRoot.ChangeEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventConnection.PageInfo(childComplexity), true
+
+	case "ChangeEventEdge.cursor":
+		if e.ComplexityRoot.ChangeEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventEdge.Cursor(childComplexity), true
+	case "ChangeEventEdge.node":
+		if e.ComplexityRoot.ChangeEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEventEdge.Node(childComplexity), true
 
 	case "Contact.email":
 		if e.ComplexityRoot.Contact.Email == nil {
@@ -1526,6 +1625,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Match.Score(childComplexity), true
 
+	case "MatchAlert.cause":
+		if e.ComplexityRoot.MatchAlert.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.Cause(childComplexity), true
 	case "MatchAlert.createdAt":
 		if e.ComplexityRoot.MatchAlert.CreatedAt == nil {
 			break
@@ -2049,6 +2154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Chains(childComplexity), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*string), args["first"].(*int)), true
 	case "Query.cultivationProgress":
 		if e.ComplexityRoot.Query.CultivationProgress == nil {
 			break
@@ -2494,6 +2610,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StageDays.Stage(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["after"].(*string), args["kinds"].([]changes.Kind)), true
+	case "Subscription.matchAlerts":
+		if e.ComplexityRoot.Subscription.MatchAlerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MatchAlerts(childComplexity), true
+
 	case "SupplyPath.enterprises":
 		if e.ComplexityRoot.SupplyPath.Enterprises == nil {
 			break
@@ -2662,6 +2796,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2743,6 +2894,8 @@ type MatchAlert implements Node {
   savedSearch: SavedSearch!
   "The candidate's match, exactly as ` + "`" + `supplierMatches` + "`" + ` (or customer, partner) would have listed it then."
   match: Match!
+  "The change that brought the candidate in (kept with the alert, so it is there also after the change log's retention purged the event)."
+  cause: ChangeEvent!
   "When the alert was recorded."
   createdAt: DateTime!
 }
@@ -2834,6 +2987,17 @@ extend type Mutation {
     "Global id of the saved search."
     id: ID!
   ): Boolean! @requires(role: PARTNER)
+}
+
+extend type Subscription {
+  """
+  The caller's new match alerts (of the searches the caller saved), each as
+  it is recorded, from the moment of subscribing; every replica serves it by
+  reading the alerts recorded after the last one it sent (every 500 ms while
+  anyone is subscribed). Partners and up; anonymous callers get
+  UNAUTHENTICATED.
+  """
+  matchAlerts: MatchAlert!
 }
 `, BuiltIn: false},
 	{Name: "../auth.graphqls", Input: `"The caller as the server sees it."
@@ -3151,6 +3315,109 @@ extend type Mutation {
     "Global id of the chain."
     id: ID!
   ): Boolean! @requires(role: STAFF)
+}
+`, BuiltIn: false},
+	{Name: "../changes.graphqls", Input: `"What a change-log event reports."
+enum ChangeKind {
+  "An enterprise was created (` + "`" + `upsertEnterprise` + "`" + ` or ` + "`" + `importEnterprises` + "`" + ` of a new USCC). ` + "`" + `entityId` + "`" + ` is the enterprise."
+  ENTERPRISE_CREATED
+  "An enterprise was written again (every upsert of an existing USCC, also when no value changed), or a lead's settlement made it local. ` + "`" + `entityId` + "`" + ` is the enterprise."
+  ENTERPRISE_UPDATED
+  "An enterprise was deleted, and its supply relations with it (without SUPPLY_REMOVED events of their own). ` + "`" + `entityId` + "`" + ` is the enterprise."
+  ENTERPRISE_DELETED
+  "A supply relation was recorded (` + "`" + `addSupplyRelation` + "`" + `, also again for one that existed). ` + "`" + `entityId` + "`" + ` is the supplier, ` + "`" + `relatedId` + "`" + ` the customer, ` + "`" + `productId` + "`" + ` the product when the relation names one."
+  SUPPLY_ADDED
+  "Supply relations were removed (` + "`" + `removeSupplyRelation` + "`" + `). ` + "`" + `entityId` + "`" + ` is the supplier, ` + "`" + `relatedId` + "`" + ` the customer, ` + "`" + `productId` + "`" + ` the product, or null when every relation between the two was removed."
+  SUPPLY_REMOVED
+  "A lead was created or changed (any stage move, update or activity). ` + "`" + `entityId` + "`" + ` is the lead. Staff and admins only."
+  LEAD_CHANGED
+}
+
+"""
+One entry of the change log. Every write of enterprises, supply relations
+and leads appends its events in the same transaction as the change: there is
+no event without its change and no change without its event. Events are in
+commit order; ` + "`" + `cursor` + "`" + ` is the position to resume after this event.
+Partners and up read ENTERPRISE_* and SUPPLY_* events; LEAD_CHANGED is for
+staff and admins only (others get null from ` + "`" + `node(id:)` + "`" + `); anonymous callers
+get UNAUTHENTICATED. Events are kept for the server's retention
+(CHAINMATCH_CHANGES_RETENTION, 30 days by default). See docs/changes.md.
+"""
+type ChangeEvent implements Node {
+  "Global, opaque id of the event. Webhook deliveries carry it as ` + "`" + `webhook-id` + "`" + `; deduplicate by it."
+  id: ID!
+  "What changed."
+  kind: ChangeKind!
+  "Global id of the changed object: the enterprise (ENTERPRISE_*), the supplier (SUPPLY_*) or the lead (LEAD_CHANGED). For a deleted enterprise ` + "`" + `node(id:)` + "`" + ` answers null."
+  entityId: ID!
+  "SUPPLY_*: the customer enterprise's global id. Null for other kinds."
+  relatedId: ID
+  "SUPPLY_*: the product's global id when the relation is for one product. Null otherwise."
+  productId: ID
+  "When the change's transaction wrote the event (UTC). Order events by their position (` + "`" + `cursor` + "`" + `), not by this time: concurrent writes may commit in another order than their times."
+  at: DateTime!
+  "Opaque position of this event in the log: pass it as ` + "`" + `after` + "`" + ` (to ` + "`" + `Query.changes` + "`" + ` or ` + "`" + `Subscription.changes` + "`" + `) to continue after this event."
+  cursor: String!
+}
+
+"One change event and its cursor."
+type ChangeEventEdge {
+  "Opaque cursor; pass it as ` + "`" + `after` + "`" + ` to read the events after this one."
+  cursor: String!
+  "The event."
+  node: ChangeEvent!
+}
+
+"A page of the change log, oldest first (commit order)."
+type ChangeEventConnection {
+  "The events of this page, in commit order."
+  edges: [ChangeEventEdge!]!
+  "` + "`" + `hasNextPage` + "`" + ` says whether more events had been committed after this page when it was read; ` + "`" + `endCursor` + "`" + ` is where to continue (null for an empty page: keep the cursor you had). The log pages forward only: ` + "`" + `hasPreviousPage` + "`" + ` is always false."
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  """
+  The change log in commit order, after ` + "`" + `after` + "`" + ` (from the start when null).
+  A consumer that stores ` + "`" + `pageInfo.endCursor` + "`" + ` and resumes from it sees every
+  event exactly once, also while writes run: an event committed after a read
+  always comes after that read's cursor. ` + "`" + `first` + "`" + ` 1..1000, default 100.
+  A cursor whose following events were purged by the retention
+  (CHAINMATCH_CHANGES_RETENTION) is BAD_USER_INPUT with ` + "`" + `extensions.field` + "`" + `
+  ` + "`" + `after` + "`" + ` and ` + "`" + `extensions.reason` + "`" + ` ` + "`" + `CURSOR_EXPIRED` + "`" + `: read again from the start
+  (` + "`" + `after: null` + "`" + `). Partners see every kind but LEAD_CHANGED.
+  """
+  changes(
+    "Cursor to continue after: ` + "`" + `pageInfo.endCursor` + "`" + ` of the last page, an edge's ` + "`" + `cursor` + "`" + `, or a ` + "`" + `ChangeEvent.cursor` + "`" + `; null for the start of the log."
+    after: String
+    "Page size, 1..1000."
+    first: Int = 100
+  ): ChangeEventConnection! @requires(role: PARTNER)
+}
+
+"""
+Live results over WebSocket (` + "`" + `graphql-transport-ws` + "`" + ` on ` + "`" + `/graphql` + "`" + `;
+credentials in ` + "`" + `connection_init` + "`" + ` as ` + "`" + `{"authorization": "Bearer ..."}` + "`" + `).
+"""
+type Subscription {
+  """
+  The change log from ` + "`" + `after` + "`" + ` on: first the events committed after the
+  cursor (replay), then each new event as it is committed, without a gap or a
+  duplicate between the two. Null ` + "`" + `after` + "`" + ` starts at the current end of the
+  log (new events only). ` + "`" + `kinds` + "`" + ` narrows the stream (all kinds the caller may
+  see when null). A cursor older than the retention is BAD_USER_INPUT with
+  ` + "`" + `extensions.reason` + "`" + ` ` + "`" + `CURSOR_EXPIRED` + "`" + `. Events reach subscribers of every
+  replica within the poll interval (200 ms), at once on the replica that
+  wrote them. Keep each event's ` + "`" + `cursor` + "`" + ` to resume after a disconnect.
+  Partners and up (LEAD_CHANGED: staff and admins); a connection without
+  valid credentials is closed at connection_init with code 4403.
+  """
+  changes(
+    "Cursor to continue after (an event's ` + "`" + `cursor` + "`" + ` or a page's ` + "`" + `endCursor` + "`" + `); null for new events only."
+    after: String
+    "Only these kinds; null for all the caller may see."
+    kinds: [ChangeKind!]
+  ): ChangeEvent!
 }
 `, BuiltIn: false},
 	{Name: "../enterprise.graphqls", Input: `"A rung of the SME ladder."
@@ -4151,6 +4418,7 @@ connections. Every error carries ` + "`" + `extensions.code` + "`" + `; the desc
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "An object with a global, opaque id that ` + "`" + `Query.node(id:)` + "`" + ` resolves."
@@ -4181,7 +4449,7 @@ directive @requires(role: Role!) on FIELD_DEFINITION
 type PageInfo {
   "Exact: rows follow this page."
   hasNextPage: Boolean!
-  "Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with ` + "`" + `after` + "`" + ` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging."
+  "Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with ` + "`" + `after` + "`" + ` (counted against the cursor's position, so a cursor before every row gives false). The audit log and the change log page forward only and always answer false, as Relay allows for forward paging."
   hasPreviousPage: Boolean!
   "Cursor of the first edge of this page; null when the page is empty."
   startCursor: String
@@ -4467,6 +4735,46 @@ func (ec *executionContext) childFields_ChainStageCounts(ctx context.Context, fi
 		return ec.fieldContext_ChainStageCounts_byStage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChainStageCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangeEvent_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ChangeEvent_kind(ctx, field)
+	case "entityId":
+		return ec.fieldContext_ChangeEvent_entityId(ctx, field)
+	case "relatedId":
+		return ec.fieldContext_ChangeEvent_relatedId(ctx, field)
+	case "productId":
+		return ec.fieldContext_ChangeEvent_productId(ctx, field)
+	case "at":
+		return ec.fieldContext_ChangeEvent_at(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChangeEvent_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeEventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4855,6 +5163,8 @@ func (ec *executionContext) childFields_MatchAlert(ctx context.Context, field gr
 		return ec.fieldContext_MatchAlert_savedSearch(ctx, field)
 	case "match":
 		return ec.fieldContext_MatchAlert_match(ctx, field)
+	case "cause":
+		return ec.fieldContext_MatchAlert_cause(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_MatchAlert_createdAt(ctx, field)
 	}

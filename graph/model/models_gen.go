@@ -7,6 +7,7 @@ import (
 	"chainmatch/internal/alert"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/catalog"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
@@ -104,6 +105,22 @@ type ChainSegmentInput struct {
 	NameEn *string `json:"nameEn,omitempty"`
 	// Upstream, midstream or downstream.
 	Stage catalog.Stage `json:"stage"`
+}
+
+// A page of the change log, oldest first (commit order).
+type ChangeEventConnection struct {
+	// The events of this page, in commit order.
+	Edges []ChangeEventEdge `json:"edges"`
+	// `hasNextPage` says whether more events had been committed after this page when it was read; `endCursor` is where to continue (null for an empty page: keep the cursor you had). The log pages forward only: `hasPreviousPage` is always false.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One change event and its cursor.
+type ChangeEventEdge struct {
+	// Opaque cursor; pass it as `after` to read the events after this one.
+	Cursor string `json:"cursor"`
+	// The event.
+	Node *changes.Event `json:"node"`
 }
 
 // How to reach a firm's contact person (input); readable by staff and admins only.
@@ -380,7 +397,7 @@ type Mutation struct {
 type PageInfo struct {
 	// Exact: rows follow this page.
 	HasNextPage bool `json:"hasNextPage"`
-	// Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with `after` (counted against the cursor's position, so a cursor before every row gives false). The audit log pages forward only and always answers false, as Relay allows for forward paging.
+	// Rows precede this page. Exact for enterprises, products, producers, suppliers and customers, also when paging forward with `after` (counted against the cursor's position, so a cursor before every row gives false). The audit log and the change log page forward only and always answer false, as Relay allows for forward paging.
 	HasPreviousPage bool `json:"hasPreviousPage"`
 	// Cursor of the first edge of this page; null when the page is empty.
 	StartCursor *string `json:"startCursor,omitempty"`
@@ -525,6 +542,11 @@ type SearchHit struct {
 	Score float64 `json:"score"`
 	// The enterprise, product or chain found.
 	Node Node `json:"node"`
+}
+
+// Live results over WebSocket (`graphql-transport-ws` on `/graphql`;
+// credentials in `connection_init` as `{"authorization": "Bearer ..."}`).
+type Subscription struct {
 }
 
 // A page of supply relations (Relay connection).

@@ -47,6 +47,11 @@ type Config struct {
 	TrustedDocumentsRoles []string
 	// PprofAddr is the loopback address of the profiling listener ("" = off).
 	PprofAddr string
+	// ChangesRetention is how long change-log events are kept.
+	ChangesRetention time.Duration
+	// ChangesPoll is how often subscriptions and change-log followers look
+	// for events committed by other replicas.
+	ChangesPoll time.Duration
 }
 
 // Rate is a token bucket: PerSecond sustained, Burst at once.
@@ -93,6 +98,8 @@ var Vars = []Var{
 	{"CHAINMATCH_TRUSTED_DOCUMENTS", "", false, "JSON manifest (sha256 -> document) of registered operations; turns trusted-documents mode on"},
 	{"CHAINMATCH_TRUSTED_DOCUMENTS_ROLES", "anonymous,partner", false, "roles restricted to registered operations when trusted-documents mode is on"},
 	{"CHAINMATCH_PPROF", "", false, "serve Go's `/debug/pprof/` on this separate loopback address, e.g. `127.0.0.1:6060` (empty: off; other hosts are refused)"},
+	{"CHAINMATCH_CHANGES_RETENTION", "720h", false, "how long change-log events are kept (default 30 days); older ones are purged hourly and a cursor before them is CURSOR_EXPIRED (docs/changes.md)"},
+	{"CHAINMATCH_CHANGES_POLL", "200ms", false, "how often subscriptions and change-log consumers look for events written by other replicas"},
 }
 
 // Load reads the environment, applying defaults, and validates the result.
@@ -145,6 +152,8 @@ func load(getenv func(string) string) (Config, error) {
 		KeyCacheTTL:           dur("CHAINMATCH_KEY_CACHE_TTL"),
 		TrustedDocuments:      strings.TrimSpace(getenv("CHAINMATCH_TRUSTED_DOCUMENTS")),
 		PprofAddr:             strings.TrimSpace(getenv("CHAINMATCH_PPROF")),
+		ChangesRetention:      dur("CHAINMATCH_CHANGES_RETENTION"),
+		ChangesPoll:           dur("CHAINMATCH_CHANGES_POLL"),
 	}
 	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, fmt.Sprintf("CHAINMATCH_PPROF: want a loopback host:port such as 127.0.0.1:6060, got %q", c.PprofAddr))

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -81,7 +82,19 @@ func New(o Options) http.Handler {
 	// no body read; then the transport rules, then the deadline for Neo4j.
 	gql := withDeadline(o.RequestTimeout, o.GraphQL)
 	limiter := newRateLimiter(o.RateLimits)
-	mux.Handle("/graphql", cachePolicy(authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql))))))
+	requests := cachePolicy(authenticate(o.Authenticator, o.Log, limiter.middleware(limitBody(o.MaxBodyBytes, graphqlHTTP(gql)))))
+	// A WebSocket upgrade (subscriptions) lives beyond one request: no
+	// request deadline, no body limit, and the server's read and write
+	// timeouts lifted; authentication happens again in connection_init
+	// (graph/websocket.go), which also checks the origin.
+	upgrades := authenticate(o.Authenticator, o.Log, limiter.middleware(longLived(o.GraphQL)))
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			upgrades.ServeHTTP(w, r)
+			return
+		}
+		requests.ServeHTTP(w, r)
+	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -247,6 +260,18 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// longLived lifts the server's read and write deadlines for a connection
+// that is about to be upgraded (they would otherwise stay on the hijacked
+// connection and cut it after CHAINMATCH_READ_TIMEOUT).
+func longLived(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		next.ServeHTTP(w, r)
 	})
 }
 

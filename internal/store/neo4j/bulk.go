@@ -46,7 +46,10 @@ const DefaultBulkBatchSize = bulkload.DefaultBatchSize
 // LoadGraph writes g with the bulk loader (package bulkload, which
 // documents how): batches of UNWIND statements, CREATE into a fresh graph
 // with the full-text index rebuilt afterwards, MERGE over existing data.
-// progress, when not nil, is called after every batch.
+// progress, when not nil, is called after every batch. It appends no
+// change events: a bulk load writes a database's starting state (the demo
+// data set), which consumers read through the queries, not the change log
+// (docs/changes.md).
 func (s *Store) LoadGraph(ctx context.Context, g *BulkGraph, progress func(done, total int)) (BulkStats, error) {
 	return bulkload.Load(ctx, bulkDB{s}, g, progress, s.log)
 }
