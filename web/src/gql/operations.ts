@@ -194,6 +194,7 @@ export type SearchQuery = { search: Array<{ score: number, node:
       | { __typename: 'ApiKey', id: string }
       | { __typename: 'AuditEntry', id: string }
       | { __typename: 'ChainSegment', id: string }
+      | { __typename: 'ChangeEvent', id: string }
       | { __typename: 'District', id: string }
       | { __typename: 'Enterprise', name: string, nameEn: string | null, uscc: string, isLocal: boolean, homeCity: string | null, id: string, district: { code: string, name: string, nameEn: string } | null }
       | { __typename: 'Incentive', id: string }
