@@ -6,6 +6,7 @@ package graph
 //go:generate go run github.com/99designs/gqlgen generate
 
 import (
+	"chainmatch/internal/alert"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/changes"
@@ -26,4 +27,8 @@ type Resolver struct {
 	Leads *lead.Service
 	// Changes is the change log (Query.changes, Subscription.changes).
 	Changes *changes.Service
+	// Searches is saved searches and match alerts; AlertHub streams new
+	// alerts to this replica's subscribers.
+	Searches *alert.Service
+	AlertHub *alert.Hub
 }

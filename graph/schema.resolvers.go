@@ -28,6 +28,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if t == gid.ChangeEvent {
 		return r.changeNode(ctx, key)
 	}
+	if n, ok, err := r.alertNode(ctx, t, key); ok {
+		return n, err
+	}
 	return r.loadNode(ctx, t, key)
 }
 

@@ -63,6 +63,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer func() { stopSchema(); <-schemaDone }()
 
 	h := newHandler(cfg, st, log)
+	// The match-alert evaluator follows the change log, woken by the
+	// store's change signal (set up with the resolver); it stops (and
+	// gives its lease up) before the store closes.
+	alertsCtx, stopAlerts := context.WithCancel(ctx)
+	waitAlerts := startAlertEvaluator(alertsCtx, cfg, st, st.ChangeSignal(), log)
+	defer func() { stopAlerts(); waitAlerts() }()
 	// The change log's retention: every replica purges (the purge is
 	// idempotent); stopped and waited for before the store closes.
 	purgeCtx, stopPurge := context.WithCancel(ctx)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"chainmatch/graph"
+	"chainmatch/internal/alert"
 	"chainmatch/internal/chain"
 	"chainmatch/internal/changes"
 	"chainmatch/internal/config"
@@ -34,6 +35,8 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 		Changes: changes.NewService(st, changes.Config{
 			Retention: cfg.ChangesRetention, PollInterval: cfg.ChangesPoll, Signal: sig, Log: log,
 		}),
+		Searches: alert.NewService(st, matches),
+		AlertHub: alert.NewHub(st, 0, log),
 	}
 }
 

@@ -4,6 +4,7 @@ package generated
 
 import (
 	"chainmatch/graph/model"
+	"chainmatch/internal/alert"
 	"chainmatch/internal/changes"
 	"context"
 	"math"
@@ -27,6 +28,7 @@ type ChangeEventResolver interface {
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, after *string, kinds []changes.Kind) (<-chan *changes.Event, error)
+	MatchAlerts(ctx context.Context) (<-chan *alert.Alert, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -383,6 +385,38 @@ func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_matchAlerts(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_matchAlerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().MatchAlerts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *alert.Alert) graphql.Marshaler {
+			return ec.marshalNMatchAlert2ᚖchainmatchᚋinternalᚋalertᚐAlert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_matchAlerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchAlert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -553,6 +587,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "changes":
 		return ec._Subscription_changes(ctx, fields[0])
+	case "matchAlerts":
+		return ec._Subscription_matchAlerts(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

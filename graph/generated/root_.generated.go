@@ -38,12 +38,14 @@ type ResolverRoot interface {
 	Lead() LeadResolver
 	LeadActivity() LeadActivityResolver
 	Match() MatchResolver
+	MatchAlert() MatchAlertResolver
 	Mutation() MutationResolver
 	Park() ParkResolver
 	Product() ProductResolver
 	ProductNeed() ProductNeedResolver
 	ProductOffer() ProductOfferResolver
 	Query() QueryResolver
+	SavedSearch() SavedSearchResolver
 	SettlementImpact() SettlementImpactResolver
 	SettlementOption() SettlementOptionResolver
 	Subscription() SubscriptionResolver
@@ -325,6 +327,24 @@ type ComplexityRoot struct {
 		Score            func(childComplexity int) int
 	}
 
+	MatchAlert struct {
+		Cause       func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Match       func(childComplexity int) int
+		SavedSearch func(childComplexity int) int
+	}
+
+	MatchAlertConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	MatchAlertEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddSupplyRelation    func(childComplexity int, input model.SupplyRelationInput) int
 		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
@@ -332,11 +352,13 @@ type ComplexityRoot struct {
 		DeleteChain          func(childComplexity int, id string) int
 		DeleteEnterprise     func(childComplexity int, id string) int
 		DeleteProduct        func(childComplexity int, id string) int
+		DeleteSavedSearch    func(childComplexity int, id string) int
 		ImportEnterprises    func(childComplexity int, input []model.EnterpriseInput) int
 		LogLeadActivity      func(childComplexity int, leadID string, input model.LeadActivityInput) int
 		MoveLead             func(childComplexity int, id string, stage lead.Stage, expectedVersion int, note *string) int
 		RemoveSupplyRelation func(childComplexity int, supplierID string, customerID string, productID *string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
+		SaveSearch           func(childComplexity int, input model.SavedSearchInput) int
 		SettleLead           func(childComplexity int, id string, expectedVersion int, parkID string) int
 		UpdateLead           func(childComplexity int, id string, expectedVersion int, input model.UpdateLeadInput) int
 		UpsertChain          func(childComplexity int, input model.ChainInput) int
@@ -404,6 +426,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys             func(childComplexity int) int
+		Alerts              func(childComplexity int, first *int, after *string) int
 		AuditLog            func(childComplexity int, first *int, after *string) int
 		Chain               func(childComplexity int, id *string, code *string) int
 		ChainGaps           func(childComplexity int, chainID string, first *int) int
@@ -423,12 +446,36 @@ type ComplexityRoot struct {
 		Pipeline            func(childComplexity int, chainID *string, districtCode *string) int
 		Product             func(childComplexity int, id *string, code *string) int
 		Products            func(childComplexity int, first *int, after *string) int
+		SavedSearches       func(childComplexity int, first *int, after *string) int
 		Search              func(childComplexity int, text string, first *int) int
 		SettlementImpact    func(childComplexity int, enterpriseID string, parkID string) int
 		SettlementOptions   func(childComplexity int, enterpriseID string, first *int) int
 		SupplierMatches     func(childComplexity int, input model.MatchInput) int
 		SupplyPaths         func(childComplexity int, fromID string, toID string, maxHops *int, first *int) int
 		Viewer              func(childComplexity int) int
+	}
+
+	SavedSearch struct {
+		CreatedAt     func(childComplexity int) int
+		Designations  func(childComplexity int) int
+		Enterprise    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		LocalOnly     func(childComplexity int) int
+		MaxDistanceKm func(childComplexity int) int
+		MinScore      func(childComplexity int) int
+		Name          func(childComplexity int) int
+		ProductIds    func(childComplexity int) int
+	}
+
+	SavedSearchConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SavedSearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ScoreComponent struct {
@@ -474,7 +521,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		Changes func(childComplexity int, after *string, kinds []changes.Kind) int
+		Changes     func(childComplexity int, after *string, kinds []changes.Kind) int
+		MatchAlerts func(childComplexity int) int
 	}
 
 	SupplyPath struct {
@@ -1577,6 +1625,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Match.Score(childComplexity), true
 
+	case "MatchAlert.cause":
+		if e.ComplexityRoot.MatchAlert.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.Cause(childComplexity), true
+	case "MatchAlert.createdAt":
+		if e.ComplexityRoot.MatchAlert.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.CreatedAt(childComplexity), true
+	case "MatchAlert.id":
+		if e.ComplexityRoot.MatchAlert.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.ID(childComplexity), true
+	case "MatchAlert.match":
+		if e.ComplexityRoot.MatchAlert.Match == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.Match(childComplexity), true
+	case "MatchAlert.savedSearch":
+		if e.ComplexityRoot.MatchAlert.SavedSearch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlert.SavedSearch(childComplexity), true
+
+	case "MatchAlertConnection.edges":
+		if e.ComplexityRoot.MatchAlertConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlertConnection.Edges(childComplexity), true
+	case "MatchAlertConnection.pageInfo":
+		if e.ComplexityRoot.MatchAlertConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlertConnection.PageInfo(childComplexity), true
+
+	case "MatchAlertEdge.cursor":
+		if e.ComplexityRoot.MatchAlertEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlertEdge.Cursor(childComplexity), true
+	case "MatchAlertEdge.node":
+		if e.ComplexityRoot.MatchAlertEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchAlertEdge.Node(childComplexity), true
+
 	case "Mutation.addSupplyRelation":
 		if e.ComplexityRoot.Mutation.AddSupplyRelation == nil {
 			break
@@ -1643,6 +1748,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteProduct(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteSavedSearch":
+		if e.ComplexityRoot.Mutation.DeleteSavedSearch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSavedSearch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSavedSearch(childComplexity, args["id"].(string)), true
 	case "Mutation.importEnterprises":
 		if e.ComplexityRoot.Mutation.ImportEnterprises == nil {
 			break
@@ -1698,6 +1814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.saveSearch":
+		if e.ComplexityRoot.Mutation.SaveSearch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveSearch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveSearch(childComplexity, args["input"].(model.SavedSearchInput)), true
 	case "Mutation.settleLead":
 		if e.ComplexityRoot.Mutation.SettleLead == nil {
 			break
@@ -1977,6 +2104,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APIKeys(childComplexity), true
+	case "Query.alerts":
+		if e.ComplexityRoot.Query.Alerts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_alerts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Alerts(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2162,6 +2300,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.savedSearches":
+		if e.ComplexityRoot.Query.SavedSearches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_savedSearches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SavedSearches(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2223,6 +2372,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "SavedSearch.createdAt":
+		if e.ComplexityRoot.SavedSearch.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.CreatedAt(childComplexity), true
+	case "SavedSearch.designations":
+		if e.ComplexityRoot.SavedSearch.Designations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.Designations(childComplexity), true
+	case "SavedSearch.enterprise":
+		if e.ComplexityRoot.SavedSearch.Enterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.Enterprise(childComplexity), true
+	case "SavedSearch.id":
+		if e.ComplexityRoot.SavedSearch.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.ID(childComplexity), true
+	case "SavedSearch.kind":
+		if e.ComplexityRoot.SavedSearch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.Kind(childComplexity), true
+	case "SavedSearch.localOnly":
+		if e.ComplexityRoot.SavedSearch.LocalOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.LocalOnly(childComplexity), true
+	case "SavedSearch.maxDistanceKm":
+		if e.ComplexityRoot.SavedSearch.MaxDistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.MaxDistanceKm(childComplexity), true
+	case "SavedSearch.minScore":
+		if e.ComplexityRoot.SavedSearch.MinScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.MinScore(childComplexity), true
+	case "SavedSearch.name":
+		if e.ComplexityRoot.SavedSearch.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.Name(childComplexity), true
+	case "SavedSearch.productIds":
+		if e.ComplexityRoot.SavedSearch.ProductIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearch.ProductIds(childComplexity), true
+
+	case "SavedSearchConnection.edges":
+		if e.ComplexityRoot.SavedSearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearchConnection.Edges(childComplexity), true
+	case "SavedSearchConnection.pageInfo":
+		if e.ComplexityRoot.SavedSearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearchConnection.PageInfo(childComplexity), true
+
+	case "SavedSearchEdge.cursor":
+		if e.ComplexityRoot.SavedSearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearchEdge.Cursor(childComplexity), true
+	case "SavedSearchEdge.node":
+		if e.ComplexityRoot.SavedSearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSearchEdge.Node(childComplexity), true
 
 	case "ScoreComponent.name":
 		if e.ComplexityRoot.ScoreComponent.Name == nil {
@@ -2385,6 +2621,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["after"].(*string), args["kinds"].([]changes.Kind)), true
+	case "Subscription.matchAlerts":
+		if e.ComplexityRoot.Subscription.MatchAlerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MatchAlerts(childComplexity), true
 
 	case "SupplyPath.enterprises":
 		if e.ComplexityRoot.SupplyPath.Enterprises == nil {
@@ -2501,6 +2743,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProductNeedInput", ec.unmarshalInputProductNeedInput),
 			graphql.NewInputUnmarshaler("ProductOfferInput", ec.unmarshalInputProductOfferInput),
 			graphql.NewInputUnmarshaler("RadiusInput", ec.unmarshalInputRadiusInput),
+			graphql.NewInputUnmarshaler("SavedSearchInput", ec.unmarshalInputSavedSearchInput),
 			graphql.NewInputUnmarshaler("SupplyRelationInput", ec.unmarshalInputSupplyRelationInput),
 			graphql.NewInputUnmarshaler("UpdateLeadInput", ec.unmarshalInputUpdateLeadInput),
 		)
@@ -2596,6 +2839,167 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../alert.graphqls", Input: `"The kind of match a saved search runs: the matches of ` + "`" + `supplierMatches` + "`" + `, ` + "`" + `customerMatches` + "`" + ` or ` + "`" + `partnerMatches` + "`" + `."
+enum MatchKind {
+  "Firms that make what the enterprise needs (` + "`" + `supplierMatches` + "`" + `)."
+  SUPPLIER
+  "Firms that need what the enterprise makes (` + "`" + `customerMatches` + "`" + `)."
+  CUSTOMER
+  "Complementary firms (` + "`" + `partnerMatches` + "`" + `)."
+  PARTNER
+}
+
+"""
+A match request saved to be alerted about: whenever a change of the graph
+(a firm created or updated, a supply relation added or removed) brings a new
+candidate at or above ` + "`" + `minScore` + "`" + ` into its results, one ` + "`" + `MatchAlert` + "`" + ` is
+recorded. Firms already in the results at or above ` + "`" + `minScore` + "`" + ` when it was
+saved never raise one, and a candidate raises at most one per search.
+Partners see only the searches they saved; staff and admins see all, also
+through ` + "`" + `node(id:)` + "`" + `; anonymous callers get UNAUTHENTICATED.
+"""
+type SavedSearch implements Node {
+  "Global id of the saved search."
+  id: ID!
+  "The name the saver gave it."
+  name: String!
+  "Which matches it runs."
+  kind: MatchKind!
+  "The firm the matches are for."
+  enterprise: Enterprise!
+  "The products asked about (global ids), in the order given without duplicates; null: the firm's needs (SUPPLIER) or products (CUSTOMER, PARTNER) as they are when a change is evaluated."
+  productIds: [ID!]
+  "Only firms registered in Jiaxing."
+  localOnly: Boolean!
+  "Only firms at most this far from the enterprise, in km; null: any distance."
+  maxDistanceKm: Float
+  "Only firms holding at least one of these designations; null: any."
+  designations: [Designation!]
+  "Alerts are raised only for candidates whose match score is at or above it (0..1)."
+  minScore: Float!
+  "When it was saved."
+  createdAt: DateTime!
+}
+
+"""
+A new candidate of a saved search: the match as it was scored when the
+change that brought it in was evaluated (its score, components and reasons
+then, reasons in the language the search was saved in). Visible to whoever
+may see its saved search.
+"""
+type MatchAlert implements Node {
+  "Global id of the alert."
+  id: ID!
+  "The saved search whose results the candidate entered."
+  savedSearch: SavedSearch!
+  "The candidate's match, exactly as ` + "`" + `supplierMatches` + "`" + ` (or customer, partner) would have listed it then."
+  match: Match!
+  "The change that brought the candidate in (kept with the alert, so it is there also after the change log's retention purged the event)."
+  cause: ChangeEvent!
+  "When the alert was recorded."
+  createdAt: DateTime!
+}
+
+"A page of saved searches."
+type SavedSearchConnection {
+  "The saved searches of this page, newest first."
+  edges: [SavedSearchEdge!]!
+  "Whether more pages follow; pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one."
+  pageInfo: PageInfo!
+}
+
+"A saved search in a page."
+type SavedSearchEdge {
+  "The saved search."
+  node: SavedSearch!
+  "Opaque position of this saved search; pass it as ` + "`" + `after` + "`" + ` to get the ones after it."
+  cursor: String!
+}
+
+"A page of match alerts."
+type MatchAlertConnection {
+  "The alerts of this page, newest first."
+  edges: [MatchAlertEdge!]!
+  "Whether more pages follow; pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one."
+  pageInfo: PageInfo!
+}
+
+"A match alert in a page."
+type MatchAlertEdge {
+  "The alert."
+  node: MatchAlert!
+  "Opaque position of this alert; pass it as ` + "`" + `after` + "`" + ` to get the ones after it."
+  cursor: String!
+}
+
+"A match request to save; it mirrors ` + "`" + `MatchInput` + "`" + `."
+input SavedSearchInput {
+  "A name for it, 1..200 characters (trimmed)."
+  name: String!
+  "Which matches to run."
+  kind: MatchKind!
+  "Global id of the firm the matches are for; unknown is BAD_USER_INPUT."
+  enterpriseId: ID!
+  "Products to ask about (global ids; unknown is BAD_USER_INPUT naming ` + "`" + `productIds[i]` + "`" + `); omit for the firm's needs (SUPPLIER) or products (CUSTOMER, PARTNER)."
+  productIds: [ID!]
+  "Only firms registered in Jiaxing."
+  localOnly: Boolean = true
+  "Only firms at most this far away, in km, greater than 0."
+  maxDistanceKm: Float
+  "Only firms holding at least one of these designations."
+  designations: [Designation!]
+  "Alert only for candidates scoring at least this, 0..1."
+  minScore: Float = 0
+}
+
+extend type Query {
+  "The caller's saved searches (staff and admins: everyone's), newest first, as a Relay connection with keyset cursors."
+  savedSearches(
+    "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
+    first: Int
+    "The ` + "`" + `cursor` + "`" + ` of the last edge of the previous page; omit for the first page."
+    after: String
+  ): SavedSearchConnection! @requires(role: PARTNER)
+
+  "The alerts of the caller's own saved searches, newest first, as a Relay connection with keyset cursors."
+  alerts(
+    "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
+    first: Int
+    "The ` + "`" + `cursor` + "`" + ` of the last edge of the previous page; omit for the first page."
+    after: String
+  ): MatchAlertConnection! @requires(role: PARTNER)
+}
+
+extend type Mutation {
+  """
+  Saves a match request for the caller, who owns it. The input is checked
+  as ` + "`" + `MatchInput` + "`" + ` is (BAD_USER_INPUT naming the field, nothing written);
+  the firms already in its results at or above ` + "`" + `minScore` + "`" + ` are remembered so
+  that only new candidates raise alerts.
+  """
+  saveSearch(
+    "The match request to save."
+    input: SavedSearchInput!
+  ): SavedSearch! @requires(role: PARTNER)
+
+  "Deletes a saved search and its alerts; true when deleted. Partners may delete only their own (another's is NOT_FOUND, as an unknown id)."
+  deleteSavedSearch(
+    "Global id of the saved search."
+    id: ID!
+  ): Boolean! @requires(role: PARTNER)
+}
+
+extend type Subscription {
+  """
+  The caller's new match alerts (of the searches the caller saved), each as
+  it is recorded, from the moment of subscribing; every replica serves it by
+  reading the alerts recorded after the last one it sent (every 500 ms while
+  anyone is subscribed). Partners and up; anonymous callers get
+  UNAUTHENTICATED.
+  """
+  matchAlerts: MatchAlert!
+}
+`, BuiltIn: false},
 	{Name: "../auth.graphqls", Input: `"The caller as the server sees it."
 type Viewer {
   "API key id, ` + "`" + `jwt:<subject>` + "`" + `, or null for anonymous callers."
@@ -4758,6 +5162,42 @@ func (ec *executionContext) childFields_Match(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
 }
 
+func (ec *executionContext) childFields_MatchAlert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MatchAlert_id(ctx, field)
+	case "savedSearch":
+		return ec.fieldContext_MatchAlert_savedSearch(ctx, field)
+	case "match":
+		return ec.fieldContext_MatchAlert_match(ctx, field)
+	case "cause":
+		return ec.fieldContext_MatchAlert_cause(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MatchAlert_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchAlert", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchAlertConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MatchAlertConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MatchAlertConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchAlertConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchAlertEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MatchAlertEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MatchAlertEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchAlertEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -4872,6 +5312,52 @@ func (ec *executionContext) childFields_ProductOffer(ctx context.Context, field 
 		return ec.fieldContext_ProductOffer_unit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductOffer", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedSearch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SavedSearch_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SavedSearch_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_SavedSearch_kind(ctx, field)
+	case "enterprise":
+		return ec.fieldContext_SavedSearch_enterprise(ctx, field)
+	case "productIds":
+		return ec.fieldContext_SavedSearch_productIds(ctx, field)
+	case "localOnly":
+		return ec.fieldContext_SavedSearch_localOnly(ctx, field)
+	case "maxDistanceKm":
+		return ec.fieldContext_SavedSearch_maxDistanceKm(ctx, field)
+	case "designations":
+		return ec.fieldContext_SavedSearch_designations(ctx, field)
+	case "minScore":
+		return ec.fieldContext_SavedSearch_minScore(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SavedSearch_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedSearch", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedSearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SavedSearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SavedSearchConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedSearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedSearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SavedSearchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SavedSearchEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedSearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreComponent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

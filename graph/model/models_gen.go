@@ -4,6 +4,7 @@ package model
 
 import (
 	"bytes"
+	"chainmatch/internal/alert"
 	"chainmatch/internal/auth"
 	"chainmatch/internal/catalog"
 	"chainmatch/internal/changes"
@@ -354,6 +355,22 @@ type LeadFilter struct {
 	NextActionOverdue *bool `json:"nextActionOverdue,omitempty"`
 }
 
+// A page of match alerts.
+type MatchAlertConnection struct {
+	// The alerts of this page, newest first.
+	Edges []MatchAlertEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A match alert in a page.
+type MatchAlertEdge struct {
+	// The alert.
+	Node *alert.Alert `json:"node"`
+	// Opaque position of this alert; pass it as `after` to get the ones after it.
+	Cursor string `json:"cursor"`
+}
+
 // What to match, for `supplierMatches`, `customerMatches` and `partnerMatches`.
 type MatchInput struct {
 	// The enterprise asking.
@@ -481,6 +498,42 @@ type RadiusInput struct {
 	Longitude float64 `json:"longitude"`
 	// Radius in kilometres, > 0 and at most 500.
 	RadiusKm float64 `json:"radiusKm"`
+}
+
+// A page of saved searches.
+type SavedSearchConnection struct {
+	// The saved searches of this page, newest first.
+	Edges []SavedSearchEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A saved search in a page.
+type SavedSearchEdge struct {
+	// The saved search.
+	Node *alert.SavedSearch `json:"node"`
+	// Opaque position of this saved search; pass it as `after` to get the ones after it.
+	Cursor string `json:"cursor"`
+}
+
+// A match request to save; it mirrors `MatchInput`.
+type SavedSearchInput struct {
+	// A name for it, 1..200 characters (trimmed).
+	Name string `json:"name"`
+	// Which matches to run.
+	Kind alert.Kind `json:"kind"`
+	// Global id of the firm the matches are for; unknown is BAD_USER_INPUT.
+	EnterpriseID string `json:"enterpriseId"`
+	// Products to ask about (global ids; unknown is BAD_USER_INPUT naming `productIds[i]`); omit for the firm's needs (SUPPLIER) or products (CUSTOMER, PARTNER).
+	ProductIds []string `json:"productIds,omitempty"`
+	// Only firms registered in Jiaxing.
+	LocalOnly *bool `json:"localOnly,omitempty"`
+	// Only firms at most this far away, in km, greater than 0.
+	MaxDistanceKm *float64 `json:"maxDistanceKm,omitempty"`
+	// Only firms holding at least one of these designations.
+	Designations []enterprise.Designation `json:"designations,omitempty"`
+	// Alert only for candidates scoring at least this, 0..1.
+	MinScore *float64 `json:"minScore,omitempty"`
 }
 
 // One kind of result of `Query.search`.

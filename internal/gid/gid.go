@@ -35,11 +35,15 @@ const (
 	LeadActivity Type = "LeadActivity"
 	// ChangeEvent is keyed by the random id the change log gave it.
 	ChangeEvent Type = "ChangeEvent"
+	// SavedSearch and MatchAlert are keyed by generated ids.
+	SavedSearch Type = "SavedSearch"
+	MatchAlert  Type = "MatchAlert"
 )
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
 	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true, ChangeEvent: true,
+	SavedSearch: true, MatchAlert: true,
 }
 
 // Encode returns the global id of the node of type t with natural key key.

@@ -845,3 +845,79 @@ func (s *Service) CultivationProgress(ctx context.Context) (*CultivationProgress
 		ByDistrict:           by,
 	}, nil
 }
+
+// Criteria is a match request already validated and in natural keys: what
+// a saved search stores. Products empty means the asker's needs (supplier
+// matches) or products (customer and partner matches), read when scored.
+type Criteria struct {
+	Kind          Kind
+	AskerUSCC     string
+	ProductCodes  []string
+	LocalOnly     bool
+	MaxDistanceKm *float64
+	Designations  []string
+}
+
+// CandidateMatch scores one firm as a candidate of the request c with the
+// very rules of SupplierMatches, CustomerMatches and PartnerMatches (the
+// same store statements restricted to that firm, the same scoring and
+// reasons, in the language of ctx). ok is false when the firm is no
+// candidate at all: it relates to none of the products, fails a filter
+// (local only, distance, designations), is the asker, or the asker is
+// gone. Unlike a list, one firm is never cut by the per-fit cap.
+func (s *Service) CandidateMatch(ctx context.Context, c Criteria, candidateUSCC string) (m Match, ok bool, err error) {
+	if candidateUSCC == c.AskerUSCC {
+		return Match{}, false, nil
+	}
+	asker, err := s.store.MatchAsker(ctx, c.AskerUSCC, c.ProductCodes)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Match{}, false, nil
+	}
+	if err != nil {
+		return Match{}, false, err
+	}
+	own := map[string]Holding{}
+	ownList := asker.Makes
+	if c.Kind == Suppliers {
+		ownList = asker.Needs
+	}
+	for _, h := range ownList {
+		own[h.Product.Code] = h
+	}
+	var products []string
+	if len(c.ProductCodes) > 0 {
+		for _, p := range asker.Requested {
+			products = append(products, p.Code)
+		}
+	} else {
+		for _, h := range ownList {
+			products = append(products, h.Product.Code)
+		}
+	}
+	if len(products) == 0 {
+		return Match{}, false, nil
+	}
+	only := candidateUSCC
+	cq := CandidateQuery{
+		Kind:          c.Kind,
+		AskerUSCC:     c.AskerUSCC,
+		ProductCodes:  products,
+		LocalOnly:     c.LocalOnly,
+		MaxDistanceKm: c.MaxDistanceKm,
+		Designations:  c.Designations,
+		AskerSegments: asker.Segments,
+		PerKind:       CandidatesPerKind,
+		Rank:          rankKey(s.weights),
+		OnlyUSCC:      &only,
+	}
+	cands, err := s.gather(ctx, c.Kind, cq, nil, 1, asker.USCC)
+	if err != nil {
+		return Match{}, false, err
+	}
+	for _, cand := range cands {
+		if cand.USCC == candidateUSCC {
+			return s.scoreCandidate(LanguageFrom(ctx), c.Kind, asker, own, c.LocalOnly, cand), true, nil
+		}
+	}
+	return Match{}, false, nil
+}

@@ -83,6 +83,9 @@ type CandidateQuery struct {
 	// scoring: those with the highest Rank key are kept.
 	PerKind int
 	Rank    RankKey
+	// OnlyUSCC, when set, keeps only this firm as a candidate (scoring one
+	// firm for a saved search, CandidateMatch).
+	OnlyUSCC *string
 }
 
 // RankKey is the part of the score the store computes for every candidate

@@ -5,7 +5,7 @@ import { BASE, href, parseRoute } from '../src/app';
 import { getApiKey, setApiKey } from '../src/auth';
 import { ApiError } from '../src/errors';
 import { setLang } from '../src/i18n';
-import { filtersFromParams, matchInput } from '../src/views/firm';
+import { filtersFromParams, matchInput, savedSearchInput } from '../src/views/firm';
 import { hitHref } from '../src/views/search';
 import { gapIndex } from '../src/views/chain';
 
@@ -52,6 +52,17 @@ describe('match filters', () => {
     const f = filtersFromParams(new URLSearchParams('kind=partner&local=0&km=50&d=NATIONAL_LITTLE_GIANT'));
     expect(matchInput('e1', f)).toEqual({ enterpriseId: 'e1', localOnly: false, first: 20, maxDistanceKm: 50, designations: ['NATIONAL_LITTLE_GIANT'] });
     expect(filtersFromParams(new URLSearchParams('kind=evil&km=-3&d=KING'))).toEqual({ kind: 'supplier', localOnly: true, maxDistanceKm: undefined, designation: undefined });
+  });
+});
+
+describe('save this search', () => {
+  it('turns the match filters into a SavedSearchInput named after the firm and kind', () => {
+    setLang('zh');
+    const f = filtersFromParams(new URLSearchParams('kind=customer&local=0&km=25&d=SINGLE_CHAMPION'));
+    expect(savedSearchInput({ id: 'e1', name: '嘉兴示例', nameEn: 'Demo' }, f, '客户匹配')).toEqual({
+      name: '嘉兴示例 · 客户匹配', kind: 'CUSTOMER', enterpriseId: 'e1', localOnly: false, maxDistanceKm: 25, designations: ['SINGLE_CHAMPION'],
+    });
+    expect(savedSearchInput({ id: 'e2', name: '甲' }, filtersFromParams(new URLSearchParams()), 'x').kind).toBe('SUPPLIER');
   });
 });
 

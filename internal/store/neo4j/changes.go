@@ -89,6 +89,10 @@ func nonEmpty(s string) any {
 // Call it once, before serving.
 func (s *Store) SetChangeSignal(sig *changes.Signal) { s.changeSignal = sig }
 
+// ChangeSignal returns the signal set by SetChangeSignal (nil if none), for
+// other followers of this process to wait on.
+func (s *Store) ChangeSignal() *changes.Signal { return s.changeSignal }
+
 // writeLogged is write for work that appends change events: it notifies
 // the change signal once the transaction committed. Inside a joined
 // transaction (WithTransaction) the notification waits for its commit.

@@ -71,6 +71,7 @@ func (s *Store) MatchAsker(ctx context.Context, uscc string, productCodes []stri
 // candidateFilter keeps candidates that pass the request's filters; c is
 // the candidate, a the asker.
 const candidateFilter = `c <> a
+      AND ($only IS NULL OR c.uscc = $only)
       AND ($localOnly = false OR c.isLocal = true)
       AND ($maxMeters IS NULL OR point.distance(c.location, a.location) <= $maxMeters)
       AND (size($designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d:Designation) WHERE d.code IN $designations })
@@ -287,6 +288,7 @@ func (s *Store) MatchCandidates(ctx context.Context, q match.CandidateQuery) ([]
 		"sharedPartners": q.Kind == match.Partners,
 		"askerSegments":  nonNil(q.AskerSegments),
 		"perKind":        q.PerKind,
+		"only":           optString(q.OnlyUSCC),
 		"rank": map[string]any{
 			"proximity": q.Rank.Proximity, "qualification": q.Rank.Qualification,
 			"scaleKm": q.Rank.ProximityScaleKm, "unknownProximity": q.Rank.UnknownProximity,
@@ -458,6 +460,14 @@ func ladder(m map[string]float64) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// optString passes an optional string to Neo4j as itself or null.
+func optString(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
 }
 
 func nonNil(s []string) []string {

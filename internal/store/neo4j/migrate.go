@@ -74,6 +74,16 @@ var migrations = []migration{
 		`CREATE CONSTRAINT change_counter_name IF NOT EXISTS FOR (c:ChangeCounter) REQUIRE c.name IS UNIQUE`,
 		`CREATE CONSTRAINT change_cursor_name IF NOT EXISTS FOR (c:ChangeCursor) REQUIRE c.name IS UNIQUE`,
 	}},
+	{8, "saved searches and match alerts", []string{
+		`CREATE CONSTRAINT saved_search_id IF NOT EXISTS FOR (s:SavedSearch) REQUIRE s.id IS UNIQUE`,
+		`CREATE INDEX saved_search_owner_created IF NOT EXISTS FOR (s:SavedSearch) ON (s.ownerId, s.createdAt)`,
+		`CREATE INDEX saved_search_created IF NOT EXISTS FOR (s:SavedSearch) ON (s.createdAt)`,
+		`CREATE CONSTRAINT match_alert_id IF NOT EXISTS FOR (a:MatchAlert) REQUIRE a.id IS UNIQUE`,
+		// One alert per saved search and candidate: key = searchId|uscc.
+		`CREATE CONSTRAINT match_alert_key IF NOT EXISTS FOR (a:MatchAlert) REQUIRE a.key IS UNIQUE`,
+		`CREATE INDEX match_alert_owner_created IF NOT EXISTS FOR (a:MatchAlert) ON (a.ownerId, a.createdAt)`,
+		`CREATE INDEX match_alert_cause_seq IF NOT EXISTS FOR (a:MatchAlert) ON (a.causeSeq)`,
+	}},
 }
 
 // The CJK full-text index over enterprise, product and chain names that

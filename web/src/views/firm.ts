@@ -17,6 +17,7 @@ import type {
   EnterpriseQueryVariables,
   MatchInput,
   PartnerMatchesQuery,
+  SavedSearchInput,
   SettlementQuery,
   SettlementQueryVariables,
   SupplierMatchesQuery,
@@ -24,6 +25,7 @@ import type {
 } from '../gql/operations';
 import { DESIGNATIONS, type Designation, type ProductFit } from '../types';
 import { breakdown, designationBadge, emptyBox, errorBox, firmLink, loadingBox, localBadge, matchCard, scoreBar, show } from '../ui';
+import { alertsPanel } from './alerts';
 import { networkView } from './network';
 import { addLeadButton } from './addlead';
 
@@ -186,7 +188,20 @@ function matchesTab(route: Route, e: Enterprise): TemplateResult {
         ? html`<ol class="matchlist" data-testid="matches">${d.matches.map((m, i) => matchCard(m, i + 1))}</ol>`
         : emptyBox(t('matchesEmpty')),
     )}
+    ${alertsPanel(savedSearchInput(e, f, kindLabel[f.kind]))}
   </div>`;
+}
+
+/** The current filters as a search to save: named after the firm and the kind of match. */
+export function savedSearchInput(e: { id: string; name: string; nameEn?: string | null }, f: MatchFilters, kindLabel: string): SavedSearchInput {
+  return {
+    name: `${nameOf(e)} · ${kindLabel}`,
+    kind: f.kind === 'supplier' ? 'SUPPLIER' : f.kind === 'customer' ? 'CUSTOMER' : 'PARTNER',
+    enterpriseId: e.id,
+    localOnly: f.localOnly,
+    maxDistanceKm: f.maxDistanceKm,
+    designations: f.designation ? [f.designation] : undefined,
+  };
 }
 
 function settlementTab(e: Enterprise): TemplateResult {
