@@ -63,6 +63,16 @@ var migrations = []migration{
 		`CREATE CONSTRAINT lead_stage_change_id IF NOT EXISTS FOR (s:LeadStageChange) REQUIRE s.id IS UNIQUE`,
 		`CREATE INDEX lead_created_at IF NOT EXISTS FOR (l:Lead) ON (l.createdAt)`,
 	}},
+	{7, "webhooks and their outbox", []string{
+		`CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE`,
+		`CREATE INDEX webhook_owner IF NOT EXISTS FOR (w:Webhook) ON (w.ownerId)`,
+		`CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (d:WebhookDelivery) REQUIRE d.key IS UNIQUE`,
+		// The worker's claim: PENDING rows by due time.
+		`CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.status, d.at)`,
+		// A webhook's delivery log, newest first.
+		`CREATE INDEX webhook_delivery_log IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at)`,
+		`CREATE CONSTRAINT webhook_fanout_name IF NOT EXISTS FOR (c:WebhookFanout) REQUIRE c.name IS UNIQUE`,
+	}},
 }
 
 // The CJK full-text index over enterprise, product and chain names that
