@@ -278,7 +278,7 @@ func (s *Store) FinishWebhookDelivery(ctx context.Context, c webhook.Claim, o we
 // queueRow is one delivery to create: attempt 1, PENDING, due now.
 type queueRow struct {
 	webhookID, eventID, kind, data string
-	eventAt                       time.Time
+	eventAt                        time.Time
 }
 
 const qQueueDeliveries = `UNWIND $rows AS r

@@ -319,7 +319,6 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 	}
 }
 
-
 // A worker that dies after claiming (here: after sending, before
 // recording) leaves a lease; once it expires another worker delivers the
 // same message again, with the same webhook-id, so the receiver
