@@ -11,6 +11,7 @@ import (
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
+	"chainmatch/internal/webhook"
 )
 
 // Resolver holds the services the resolvers call. It is wired by hand in
@@ -23,4 +24,6 @@ type Resolver struct {
 	Access *auth.Service
 	// Leads is the investment-promotion pipeline.
 	Leads *lead.Service
+	// Webhooks registers and lists the caller's webhooks.
+	Webhooks *webhook.Service
 }

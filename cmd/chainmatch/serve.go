@@ -61,6 +61,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
 
+	// The webhook worker starts once the schema is ready and stops when
+	// the server does: it stops claiming at once, lets the attempts in
+	// flight finish (each within CHAINMATCH_WEBHOOK_TIMEOUT) and record
+	// their outcome, and is waited for before the store closes.
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		select {
+		case <-schemaDone:
+		case <-hooksCtx.Done():
+		}
+		if hooksCtx.Err() == nil {
+			newWebhookWorker(cfg, st, log).Run(hooksCtx)
+		}
+	}()
+	defer func() { stopHooks(); <-hooksDone }()
+
 	h := newHandler(cfg, st, log)
 	if cfg.PprofAddr != "" {
 		stop, err := servePprof(cfg.PprofAddr, log)

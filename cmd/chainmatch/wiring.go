@@ -13,6 +13,7 @@ import (
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/webhook"
 )
 
 // newResolver builds the services the resolvers call.
@@ -26,7 +27,25 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 		Catalog:     chain.NewService(st),
 		Matches:     matches,
 		Leads:       lead.NewService(st, matches),
+		Webhooks:    webhook.NewService(st, webhookPolicy(cfg)),
 	}
+}
+
+// webhookPolicy is the URL policy of webhooks: https to public addresses,
+// except the hosts in CHAINMATCH_WEBHOOK_ALLOW_HOSTS.
+func webhookPolicy(cfg config.Config) webhook.Policy {
+	return webhook.Policy{AllowHosts: cfg.WebhookAllowHosts}
+}
+
+// newWebhookWorker builds the worker that fans out change events and
+// match alerts to webhooks and delivers them.
+func newWebhookWorker(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *webhook.Worker {
+	return webhook.NewWorker(st, webhookPolicy(cfg), webhook.WorkerConfig{
+		Timeout:     cfg.WebhookTimeout,
+		Concurrency: cfg.WebhookConcurrency,
+		Schedule:    webhook.Schedule{Base: cfg.WebhookRetryBase, Max: cfg.WebhookRetryMax, Window: cfg.WebhookRetryWindow},
+		Log:         log.With("component", "webhooks"),
+	})
 }
 
 // newMatchService builds matchmaking with the default weights, overridden
