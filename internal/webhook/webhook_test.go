@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -175,3 +176,21 @@ func TestBodyIsStable(t *testing.T) {
 		t.Fatalf("body %s\nwant %s", b, want)
 	}
 }
+
+// The TypeScript example's test (web/test/webhook-verify.test.ts) checks
+// this very signature: both sides agree on the bytes signed.
+func TestSignatureSharedWithTheTypeScriptExample(t *testing.T) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	secret := "whsec_" + base64.StdEncoding.EncodeToString(key)
+	body := `{"type":"ENTERPRISE_CREATED","id":"ev-1","at":"2026-01-01T00:00:00Z","data":{"entityId":"RW50","kind":"ENTERPRISE_CREATED"}}`
+	sig, _ := Sign(secret, "ev-1", 1767225600, []byte(body))
+	t.Logf("secret %s body %s signature %s", secret, body, sig)
+	if secret != "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" || sig != tsExampleSignature {
+		t.Fatalf("the TypeScript example's fixture is out of date: secret %s signature %s", secret, sig)
+	}
+}
+
+const tsExampleSignature = "v1,El73ImOJ+3cS3WQTEYhTpjC0QBEz14PvEe5//FMpBqc="
