@@ -9,6 +9,7 @@ import (
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
+	"chainmatch/internal/webhook"
 	"fmt"
 	"io"
 	"strconv"
@@ -532,6 +533,107 @@ type Viewer struct {
 	Name *string `json:"name,omitempty"`
 	// The caller's role.
 	Role auth.Role `json:"role"`
+}
+
+// A page of a webhook's delivery log (newest first).
+type WebhookDeliveryConnection struct {
+	// The attempts of this page, newest first.
+	Edges []WebhookDeliveryEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An attempt in a page.
+type WebhookDeliveryEdge struct {
+	// The attempt.
+	Node *webhook.Delivery `json:"node"`
+	// Opaque position of this attempt; pass it as `after` to get the older ones.
+	Cursor string `json:"cursor"`
+}
+
+// What `registerWebhook` registers.
+type WebhookInput struct {
+	// Where to POST: an absolute https URL, without credentials or fragment, at
+	// most 2048 characters, whose host resolves only to public addresses
+	// (loopback, private, link-local, unspecified, multicast and other special
+	// ranges are refused, also at every connection, against DNS rebinding).
+	// Hosts in `CHAINMATCH_WEBHOOK_ALLOW_HOSTS` are exempt and may use http.
+	// Anything else is BAD_USER_INPUT on `input.url`.
+	URL string `json:"url"`
+	// The change kinds to deliver (duplicates ignored). LEAD_CHANGED is for staff and admins: partners get FORBIDDEN on `input.kinds`. Empty only with `alerts: true`.
+	Kinds []ChangeKind `json:"kinds"`
+	// Deliver the caller's new match alerts too.
+	Alerts *bool `json:"alerts,omitempty"`
+}
+
+// What a change event reports.
+type ChangeKind string
+
+const (
+	// An enterprise was created.
+	ChangeKindEnterpriseCreated ChangeKind = "ENTERPRISE_CREATED"
+	// An enterprise was updated.
+	ChangeKindEnterpriseUpdated ChangeKind = "ENTERPRISE_UPDATED"
+	// An enterprise was deleted.
+	ChangeKindEnterpriseDeleted ChangeKind = "ENTERPRISE_DELETED"
+	// A supply relation was added.
+	ChangeKindSupplyAdded ChangeKind = "SUPPLY_ADDED"
+	// A supply relation was removed.
+	ChangeKindSupplyRemoved ChangeKind = "SUPPLY_REMOVED"
+	// A lead changed (staff and admins only).
+	ChangeKindLeadChanged ChangeKind = "LEAD_CHANGED"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindEnterpriseCreated,
+	ChangeKindEnterpriseUpdated,
+	ChangeKindEnterpriseDeleted,
+	ChangeKindSupplyAdded,
+	ChangeKindSupplyRemoved,
+	ChangeKindLeadChanged,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindEnterpriseCreated, ChangeKindEnterpriseUpdated, ChangeKindEnterpriseDeleted, ChangeKindSupplyAdded, ChangeKindSupplyRemoved, ChangeKindLeadChanged:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What `Query.enterprises` can be sorted by.
