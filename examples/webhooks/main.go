@@ -5,7 +5,7 @@
 //
 //	WEBHOOK_SECRET=whsec_... go run ./examples/webhooks -addr :9000
 //
-// See docs/changes.md, section Webhooks.
+// See docs/webhooks.md.
 package main
 
 import (

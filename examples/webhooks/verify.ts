@@ -3,7 +3,7 @@
 // seconds) and webhook-signature ("v1," + base64 HMAC-SHA256 over
 // `${id}.${timestamp}.${body}`, keyed by the base64-decoded part of the
 // "whsec_" secret). Verify the raw body bytes, before any JSON parsing.
-// See docs/changes.md, section Webhooks. web/test/webhook-verify.test.ts
+// See docs/webhooks.md. web/test/webhook-verify.test.ts
 // checks this module against chainmatch's own signatures.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

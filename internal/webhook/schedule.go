@@ -18,7 +18,8 @@ type Schedule struct {
 }
 
 // DefaultSchedule: 30 s doubling to at most 1 h between attempts, for 24 h
-// (about 30 attempts when the endpoint stays down).
+// (about 55 attempts when the endpoint stays down: the mean delay at the
+// cap is 30 min).
 func DefaultSchedule() Schedule {
 	return Schedule{Base: 30 * time.Second, Max: time.Hour, Window: 24 * time.Hour}
 }

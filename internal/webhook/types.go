@@ -7,7 +7,7 @@
 // Neo4j, so that with several replicas each delivery is attempted by one
 // replica at a time. Pending deliveries live in Neo4j (an outbox), never
 // only in memory. It declares the Storer it needs; internal/store/neo4j
-// implements it. See docs/changes.md, section Webhooks.
+// implements it. See docs/webhooks.md.
 package webhook
 
 import (
