@@ -207,11 +207,24 @@ const qClaimWebhookDeliveries = `MATCH (d:WebhookDelivery)
 	MATCH (w:Webhook {id: d.webhookId})
 	RETURN ` + deliveryProjection + `, w.url AS url, w.secret AS secret`
 
+// qAnyDueDelivery is the idle worker's cheap probe: a read, so an idle
+// replica polling every second takes no locks and writes nothing.
+const qAnyDueDelivery = `MATCH (d:WebhookDelivery)
+	WHERE d.status = 'PENDING' AND d.at <= $now AND (d.leaseUntil IS NULL OR d.leaseUntil < $now)
+	RETURN d.key AS key LIMIT 1`
+
 // ClaimWebhookDeliveries leases up to limit due PENDING deliveries to
 // owner until `until`, under token, and returns them with what it takes to
 // send them. A delivery whose lease has expired (its worker died) is due
 // again.
 func (s *Store) ClaimWebhookDeliveries(ctx context.Context, owner, token string, now, until time.Time, limit int) ([]webhook.Claim, error) {
+	due, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		rec, err := single(ctx, tx, qAnyDueDelivery, map[string]any{"now": now})
+		return rec != nil, err
+	})
+	if err != nil || !due {
+		return nil, err
+	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) ([]webhook.Claim, error) {
 		recs, err := run(ctx, tx, qClaimWebhookDeliveries, map[string]any{
 			"now": now, "until": until, "owner": owner, "token": token, "limit": limit,

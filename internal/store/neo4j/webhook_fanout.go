@@ -113,10 +113,23 @@ const qClaimNewAlerts = `MATCH (w:Webhook {alerts: true})
 	REMOVE a._lock
 	RETURN properties(a) AS alert, hooks`
 
+const qAnyNewAlert = `MATCH (w:Webhook {alerts: true})
+	MATCH (a:MatchAlert {ownerId: w.ownerId})
+	WHERE a.webhooksQueuedAt IS NULL AND a.createdAt >= w.createdAt
+	RETURN a.id AS id LIMIT 1`
+
 // QueueAlertDeliveries fans out up to limit new match alerts to their
 // owners' alert webhooks and marks them (webhooksQueuedAt), in one
 // transaction; it returns how many alerts it consumed.
 func (s *Store) QueueAlertDeliveries(ctx context.Context, now time.Time, limit int) (int, error) {
+	// A read first: an idle poll takes no locks.
+	pending, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		rec, err := single(ctx, tx, qAnyNewAlert, nil)
+		return rec != nil, err
+	})
+	if err != nil || !pending {
+		return 0, err
+	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
 		recs, err := run(ctx, tx, qClaimNewAlerts, map[string]any{"now": now, "limit": limit})
 		if err != nil || len(recs) == 0 {

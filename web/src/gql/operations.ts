@@ -159,6 +159,7 @@ export type SearchQuery = { search: Array<{ score: number, node:
       | { __typename: 'LeadActivity', id: string }
       | { __typename: 'Park', id: string }
       | { __typename: 'Product', code: string, name: string, nameEn: string | null, id: string, segment: { id: string, name: string, nameEn: string | null, chain: { id: string, name: string, nameEn: string | null } } | null }
+      | { __typename: 'Webhook', id: string }
      }> };
 
 export type SettlementQueryVariables = Exact<{
