@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"chainmatch/internal/auth"
+	"chainmatch/internal/gid"
 )
 
 // StaffOnlyKinds are the change kinds only staff and admin owners receive.
@@ -14,27 +15,60 @@ var StaffOnlyKinds = []string{LeadChanged}
 // StaffRoles are the roles that receive StaffOnlyKinds.
 var StaffRoles = []auth.Role{auth.Staff, auth.Admin}
 
+// Global ids of the objects a delivery names, as the API shows them
+// (gid.Encode of the type and the node's own id).
+const (
+	changeEventType gid.Type = "ChangeEvent"
+	matchAlertType  gid.Type = "MatchAlert"
+	savedSearchType gid.Type = "SavedSearch"
+)
+
 // ChangeEventID is the id a change event has in the API (ChangeEvent.id),
 // used as body `id`, `webhook-id` and WebhookDelivery.eventId.
-func ChangeEventID(raw string) string { return raw }
+func ChangeEventID(raw string) string { return gid.Encode(changeEventType, raw) }
 
 // AlertID is the id a match alert has in the API (MatchAlert.id).
-func AlertID(raw string) string { return raw }
+func AlertID(raw string) string { return gid.Encode(matchAlertType, raw) }
 
-// ChangeData is the body's `data` for a change event: the changed entity's
-// id (an Enterprise, a supply relation or a Lead, by kind).
-func ChangeData(kind, entityID string) map[string]string {
-	return map[string]string{"kind": kind, "entityId": entityID}
+// ChangeData is the body's `data` for a change event: its kind and the
+// global id of the changed entity (the enterprise, the supplier of a
+// supply relation, or the lead), plus, when set, the related entity (the
+// customer of a supply relation) and the product.
+func ChangeData(kind, entityID, relatedID, productID string) map[string]any {
+	out := map[string]any{"kind": kind, "entityId": entityID}
+	if relatedID != "" {
+		out["relatedId"] = relatedID
+	}
+	if productID != "" {
+		out["productId"] = productID
+	}
+	return out
 }
 
 // AlertData is the body's `data` for a match alert, from the alert's
-// stored properties: the saved search and the cause.
-func AlertData(props map[string]any) map[string]string {
-	out := map[string]string{}
-	for _, k := range []string{"searchId", "causeId", "candidateUscc"} {
-		if v, ok := props[k].(string); ok {
-			out[k] = v
-		}
+// stored properties: the saved search, the candidate and product, the
+// score and the change that caused it, as global ids. Fetch the alert
+// with node(id:) for the whole match (components and reasons).
+func AlertData(props map[string]any) map[string]any {
+	out := map[string]any{}
+	str := func(k string) (string, bool) { v, ok := props[k].(string); return v, ok && v != "" }
+	if v, ok := str("searchId"); ok {
+		out["savedSearchId"] = gid.Encode(savedSearchType, v)
+	}
+	if v, ok := str("candidate"); ok {
+		out["candidateId"] = gid.Encode(gid.Enterprise, v)
+	}
+	if v, ok := str("productCode"); ok {
+		out["productId"] = gid.Encode(gid.Product, v)
+	}
+	if v, ok := props["score"].(float64); ok {
+		out["score"] = v
+	}
+	if v, ok := str("causeId"); ok {
+		out["causeId"] = ChangeEventID(v)
+	}
+	if v, ok := str("causeKind"); ok {
+		out["causeKind"] = v
 	}
 	return out
 }
@@ -42,17 +76,17 @@ func AlertData(props map[string]any) map[string]string {
 // message is a delivery's JSON body. Its fields are fixed and Data is a
 // map (marshalled with sorted keys), so every attempt sends the same bytes.
 type message struct {
-	Type string            `json:"type"`
-	ID   string            `json:"id"`
-	At   string            `json:"at"`
-	Data map[string]string `json:"data"`
+	Type string         `json:"type"`
+	ID   string         `json:"id"`
+	At   string         `json:"at"`
+	Data map[string]any `json:"data"`
 }
 
 // Body returns the JSON body of a delivery: {"type","id","at","data"}.
 func Body(d Delivery) ([]byte, error) {
 	data := d.Data
 	if data == nil {
-		data = map[string]string{}
+		data = map[string]any{}
 	}
 	b, err := json.Marshal(message{Type: d.Type, ID: d.EventID, At: d.EventAt.UTC().Format(time.RFC3339Nano), Data: data})
 	if err != nil {

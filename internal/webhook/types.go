@@ -82,7 +82,7 @@ type Delivery struct {
 	Type    string
 	EventAt time.Time
 	// Data is the body's `data` object.
-	Data         map[string]string
+	Data         map[string]any
 	Attempt      int
 	Status       Status
 	ResponseCode *int

@@ -169,7 +169,7 @@ func TestScheduleGrowsWithFullJitterAndEndsAfterTheWindow(t *testing.T) {
 
 func TestBodyIsStable(t *testing.T) {
 	d := Delivery{Type: EnterpriseCreated, EventID: "ev1", EventAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		Data: map[string]string{"kind": EnterpriseCreated, "entityId": "RW50"}}
+		Data: ChangeData(EnterpriseCreated, "RW50", "", "")}
 	b, _ := Body(d)
 	want := `{"type":"ENTERPRISE_CREATED","id":"ev1","at":"2026-01-02T03:04:05Z","data":{"entityId":"RW50","kind":"ENTERPRISE_CREATED"}}`
 	if string(b) != want {

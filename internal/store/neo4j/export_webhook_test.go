@@ -11,7 +11,7 @@ import (
 // the webhook fan-out tests; test-only.
 func AddMatchAlert(ctx context.Context, s *Store, id, ownerID, searchID string, at time.Time) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, `CREATE (:MatchAlert {id: $id, ownerId: $owner, searchId: $search, createdAt: $at})`,
+		_, err := run(ctx, tx, `CREATE (:MatchAlert {id: $id, ownerId: $owner, searchId: $search, candidate: '91330400MA2B000001', score: 0.75, causeId: 'ev-9', createdAt: $at})`,
 			map[string]any{"id": id, "owner": ownerID, "search": searchID, "at": at})
 		return struct{}{}, err
 	})

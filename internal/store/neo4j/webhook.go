@@ -317,7 +317,7 @@ func queueDeliveries(ctx context.Context, tx neo4j.ManagedTransaction, rows []qu
 	return err
 }
 
-func jsonData(m map[string]string) string {
-	b, _ := json.Marshal(m) // a map of strings always marshals
+func jsonData(m map[string]any) string {
+	b, _ := json.Marshal(m) // strings and numbers always marshal
 	return string(b)
 }

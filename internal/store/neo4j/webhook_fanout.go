@@ -92,7 +92,7 @@ func queueChangeEvents(ctx context.Context, tx neo4j.ManagedTransaction, events 
 		at, _, _ := neo4j.GetRecordValue[time.Time](p, "at")
 		r.eventID = webhook.ChangeEventID(eventID)
 		r.eventAt = at.UTC()
-		r.data = jsonData(webhook.ChangeData(r.kind, entityID))
+		r.data = jsonData(webhook.ChangeData(r.kind, entityID, "", ""))
 		rows = append(rows, r)
 	}
 	return queueDeliveries(ctx, tx, rows, now)

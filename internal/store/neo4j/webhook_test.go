@@ -15,6 +15,7 @@ import (
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/gid"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
 	"chainmatch/internal/webhook"
@@ -228,7 +229,7 @@ func TestWebhookDeliversSignedChangeEvents(t *testing.T) {
 	waitFor(t, "deliveries", func() bool {
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
-		return rcv.processed["ev-1"] == 1 && rcv.processed["ev-2"] == 1 && rcv.hits["ev-1"] == 2
+		return rcv.processed[webhook.ChangeEventID("ev-1")] == 1 && rcv.processed[webhook.ChangeEventID("ev-2")] == 1 && rcv.hits[webhook.ChangeEventID("ev-1")] == 2
 	})
 	waitFor(t, "the log", func() bool {
 		p, s := deliveryLog(t, s, partner.Webhook.ID), deliveryLog(t, s, staff.Webhook.ID)
@@ -237,16 +238,16 @@ func TestWebhookDeliversSignedChangeEvents(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // nothing else arrives
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
-	if rcv.badSigs != 0 || rcv.hits["ev-1"] != 2 || rcv.hits["ev-2"] != 1 || rcv.hits["ev-3"] != 0 || rcv.hits["ev-old"] != 0 {
+	if rcv.badSigs != 0 || rcv.hits[webhook.ChangeEventID("ev-1")] != 2 || rcv.hits[webhook.ChangeEventID("ev-2")] != 1 || rcv.hits[webhook.ChangeEventID("ev-3")] != 0 || rcv.hits[webhook.ChangeEventID("ev-old")] != 0 {
 		t.Fatalf("hits %v, bad signatures %d", rcv.hits, rcv.badSigs)
 	}
-	b := rcv.bodies["ev-1"]
+	b := rcv.bodies[webhook.ChangeEventID("ev-1")]
 	data, _ := b["data"].(map[string]any)
-	if b["type"] != webhook.EnterpriseCreated || b["id"] != "ev-1" || data["entityId"] != "entity-ev-1" || b["at"] == nil {
+	if b["type"] != webhook.EnterpriseCreated || b["id"] != webhook.ChangeEventID("ev-1") || data["entityId"] != "entity-ev-1" || b["at"] == nil {
 		t.Fatalf("body %v", b)
 	}
 	d := deliveryLog(t, s, partner.Webhook.ID)[0]
-	if d.EventID != "ev-1" || d.Attempt != 1 || d.Status != webhook.Delivered || d.ResponseCode == nil || *d.ResponseCode != 204 {
+	if d.EventID != webhook.ChangeEventID("ev-1") || d.Attempt != 1 || d.Status != webhook.Delivered || d.ResponseCode == nil || *d.ResponseCode != 204 {
 		t.Fatalf("log row %+v", d)
 	}
 }
@@ -290,7 +291,7 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 		if (n-i)%2 == 0 {
 			wantCode = 302
 		}
-		if d.Attempt != n-i || d.Status != wantStatus || d.ResponseCode == nil || *d.ResponseCode != wantCode || d.EventID != "ev-1" {
+		if d.Attempt != n-i || d.Status != wantStatus || d.ResponseCode == nil || *d.ResponseCode != wantCode || d.EventID != webhook.ChangeEventID("ev-1") {
 			t.Fatalf("row %d of %d: %+v (code %v)", i, n, d, d.ResponseCode)
 		}
 		if i > 0 && d.At.After(rows[i-1].At) {
@@ -301,7 +302,7 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 		t.Fatalf("dead after %v, before the %v window", last.Sub(first), sched.Window)
 	}
 	rcv.mu.Lock()
-	if rcv.hits["ev-1"] != n || rcv.badSigs != 0 || rcv.processed["ev-1"] != 0 {
+	if rcv.hits[webhook.ChangeEventID("ev-1")] != n || rcv.badSigs != 0 || rcv.processed[webhook.ChangeEventID("ev-1")] != 0 {
 		t.Fatalf("receiver saw %v (bad signatures %d) for %d attempts", rcv.hits, rcv.badSigs, n)
 	}
 	rcv.mu.Unlock()
@@ -365,7 +366,7 @@ func TestWebhookAtLeastOnceAcrossACrash(t *testing.T) {
 		return len(rows) == 1 && rows[0].Status == webhook.Delivered
 	})
 	rcv.mu.Lock()
-	if rcv.hits["ev-1"] != 2 || rcv.processed["ev-1"] != 1 || rcv.badSigs != 0 {
+	if rcv.hits[webhook.ChangeEventID("ev-1")] != 2 || rcv.processed[webhook.ChangeEventID("ev-1")] != 1 || rcv.badSigs != 0 {
 		t.Fatalf("hits %v processed %v bad signatures %d", rcv.hits, rcv.processed, rcv.badSigs)
 	}
 	rcv.mu.Unlock()
@@ -442,7 +443,8 @@ func TestWebhookAlertFanOut(t *testing.T) {
 		}
 	}
 	rows := deliveryLog(t, s, withAlerts.Webhook.ID)
-	if len(rows) != 1 || rows[0].EventID != "alert-1" || rows[0].Type != webhook.AlertType || rows[0].Data["searchId"] != "search-1" {
+	if len(rows) != 1 || rows[0].EventID != webhook.AlertID("alert-1") || rows[0].Type != webhook.AlertType ||
+		rows[0].Data["savedSearchId"] != gid.Encode("SavedSearch", "search-1") || rows[0].Data["score"] != 0.75 {
 		t.Fatalf("alert deliveries %+v", rows)
 	}
 	if n := len(deliveryLog(t, s, without.Webhook.ID)) + len(deliveryLog(t, s, other.Webhook.ID)); n != 0 {
