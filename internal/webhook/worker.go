@@ -59,7 +59,10 @@ type Worker struct {
 	client *http.Client
 	now    func() time.Time
 	slots  chan struct{}
-	wg     sync.WaitGroup
+	// freed wakes Run when an attempt ends, so a free slot is refilled
+	// without waiting for the next poll.
+	freed chan struct{}
+	wg    sync.WaitGroup
 }
 
 // NewWorker returns a worker over q whose requests obey policy.
@@ -87,7 +90,7 @@ func NewWorker(q Queue, policy Policy, cfg WorkerConfig) *Worker {
 	}
 	return &Worker{
 		q: q, cfg: cfg, client: policy.Client(cfg.Timeout, cfg.Transport), now: time.Now,
-		slots: make(chan struct{}, cfg.Concurrency),
+		slots: make(chan struct{}, cfg.Concurrency), freed: make(chan struct{}, 1),
 	}
 }
 
@@ -116,6 +119,7 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-w.freed:
 		}
 	}
 }
@@ -159,7 +163,14 @@ func (w *Worker) dispatch(ctx context.Context) bool {
 		w.slots <- struct{}{}
 		w.wg.Add(1)
 		go func(c Claim) {
-			defer func() { <-w.slots; w.wg.Done() }()
+			defer func() {
+				<-w.slots
+				select {
+				case w.freed <- struct{}{}:
+				default:
+				}
+				w.wg.Done()
+			}()
 			w.deliver(c)
 		}(c)
 	}

@@ -270,7 +270,7 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 	if err := neo4jstore.AddChangeEvent(ctx, s, "ev-1", 1, webhook.SupplyAdded, "rel-1", time.Now().UTC()); err != nil {
 		t.Fatal(err)
 	}
-	sched := webhook.Schedule{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, Window: 2 * time.Second}
+	sched := webhook.Schedule{Base: 50 * time.Millisecond, Max: 300 * time.Millisecond, Window: 5 * time.Second}
 	started := time.Now()
 	startWorker(t, s, rcv.policy(), webhook.WorkerConfig{Schedule: sched})
 	waitFor(t, "DEAD", func() bool {
