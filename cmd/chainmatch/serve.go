@@ -61,10 +61,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
 
-	// The webhook worker starts once the schema is ready and stops when
-	// the server does: it stops claiming at once, lets the attempts in
-	// flight finish (each within CHAINMATCH_WEBHOOK_TIMEOUT) and record
-	// their outcome, and is waited for before the store closes.
+	// The webhook fan-out and worker start once the schema is ready and
+	// stop when the server does: the worker stops claiming at once, lets
+	// the attempts in flight finish (each within CHAINMATCH_WEBHOOK_TIMEOUT)
+	// and record their outcome, and both are waited for before the store
+	// closes.
 	hooksCtx, stopHooks := context.WithCancel(ctx)
 	hooksDone := make(chan struct{})
 	go func() {
@@ -74,7 +75,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		case <-hooksCtx.Done():
 		}
 		if hooksCtx.Err() == nil {
-			newWebhookWorker(cfg, st, log).Run(hooksCtx)
+			runWebhooks(hooksCtx, cfg, st, log)
 		}
 	}()
 	defer func() { stopHooks(); <-hooksDone }()

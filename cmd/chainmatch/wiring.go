@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"chainmatch/graph"
 	"chainmatch/internal/chain"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/config"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/httpserver/explorer"
@@ -37,8 +41,8 @@ func webhookPolicy(cfg config.Config) webhook.Policy {
 	return webhook.Policy{AllowHosts: cfg.WebhookAllowHosts}
 }
 
-// newWebhookWorker builds the worker that fans out change events and
-// match alerts to webhooks and delivers them.
+// newWebhookWorker builds the worker that fans out match alerts to
+// webhooks and delivers due deliveries.
 func newWebhookWorker(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *webhook.Worker {
 	return webhook.NewWorker(st, webhookPolicy(cfg), webhook.WorkerConfig{
 		Timeout:     cfg.WebhookTimeout,
@@ -46,6 +50,32 @@ func newWebhookWorker(cfg config.Config, st *neo4jstore.Store, log *slog.Logger)
 		Schedule:    webhook.Schedule{Base: cfg.WebhookRetryBase, Max: cfg.WebhookRetryMax, Window: cfg.WebhookRetryWindow},
 		Log:         log.With("component", "webhooks"),
 	})
+}
+
+// runWebhooks runs, until ctx ends, the webhook fan-out of the change log
+// (a changes.Follower: one replica at a time queues each event's
+// deliveries in the transaction that advances its cursor) and this
+// replica's delivery worker; then it gives the follower's lease up so
+// another replica takes over at once.
+func runWebhooks(ctx context.Context, cfg config.Config, st *neo4jstore.Store, log *slog.Logger) {
+	w := newWebhookWorker(cfg, st, log)
+	f := changes.NewFollower(st, changes.FollowerConfig{
+		Name: webhook.FollowerName, Handle: w.HandleChanges,
+		// A first deployment does not replay the whole log to webhooks
+		// (they get only events after their registration anyway).
+		FromNow: true,
+		Log:     log.With("component", "webhooks"),
+	})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = f.Run(ctx) }()
+	w.Run(ctx)
+	wg.Wait()
+	rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := f.Release(rctx); err != nil {
+		log.Warn("webhooks: release the change follower's lease", "err", err)
+	}
 }
 
 // newMatchService builds matchmaking with the default weights, overridden

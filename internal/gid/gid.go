@@ -33,13 +33,15 @@ const (
 	// Lead and LeadActivity are keyed by generated ids, not natural keys.
 	Lead         Type = "Lead"
 	LeadActivity Type = "LeadActivity"
+	// ChangeEvent is keyed by the random id the change log gave it.
+	ChangeEvent Type = "ChangeEvent"
 	// Webhook is keyed by the random id it got on registration.
 	Webhook Type = "Webhook"
 )
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
-	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true, Webhook: true,
+	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true, ChangeEvent: true, Webhook: true,
 }
 
 // Encode returns the global id of the node of type t with natural key key.

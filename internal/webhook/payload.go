@@ -6,11 +6,22 @@ import (
 	"time"
 
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/gid"
 )
 
-// StaffOnlyKinds are the change kinds only staff and admin owners receive.
-var StaffOnlyKinds = []string{LeadChanged}
+// StaffOnlyKinds are the change kinds partners may not see (the change
+// log's rule, changes.Event.VisibleTo): only owners of StaffRoles receive
+// them.
+var StaffOnlyKinds = func() []string {
+	var out []string
+	for _, k := range changes.Kinds {
+		if !(changes.Event{Kind: k}).VisibleTo(auth.Partner) {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}()
 
 // StaffRoles are the roles that receive StaffOnlyKinds.
 var StaffRoles = []auth.Role{auth.Staff, auth.Admin}

@@ -11,6 +11,7 @@ import (
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 )
 
 // MaxPerOwner bounds the webhooks one caller may register.
@@ -71,7 +72,7 @@ func caller(ctx context.Context) (auth.Principal, error) {
 // MayReceive reports whether an owner of this role may receive events of
 // this kind: LEAD_CHANGED is for staff and admins only.
 func MayReceive(role auth.Role, kind string) bool {
-	return kind != LeadChanged || role.AtLeast(auth.Staff)
+	return changes.Event{Kind: changes.Kind(kind)}.VisibleTo(role)
 }
 
 // Register validates in and stores a new webhook of the caller; the

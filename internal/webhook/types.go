@@ -17,21 +17,29 @@ import (
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 )
 
-// The change kinds a webhook may subscribe to; values equal the GraphQL
-// enum ChangeKind. LeadChanged is for staff and admin owners only.
+// The change kinds a webhook may subscribe to: those of the change log
+// (internal/changes), whose values equal the GraphQL enum ChangeKind.
+// LeadChanged is for staff and admin owners only.
 const (
-	EnterpriseCreated = "ENTERPRISE_CREATED"
-	EnterpriseUpdated = "ENTERPRISE_UPDATED"
-	EnterpriseDeleted = "ENTERPRISE_DELETED"
-	SupplyAdded       = "SUPPLY_ADDED"
-	SupplyRemoved     = "SUPPLY_REMOVED"
-	LeadChanged       = "LEAD_CHANGED"
+	EnterpriseCreated = string(changes.EnterpriseCreated)
+	EnterpriseUpdated = string(changes.EnterpriseUpdated)
+	EnterpriseDeleted = string(changes.EnterpriseDeleted)
+	SupplyAdded       = string(changes.SupplyAdded)
+	SupplyRemoved     = string(changes.SupplyRemoved)
+	LeadChanged       = string(changes.LeadChanged)
 )
 
 // Kinds lists every change kind, in the enum's order.
-var Kinds = []string{EnterpriseCreated, EnterpriseUpdated, EnterpriseDeleted, SupplyAdded, SupplyRemoved, LeadChanged}
+var Kinds = func() []string {
+	out := make([]string, len(changes.Kinds))
+	for i, k := range changes.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}()
 
 // AlertType is the body `type` of a match-alert delivery.
 const AlertType = "MATCH_ALERT"

@@ -11,14 +11,15 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"chainmatch/internal/changes"
 )
 
 // Queue is what the delivery worker needs from the graph store.
 type Queue interface {
-	// QueueChangeDeliveries fans out up to limit change events past the
-	// fan-out cursor, advancing it in the same transaction; it returns how
-	// many events it consumed.
-	QueueChangeDeliveries(ctx context.Context, now time.Time, limit int) (int, error)
+	// QueueWebhookChanges queues the deliveries of events, in the
+	// change-log follower's transaction that ctx carries.
+	QueueWebhookChanges(ctx context.Context, events []changes.Event, now time.Time) error
 	// QueueAlertDeliveries fans out up to limit new match alerts, marking
 	// them in the same transaction; it returns how many it consumed.
 	QueueAlertDeliveries(ctx context.Context, now time.Time, limit int) (int, error)
@@ -52,7 +53,9 @@ type WorkerConfig struct {
 	Log     *slog.Logger
 }
 
-// Worker fans out new events and alerts and delivers due deliveries.
+// Worker fans out new match alerts and delivers due deliveries; change
+// events reach it through a change-log follower (changes.Follower) whose
+// handler is HandleChanges.
 type Worker struct {
 	q      Queue
 	cfg    WorkerConfig
@@ -124,21 +127,28 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// fanout queues deliveries for new change events and alerts; it reports
-// whether a batch was full.
+// FollowerName names the webhook fan-out's consumer of the change log:
+// its cursor and lease are shared by every replica.
+const FollowerName = "webhooks"
+
+// HandleChanges is the handler of the webhook fan-out's change-log
+// follower: it queues each event's deliveries in the follower's
+// transaction (ctx), which advances its cursor in the same commit.
+func (w *Worker) HandleChanges(ctx context.Context, events []changes.Event) error {
+	return w.q.QueueWebhookChanges(ctx, events, w.now().UTC())
+}
+
+// fanout queues deliveries for new match alerts; it reports whether the
+// batch was full.
 func (w *Worker) fanout(ctx context.Context) bool {
 	if ctx.Err() != nil {
 		return false
-	}
-	n, err := w.q.QueueChangeDeliveries(ctx, w.now().UTC(), fanoutBatch)
-	if err != nil && ctx.Err() == nil {
-		w.cfg.Log.Warn("webhook fan-out of changes", "err", err)
 	}
 	m, err := w.q.QueueAlertDeliveries(ctx, w.now().UTC(), fanoutBatch)
 	if err != nil && ctx.Err() == nil {
 		w.cfg.Log.Warn("webhook fan-out of alerts", "err", err)
 	}
-	return n == fanoutBatch || m == fanoutBatch
+	return m == fanoutBatch
 }
 
 // dispatch claims as many due deliveries as there are free slots and

@@ -8,7 +8,9 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
+	"chainmatch/internal/gid"
 	"chainmatch/internal/textkey"
 )
 
@@ -489,12 +491,14 @@ func distinct(xs []string) []string {
 // idempotent: MERGE on the unique USCC (concurrent upserts of one USCC
 // serialise on the constraint), relationships MERGEd, lists replaced only
 // when given (row.designations etc. not null), the owner set on creation
-// only. Per row it returns what its references matched, so that
+// only (with createdAt, by which the row says whether it created the
+// enterprise: ENTERPRISE_CREATED or _UPDATED). Per row it returns what its
+// references matched, so that
 // UpsertEnterprises can refuse the whole transaction when one did not
 // hold: a MATCH that finds nothing would otherwise skip the link silently.
 const qUpsertEnterprises = `UNWIND $rows AS row
 	MERGE (e:Enterprise {uscc: row.uscc})
-	  ON CREATE SET e.owner = row.owner
+	  ON CREATE SET e.owner = row.owner, e.createdAt = datetime.transaction()
 	SET e.name = row.name, e.nameEn = row.nameEn, e.isLocal = row.isLocal,
 	    e.homeCity = row.homeCity, e.location = row.location, e.founded = row.founded,
 	    e.dataSource = row.dataSource, e.updatedAt = datetime(),
@@ -546,19 +550,23 @@ const qUpsertEnterprises = `UNWIND $rows AS row
 	  MERGE (e)-[n:NEEDS]->(p) SET n.annualVolume = o.amount, n.unit = o.unit
 	  RETURN collect(p.code) AS needed
 	}
-	RETURN row.i AS i, districts, parkDistricts, made, needed`
+	RETURN row.i AS i, districts, parkDistricts, made, needed,
+	  e.createdAt = datetime.transaction() AS created`
 
 // UpsertEnterprises writes rows in one transaction (all or nothing). When
 // a referenced district, park or product does not exist at write time (or
 // the park lies in another district) it returns an
-// *enterprise.ReferenceError and the transaction is rolled back.
+// *enterprise.ReferenceError and the transaction is rolled back. Each row
+// appends ENTERPRISE_CREATED or ENTERPRISE_UPDATED to the change log in
+// the same transaction.
 func (s *Store) UpsertEnterprises(ctx context.Context, rows []enterprise.Record) error {
 	params := make([]map[string]any, len(rows))
 	for i, rec := range rows {
 		params[i] = recordParams(rec)
 		params[i]["i"] = i
 	}
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	ids := newChangeIDs(len(rows))
+	_, err := writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		recs, err := run(ctx, tx, qUpsertEnterprises, map[string]any{"rows": params})
 		if err != nil {
 			return struct{}{}, err
@@ -566,6 +574,7 @@ func (s *Store) UpsertEnterprises(ctx context.Context, rows []enterprise.Record)
 		if len(recs) != len(rows) {
 			return struct{}{}, fmt.Errorf("upsert wrote %d of %d enterprises", len(recs), len(rows))
 		}
+		events := make([]changeRow, len(rows))
 		for _, rec := range recs {
 			r := &row{rec: rec}
 			i := r.integer("i")
@@ -573,14 +582,19 @@ func (s *Store) UpsertEnterprises(ctx context.Context, rows []enterprise.Record)
 			parkDistricts, _ := value[[]any](r, "parkDistricts")
 			made, _ := value[[]any](r, "made")
 			needed, _ := value[[]any](r, "needed")
+			kind := changes.EnterpriseUpdated
+			if r.boolean("created") {
+				kind = changes.EnterpriseCreated
+			}
 			if r.err != nil {
 				return struct{}{}, r.err
 			}
 			if err := checkReferences(i, rows[i], districts, parkDistricts, made, needed); err != nil {
 				return struct{}{}, err // rolls the transaction back
 			}
+			events[i] = changeRow{id: ids[i], kind: kind, entityID: enterpriseID(rows[i].Enterprise.USCC)}
 		}
-		return struct{}{}, nil
+		return struct{}{}, appendChanges(ctx, tx, events)
 	})
 	return err
 }
@@ -668,15 +682,21 @@ const qDeleteEnterprise = `MATCH (e:Enterprise {uscc: $uscc})
 	RETURN count(*) AS deleted`
 
 // DeleteEnterprise deletes the enterprise and its relationships; false
-// when it did not exist.
+// when it did not exist. A deletion appends ENTERPRISE_DELETED (and no
+// SUPPLY_REMOVED for the relations that went with it).
 func (s *Store) DeleteEnterprise(ctx context.Context, uscc string) (bool, error) {
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+	ids := newChangeIDs(1)
+	return writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qDeleteEnterprise, map[string]any{"uscc": uscc})
 		if err != nil {
 			return false, err
 		}
 		r := &row{rec: rec}
-		return r.integer("deleted") > 0, r.err
+		deleted := r.integer("deleted") > 0
+		if r.err != nil || !deleted {
+			return false, r.err
+		}
+		return true, appendChanges(ctx, tx, []changeRow{{id: ids[0], kind: changes.EnterpriseDeleted, entityID: enterpriseID(uscc)}})
 	})
 }
 
@@ -696,13 +716,19 @@ const qAddSupply = `OPTIONAL MATCH (s:Enterprise {uscc: $supplier})
 
 // AddSupplyRelation records the relation; an *enterprise.ReferenceError
 // when the supplier, the customer or the product does not exist at write
-// time.
+// time. Every recording (also of a relation that existed) appends
+// SUPPLY_ADDED.
 func (s *Store) AddSupplyRelation(ctx context.Context, rel enterprise.SupplyRelation) error {
 	product := ""
 	if rel.ProductCode != nil {
 		product = *rel.ProductCode
 	}
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	ev := changeRow{id: newChangeIDs(1)[0], kind: changes.SupplyAdded, entityID: enterpriseID(rel.SupplierUSCC),
+		relatedID: enterpriseID(rel.CustomerUSCC)}
+	if product != "" {
+		ev.productID = gid.Encode(gid.Product, product)
+	}
+	_, err := writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		rec, err := single(ctx, tx, qAddSupply, map[string]any{"supplier": rel.SupplierUSCC,
 			"customer": rel.CustomerUSCC, "product": product, "since": opt(rel.Since)})
 		if err != nil {
@@ -720,7 +746,7 @@ func (s *Store) AddSupplyRelation(ctx context.Context, rel enterprise.SupplyRela
 		case !prod:
 			return struct{}{}, &enterprise.ReferenceError{Kind: enterprise.RefProduct, Code: product}
 		}
-		return struct{}{}, nil
+		return struct{}{}, appendChanges(ctx, tx, []changeRow{ev})
 	})
 	return err
 }
@@ -731,15 +757,25 @@ const qRemoveSupply = `MATCH (:Enterprise {uscc: $supplier})-[r:SUPPLIES]->(:Ent
 	RETURN count(*) AS removed`
 
 // RemoveSupplyRelation removes the relation for product, or all relations
-// between the two when product is nil; false when there was none.
+// between the two when product is nil; false when there was none. A
+// removal appends one SUPPLY_REMOVED (without a product when product is nil).
 func (s *Store) RemoveSupplyRelation(ctx context.Context, supplier, customer string, product *string) (bool, error) {
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+	ev := changeRow{id: newChangeIDs(1)[0], kind: changes.SupplyRemoved, entityID: enterpriseID(supplier),
+		relatedID: enterpriseID(customer)}
+	if product != nil && *product != "" {
+		ev.productID = gid.Encode(gid.Product, *product)
+	}
+	return writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qRemoveSupply, map[string]any{"supplier": supplier, "customer": customer, "product": opt(product)})
 		if err != nil {
 			return false, err
 		}
 		r := &row{rec: rec}
-		return r.integer("removed") > 0, r.err
+		removed := r.integer("removed") > 0
+		if r.err != nil || !removed {
+			return false, r.err
+		}
+		return true, appendChanges(ctx, tx, []changeRow{ev})
 	})
 }
 

@@ -32,14 +32,3 @@ func AlertQueuedAt(ctx context.Context, s *Store, id string) (*time.Time, error)
 		return &t, err
 	})
 }
-
-// AddChangeEvent appends a (:ChangeEvent) to the change log, for the
-// webhook fan-out tests; test-only.
-func AddChangeEvent(ctx context.Context, s *Store, id string, seq int64, kind, entityID string, at time.Time) error {
-	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		_, err := run(ctx, tx, `CREATE (:ChangeEvent {id: $id, seq: $seq, kind: $kind, entityId: $entity, at: $at})`,
-			map[string]any{"id": id, "seq": seq, "kind": kind, "entity": entityID, "at": at})
-		return struct{}{}, err
-	})
-	return err
-}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"chainmatch/internal/changes"
+	"chainmatch/internal/gid"
 	"chainmatch/internal/lead"
 )
 
@@ -184,8 +186,10 @@ RETURN e.uscc AS uscc`
 )
 
 // CreateLead implements lead.Storer.
+// It appends LEAD_CHANGED to the change log.
 func (s *Store) CreateLead(ctx context.Context, l lead.Lead, first lead.StageChange) (lead.Lead, error) {
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (lead.Lead, error) {
+	ids := newChangeIDs(1)
+	return writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (lead.Lead, error) {
 		rec, err := single(ctx, tx, qLeadCreateCheck, map[string]any{"uscc": l.EnterpriseUSCC, "id": l.ID})
 		if err != nil {
 			return lead.Lead{}, err
@@ -207,7 +211,11 @@ func (s *Store) CreateLead(ctx context.Context, l lead.Lead, first lead.StageCha
 		if err := writeLeadRefs(ctx, tx, l); err != nil {
 			return lead.Lead{}, err
 		}
-		return readLead(ctx, tx, l.ID)
+		out, err := readLead(ctx, tx, l.ID)
+		if err != nil {
+			return lead.Lead{}, err
+		}
+		return out, appendChanges(ctx, tx, []changeRow{{id: ids[0], kind: changes.LeadChanged, entityID: gid.Encode(gid.Lead, l.ID)}})
 	})
 }
 
@@ -247,9 +255,11 @@ func readLead(ctx context.Context, tx neo4j.ManagedTransaction, id string) (lead
 }
 
 // ChangeLead implements lead.Storer: lock, read, decide, write, in one
-// write transaction.
+// write transaction. It appends LEAD_CHANGED, and ENTERPRISE_UPDATED for
+// the firm a settlement made local.
 func (s *Store) ChangeLead(ctx context.Context, id string, decide func(lead.Lead) (lead.Change, error)) (lead.Lead, error) {
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (lead.Lead, error) {
+	ids := newChangeIDs(2)
+	return writeLogged(ctx, s, func(tx neo4j.ManagedTransaction) (lead.Lead, error) {
 		rec, err := single(ctx, tx, qLeadLock, map[string]any{"id": id})
 		if err != nil {
 			return lead.Lead{}, err
@@ -319,7 +329,15 @@ func (s *Store) ChangeLead(ctx context.Context, id string, decide func(lead.Lead
 				return lead.Lead{}, fmt.Errorf("settle in %s: %w", *ch.SettleIn, lead.ErrParkNotFound)
 			}
 		}
-		return readLead(ctx, tx, id)
+		out, err := readLead(ctx, tx, id)
+		if err != nil {
+			return lead.Lead{}, err
+		}
+		events := []changeRow{{id: ids[0], kind: changes.LeadChanged, entityID: gid.Encode(gid.Lead, id)}}
+		if ch.SettleIn != nil {
+			events = append(events, changeRow{id: ids[1], kind: changes.EnterpriseUpdated, entityID: enterpriseID(out.EnterpriseUSCC)})
+		}
+		return out, appendChanges(ctx, tx, events)
 	})
 }
 

@@ -63,6 +63,17 @@ var migrations = []migration{
 		`CREATE CONSTRAINT lead_stage_change_id IF NOT EXISTS FOR (s:LeadStageChange) REQUIRE s.id IS UNIQUE`,
 		`CREATE INDEX lead_created_at IF NOT EXISTS FOR (l:Lead) ON (l.createdAt)`,
 	}},
+	{6, "change log", []string{
+		`CREATE CONSTRAINT change_event_id IF NOT EXISTS FOR (e:ChangeEvent) REQUIRE e.id IS UNIQUE`,
+		// Unique, so that the log can never hold two events at one
+		// position; its index serves paging by seq.
+		`CREATE CONSTRAINT change_event_seq IF NOT EXISTS FOR (e:ChangeEvent) REQUIRE e.seq IS UNIQUE`,
+		`CREATE INDEX change_event_at IF NOT EXISTS FOR (e:ChangeEvent) ON (e.at)`,
+		// MERGE on the single counter and on consumers' cursors is safe
+		// under concurrency only on a unique key.
+		`CREATE CONSTRAINT change_counter_name IF NOT EXISTS FOR (c:ChangeCounter) REQUIRE c.name IS UNIQUE`,
+		`CREATE CONSTRAINT change_cursor_name IF NOT EXISTS FOR (c:ChangeCursor) REQUIRE c.name IS UNIQUE`,
+	}},
 	{7, "webhooks and their outbox", []string{
 		`CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE`,
 		`CREATE INDEX webhook_owner IF NOT EXISTS FOR (w:Webhook) ON (w.ownerId)`,
@@ -71,7 +82,6 @@ var migrations = []migration{
 		`CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.status, d.at)`,
 		// A webhook's delivery log, newest first.
 		`CREATE INDEX webhook_delivery_log IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at)`,
-		`CREATE CONSTRAINT webhook_fanout_name IF NOT EXISTS FOR (c:WebhookFanout) REQUIRE c.name IS UNIQUE`,
 	}},
 }
 

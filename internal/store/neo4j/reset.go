@@ -18,18 +18,22 @@ const TestDatabaseLabel = "ChainmatchTestDatabase"
 // graph then exceeds a 1 GiB heap's transaction memory pool.
 //
 // Kept by both: migration records and the test-database marker. Kept by
-// the domain wipe too: API keys and the audit trail (and relationships
-// touching them, although the model has none).
+// the domain wipe too: API keys, the audit trail and the change log with
+// its consumers' cursors (so that sequence numbers keep growing and a
+// consumer's cursor stays valid across a demo reset), and relationships
+// touching them, although the model has none.
 const (
 	qDeleteAllRelationships = `MATCH ()-[r]->()
 	CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS`
 	qDeleteAllNodes = `MATCH (n) WHERE NOT n:Migration AND NOT n:ChainmatchTestDatabase
 	CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS`
 	qDeleteDomainRelationships = `MATCH (a)-[r]->(b)
-	WHERE NOT (a:ApiKey OR a:AuditEntry OR b:ApiKey OR b:AuditEntry)
+	WHERE NOT (a:ApiKey OR a:AuditEntry OR a:ChangeEvent OR a:ChangeCounter OR a:ChangeCursor OR
+	           b:ApiKey OR b:AuditEntry OR b:ChangeEvent OR b:ChangeCounter OR b:ChangeCursor)
 	CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS`
 	qDeleteDomainNodes = `MATCH (n)
-	WHERE NOT (n:Migration OR n:ChainmatchTestDatabase OR n:ApiKey OR n:AuditEntry)
+	WHERE NOT (n:Migration OR n:ChainmatchTestDatabase OR n:ApiKey OR n:AuditEntry OR
+	           n:ChangeEvent OR n:ChangeCounter OR n:ChangeCursor)
 	CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS`
 )
 

@@ -18,6 +18,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"chainmatch/internal/apperr"
+	"chainmatch/internal/changes"
 )
 
 // Config says how to reach Neo4j. URI may be bolt://, neo4j:// (routing, for
@@ -46,6 +47,8 @@ type Store struct {
 	bookmarks neo4j.BookmarkManager
 	log       *slog.Logger
 	migrated  atomic.Bool
+	// changeSignal is notified after writes that appended change events.
+	changeSignal *changes.Signal
 }
 
 // Open creates the driver. It does not wait for Neo4j: call Ping or
@@ -136,8 +139,12 @@ func txTimeout(ctx context.Context) func(*neo4j.TransactionConfig) {
 
 // read runs work in a read transaction (retried on transient errors, routed
 // to a reader on a cluster) and translates errors. Inside a read scope
-// (WithReadScope) it runs in the scope's shared transaction.
+// (WithReadScope) it runs in the scope's shared transaction, and inside a
+// joined write transaction (txjoin.go) in that one.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if j := joinedOf(ctx, s); j != nil {
+		return work(j.tx)
+	}
 	if sc := scopeOf(ctx, s); sc != nil {
 		v, err := scopedRead(ctx, sc, work)
 		if err == nil {
@@ -162,7 +169,12 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 // write runs work in a write transaction. work must be idempotent: the
 // driver retries it on transient errors. Generate ids outside it. It ends
 // the read scope's transaction, if any, so that later reads see the write.
+// Inside a joined write transaction (txjoin.go) work runs in that one and
+// commits with it.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	if j := joinedOf(ctx, s); j != nil {
+		return work(j.tx)
+	}
 	if sc := scopeOf(ctx, s); sc != nil {
 		sc.end(ctx)
 	}

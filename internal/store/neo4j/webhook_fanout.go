@@ -2,98 +2,76 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"chainmatch/internal/changes"
 	"chainmatch/internal/webhook"
 )
 
 // Fan-out turns change events and match alerts into the first PENDING
 // delivery of each webhook that wants them, in the same transaction that
-// marks them as fanned out, so an event is queued once per webhook even
+// marks them as fanned out (the change-log follower's cursor advance, the
+// alert's webhooksQueuedAt), so an event is queued once per webhook even
 // when fan-out crashes or runs on several replicas at once.
 
-const (
-	// qLockChangeCursor takes the write lock of the fan-out's change-log
-	// cursor, which serialises fan-out across replicas, and reads it.
-	qLockChangeCursor = `MERGE (c:WebhookFanout {name: 'changes'}) ON CREATE SET c.seq = 0
-		SET c._lock = true
-		RETURN c.seq AS seq`
-	qChangesAfter = `MATCH (e:ChangeEvent) WHERE e.seq > $seq
-		WITH e ORDER BY e.seq LIMIT $limit
-		RETURN e.id AS id, e.seq AS seq, e.kind AS kind, e.entityId AS entityId, e.at AS at`
-	// qChangeSubscribers pairs events with the webhooks that receive them:
-	// subscribed to the kind, registered before the event, and with an
-	// owner allowed to see it.
-	qChangeSubscribers = `UNWIND $events AS ev
-		MATCH (w:Webhook)
-		WHERE ev.kind IN w.kinds AND w.createdAt <= ev.at
-		  AND (NOT ev.kind IN $staffOnlyKinds OR w.ownerRole IN $staffRoles)
-		RETURN w.id AS webhookId, ev.id AS eventId, ev.kind AS kind, ev.entityId AS entityId, ev.at AS at`
-	qAdvanceChangeCursor = `MATCH (c:WebhookFanout {name: 'changes'}) SET c.seq = $seq REMOVE c._lock`
-)
+// qChangeSubscribers pairs events with the webhooks that receive them:
+// subscribed to the kind, registered before the event, and with an owner
+// allowed to see it.
+const qChangeSubscribers = `UNWIND $events AS ev
+	MATCH (w:Webhook)
+	WHERE ev.kind IN w.kinds AND w.createdAt <= ev.at
+	  AND (NOT ev.kind IN $staffOnlyKinds OR w.ownerRole IN $staffRoles)
+	RETURN w.id AS webhookId, ev.i AS i`
 
-// QueueChangeDeliveries fans out up to limit change events after the
-// fan-out's cursor and advances the cursor, in one transaction; it
-// returns how many events it consumed (limit means more may be waiting).
-func (s *Store) QueueChangeDeliveries(ctx context.Context, now time.Time, limit int) (int, error) {
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-		rec, err := single(ctx, tx, qLockChangeCursor, nil)
-		if err != nil {
-			return 0, err
-		}
-		seq, _, err := neo4j.GetRecordValue[int64](rec, "seq")
-		if err != nil {
-			return 0, err
-		}
-		recs, err := run(ctx, tx, qChangesAfter, map[string]any{"seq": seq, "limit": limit})
-		if err != nil || len(recs) == 0 {
-			return 0, err
-		}
-		events := make([]map[string]any, 0, len(recs))
-		last := seq
-		for _, r := range recs {
-			m := map[string]any{}
-			for _, k := range []string{"id", "kind", "entityId", "at"} {
-				m[k], _ = r.Get(k)
-			}
-			events = append(events, m)
-			last, _, _ = neo4j.GetRecordValue[int64](r, "seq")
-		}
-		if err := queueChangeEvents(ctx, tx, events, now); err != nil {
-			return 0, err
-		}
-		_, err = run(ctx, tx, qAdvanceChangeCursor, map[string]any{"seq": last})
-		return len(recs), err
+// QueueWebhookChanges queues the first delivery of each event to each
+// webhook that receives it. The webhook fan-out calls it from its
+// change-log follower's handler, whose ctx carries the follower's
+// transaction (txjoin.go): the deliveries commit together with the
+// cursor's advance past the events, or not at all, so every event is
+// queued once per webhook.
+func (s *Store) QueueWebhookChanges(ctx context.Context, events []changes.Event, now time.Time) error {
+	if len(events) == 0 {
+		return nil
+	}
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, queueChangeEvents(ctx, tx, events, now)
 	})
+	return err
 }
 
-// queueChangeEvents queues the deliveries of events (maps with id, kind,
-// entityId and at) in tx.
-func queueChangeEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []map[string]any, now time.Time) error {
+func queueChangeEvents(ctx context.Context, tx neo4j.ManagedTransaction, events []changes.Event, now time.Time) error {
 	staffRoles := make([]string, len(webhook.StaffRoles))
 	for i, r := range webhook.StaffRoles {
 		staffRoles[i] = string(r)
 	}
+	params := make([]map[string]any, len(events))
+	for i, e := range events {
+		params[i] = map[string]any{"i": i, "kind": string(e.Kind), "at": e.At}
+	}
 	pairs, err := run(ctx, tx, qChangeSubscribers, map[string]any{
-		"events": events, "staffOnlyKinds": webhook.StaffOnlyKinds, "staffRoles": staffRoles,
+		"events": params, "staffOnlyKinds": webhook.StaffOnlyKinds, "staffRoles": staffRoles,
 	})
 	if err != nil {
 		return err
 	}
 	rows := make([]queueRow, 0, len(pairs))
 	for _, p := range pairs {
-		var r queueRow
-		r.webhookID, _, _ = neo4j.GetRecordValue[string](p, "webhookId")
-		eventID, _, _ := neo4j.GetRecordValue[string](p, "eventId")
-		r.kind, _, _ = neo4j.GetRecordValue[string](p, "kind")
-		entityID, _, _ := neo4j.GetRecordValue[string](p, "entityId")
-		at, _, _ := neo4j.GetRecordValue[time.Time](p, "at")
-		r.eventID = webhook.ChangeEventID(eventID)
-		r.eventAt = at.UTC()
-		r.data = jsonData(webhook.ChangeData(r.kind, entityID, "", ""))
-		rows = append(rows, r)
+		hook, _, err := neo4j.GetRecordValue[string](p, "webhookId")
+		if err != nil {
+			return err
+		}
+		i, _, err := neo4j.GetRecordValue[int64](p, "i")
+		if err != nil || i < 0 || int(i) >= len(events) {
+			return fmt.Errorf("webhook fan-out: event index %d: %w", i, err)
+		}
+		e := events[i]
+		rows = append(rows, queueRow{
+			webhookID: hook, eventID: webhook.ChangeEventID(e.ID), kind: string(e.Kind), eventAt: e.At.UTC(),
+			data: jsonData(webhook.ChangeData(string(e.Kind), e.EntityID, e.RelatedID, e.ProductID)),
+		})
 	}
 	return queueDeliveries(ctx, tx, rows, now)
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,9 +17,13 @@ import (
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
+	"chainmatch/internal/enterprise"
 	"chainmatch/internal/gid"
+	"chainmatch/internal/lead"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
+	"chainmatch/internal/uscc"
 	"chainmatch/internal/webhook"
 )
 
@@ -33,15 +39,17 @@ type receiver struct {
 	mu        sync.Mutex
 	hits      map[string]int // webhook-id -> requests
 	processed map[string]int // webhook-id -> requests processed after dedupe
+	seen      map[string]bool
 	inFlight  map[string]bool
 	overlaps  int
 	badSigs   int
 	bodies    map[string]map[string]any
+	byPath    map[string][]map[string]any // processed bodies per request path
 }
 
 func newReceiver(t *testing.T, answer func(hit int) int) *receiver {
-	r := &receiver{secrets: map[string]bool{}, answer: answer, hits: map[string]int{}, processed: map[string]int{},
-		inFlight: map[string]bool{}, bodies: map[string]map[string]any{}}
+	r := &receiver{secrets: map[string]bool{}, answer: answer, hits: map[string]int{}, processed: map[string]int{}, seen: map[string]bool{},
+		inFlight: map[string]bool{}, bodies: map[string]map[string]any{}, byPath: map[string][]map[string]any{}}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.srv.Close)
 	return r
@@ -71,11 +79,14 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	code := r.answer(hit)
 	r.mu.Lock()
 	r.inFlight[id] = false
-	if code/100 == 2 && r.processed[id] == 0 {
+	// Deduplicate by webhook-id, per endpoint (path), as the docs advise.
+	if key := req.URL.Path + "|" + id; code/100 == 2 && !r.seen[key] {
+		r.seen[key] = true
 		r.processed[id]++
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
 		r.bodies[id] = m
+		r.byPath[req.URL.Path] = append(r.byPath[req.URL.Path], m)
 	}
 	r.mu.Unlock()
 	w.WriteHeader(code)
@@ -98,10 +109,11 @@ func register(t *testing.T, svc *webhook.Service, ctx context.Context, in webhoo
 	return reg
 }
 
-// waitFor polls cond until it holds or 20 s pass.
+// waitFor polls cond until it holds or 60 s pass (generous: the test
+// machine may be loaded).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -110,6 +122,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// startWorker runs a replica's webhook machinery as serve does: the
+// change-log follower that fans out and the delivery worker.
 func startWorker(t *testing.T, s *neo4jstore.Store, p webhook.Policy, cfg webhook.WorkerConfig) (stop func()) {
 	if cfg.Poll == 0 {
 		cfg.Poll = 20 * time.Millisecond
@@ -117,14 +131,62 @@ func startWorker(t *testing.T, s *neo4jstore.Store, p webhook.Policy, cfg webhoo
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 2 * time.Second
 	}
+	cfg.Log = quiet
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done := make(chan struct{}, 2)
 	w := webhook.NewWorker(s, p, cfg)
-	go func() { defer close(done); w.Run(ctx) }()
+	f := changes.NewFollower(s, changes.FollowerConfig{Name: webhook.FollowerName, Handle: w.HandleChanges,
+		Owner: cfg.Replica, PollInterval: 20 * time.Millisecond, Log: quiet})
+	go func() { defer func() { done <- struct{}{} }(); w.Run(ctx) }()
+	go func() { defer func() { done <- struct{}{} }(); _ = f.Run(ctx) }()
 	var once sync.Once
-	stop = func() { once.Do(func() { cancel(); <-done }) }
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			<-done
+			_ = f.Release(context.Background())
+		})
+	}
 	t.Cleanup(stop)
 	return stop
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// queueChanges fans the change log out once, as the follower does, without
+// a worker.
+func queueChanges(t *testing.T, s *neo4jstore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	if held, _, err := s.ClaimChangeCursor(ctx, webhook.FollowerName, "test", time.Minute, false); err != nil || !held {
+		t.Fatalf("claim the fan-out's cursor: %v %v", held, err)
+	}
+	if _, err := s.ProcessChanges(ctx, webhook.FollowerName, "test", time.Minute, 1000, func(ctx context.Context, evs []changes.Event) error {
+		return s.QueueWebhookChanges(ctx, evs, time.Now().UTC())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseChangeCursor(ctx, webhook.FollowerName, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var staffCtx = auth.WithPrincipal(context.Background(), auth.Principal{ID: "staff-1", Role: auth.Staff})
+
+// firm writes an enterprise (ENTERPRISE_CREATED the first time) and
+// returns its USCC.
+func firm(t *testing.T, s *neo4jstore.Store, serial uint64) string {
+	t.Helper()
+	c, err := uscc.Make("330411", serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := enterprise.Record{Enterprise: enterprise.Enterprise{USCC: c, Name: fmt.Sprintf("企业%d", serial), IsLocal: true}}
+	if err := s.UpsertEnterprises(staffCtx, []enterprise.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func deliveryLog(t *testing.T, s *neo4jstore.Store, webhookID string) []webhook.Delivery {
@@ -205,50 +267,83 @@ func TestWebhookRegistrationRulesAndAccess(t *testing.T) {
 	}
 }
 
-// A change event reaches exactly the webhooks subscribed to its kind whose
-// owners may see it, signed; the log records the attempt.
+// Writes reach, through the change log, exactly the webhooks subscribed
+// to their kind whose owners may see them, signed; the log records each
+// attempt.
 func TestWebhookDeliversSignedChangeEvents(t *testing.T) {
 	s := neo4jtest.Open(t)
-	ctx := context.Background()
 	rcv := newReceiver(t, func(int) int { return 204 })
 	svc := webhook.NewService(s, rcv.policy())
-	before := time.Now().UTC().Add(-time.Minute)
-	if err := neo4jstore.AddChangeEvent(ctx, s, "ev-old", 1, webhook.EnterpriseCreated, "RW-old", before); err != nil {
-		t.Fatal(err)
-	}
+	old := firm(t, s, 1) // before any webhook: delivered to none
 	partner := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL + "/p", Kinds: []string{webhook.EnterpriseCreated, webhook.SupplyAdded}})
 	staff := register(t, svc, as("key-s", auth.Staff), webhook.Input{URL: rcv.srv.URL + "/s", Kinds: []string{webhook.LeadChanged, webhook.EnterpriseCreated}})
 	rcv.secrets[partner.Secret], rcv.secrets[staff.Secret] = true, true
-	now := time.Now().UTC()
-	for i, ev := range []struct{ id, kind string }{{"ev-1", webhook.EnterpriseCreated}, {"ev-2", webhook.LeadChanged}, {"ev-3", webhook.SupplyRemoved}} {
-		if err := neo4jstore.AddChangeEvent(ctx, s, ev.id, int64(i+2), ev.kind, "entity-"+ev.id, now); err != nil {
-			t.Fatal(err)
-		}
+
+	fresh := firm(t, s, 2) // ENTERPRISE_CREATED: both
+	if err := s.AddSupplyRelation(staffCtx, enterprise.SupplyRelation{SupplierUSCC: old, CustomerUSCC: fresh}); err != nil {
+		t.Fatal(err) // SUPPLY_ADDED: the partner's
 	}
+	now := time.Now().UTC()
+	l := lead.Lead{ID: "lead-1", EnterpriseUSCC: fresh, Stage: lead.Identified, Owner: "staff-1", Version: 1, CreatedAt: now, UpdatedAt: now}
+	if _, err := s.CreateLead(staffCtx, l, lead.StageChange{ID: "sc-1", To: lead.Identified, At: now, By: "staff-1", Version: 1}); err != nil {
+		t.Fatal(err) // LEAD_CHANGED: staff's only, although the partner... did not ask
+	}
+	if removed, err := s.RemoveSupplyRelation(staffCtx, old, fresh, nil); err != nil || !removed {
+		t.Fatalf("remove: %v %v", removed, err) // SUPPLY_REMOVED: nobody's
+	}
+
 	startWorker(t, s, rcv.policy(), webhook.WorkerConfig{})
+	types := func(path string) []string {
+		var out []string
+		for _, b := range rcv.byPath[path] {
+			out = append(out, fmt.Sprint(b["type"]))
+		}
+		sort.Strings(out) // retries may overtake: order is not promised
+		return out
+	}
 	waitFor(t, "deliveries", func() bool {
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
-		return rcv.processed[webhook.ChangeEventID("ev-1")] == 1 && rcv.processed[webhook.ChangeEventID("ev-2")] == 1 && rcv.hits[webhook.ChangeEventID("ev-1")] == 2
+		return len(rcv.byPath["/p"]) == 2 && len(rcv.byPath["/s"]) == 2
 	})
 	waitFor(t, "the log", func() bool {
 		p, s := deliveryLog(t, s, partner.Webhook.ID), deliveryLog(t, s, staff.Webhook.ID)
-		return len(p) == 1 && len(s) == 2 && p[0].Status == webhook.Delivered && s[0].Status == webhook.Delivered && s[1].Status == webhook.Delivered
+		return len(p) == 2 && len(s) == 2 && p[0].Status == webhook.Delivered && p[1].Status == webhook.Delivered &&
+			s[0].Status == webhook.Delivered && s[1].Status == webhook.Delivered
 	})
-	time.Sleep(100 * time.Millisecond) // nothing else arrives
+	time.Sleep(200 * time.Millisecond) // nothing else arrives
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
-	if rcv.badSigs != 0 || rcv.hits[webhook.ChangeEventID("ev-1")] != 2 || rcv.hits[webhook.ChangeEventID("ev-2")] != 1 || rcv.hits[webhook.ChangeEventID("ev-3")] != 0 || rcv.hits[webhook.ChangeEventID("ev-old")] != 0 {
+	if got := strings.Join(types("/p"), ","); got != "ENTERPRISE_CREATED,SUPPLY_ADDED" {
+		t.Errorf("partner received %s", got)
+	}
+	if got := strings.Join(types("/s"), ","); got != "ENTERPRISE_CREATED,LEAD_CHANGED" {
+		t.Errorf("staff received %s", got)
+	}
+	if rcv.badSigs != 0 || len(rcv.hits) != 3 {
 		t.Fatalf("hits %v, bad signatures %d", rcv.hits, rcv.badSigs)
 	}
-	b := rcv.bodies[webhook.ChangeEventID("ev-1")]
+	byType := map[string]map[string]any{}
+	for _, b := range rcv.byPath["/p"] {
+		byType[fmt.Sprint(b["type"])] = b
+	}
+	b := byType[webhook.EnterpriseCreated]
 	data, _ := b["data"].(map[string]any)
-	if b["type"] != webhook.EnterpriseCreated || b["id"] != webhook.ChangeEventID("ev-1") || data["entityId"] != "entity-ev-1" || b["at"] == nil {
+	id, _ := b["id"].(string)
+	if typ, key, ok := gid.Decode(id); !ok || typ != gid.ChangeEvent || key == "" {
+		t.Fatalf("body id %q is not a ChangeEvent id", id)
+	}
+	if data["entityId"] != gid.Encode(gid.Enterprise, fresh) || data["kind"] != webhook.EnterpriseCreated || b["at"] == nil || rcv.hits[id] != 2 {
 		t.Fatalf("body %v", b)
 	}
-	d := deliveryLog(t, s, partner.Webhook.ID)[0]
-	if d.EventID != webhook.ChangeEventID("ev-1") || d.Attempt != 1 || d.Status != webhook.Delivered || d.ResponseCode == nil || *d.ResponseCode != 204 {
-		t.Fatalf("log row %+v", d)
+	rel, _ := byType[webhook.SupplyAdded]["data"].(map[string]any)
+	if rel["entityId"] != gid.Encode(gid.Enterprise, old) || rel["relatedId"] != gid.Encode(gid.Enterprise, fresh) {
+		t.Fatalf("supply body data %v", rel)
+	}
+	for _, d := range deliveryLog(t, s, partner.Webhook.ID) {
+		if d.Attempt != 1 || d.ResponseCode == nil || *d.ResponseCode != 204 || rcv.hits[d.EventID] == 0 {
+			t.Fatalf("log row %+v", d)
+		}
 	}
 }
 
@@ -257,7 +352,6 @@ func TestWebhookDeliversSignedChangeEvents(t *testing.T) {
 // is a failure: redirects are not followed.
 func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 	s := neo4jtest.Open(t)
-	ctx := context.Background()
 	rcv := newReceiver(t, func(hit int) int {
 		if hit%2 == 0 {
 			return http.StatusFound
@@ -267,7 +361,8 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 	svc := webhook.NewService(s, rcv.policy())
 	reg := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL, Kinds: []string{webhook.SupplyAdded}})
 	rcv.secrets[reg.Secret] = true
-	if err := neo4jstore.AddChangeEvent(ctx, s, "ev-1", 1, webhook.SupplyAdded, "rel-1", time.Now().UTC()); err != nil {
+	a, b := firm(t, s, 1), firm(t, s, 2)
+	if err := s.AddSupplyRelation(staffCtx, enterprise.SupplyRelation{SupplierUSCC: a, CustomerUSCC: b}); err != nil {
 		t.Fatal(err)
 	}
 	sched := webhook.Schedule{Base: 50 * time.Millisecond, Max: 300 * time.Millisecond, Window: 5 * time.Second}
@@ -291,7 +386,7 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 		if (n-i)%2 == 0 {
 			wantCode = 302
 		}
-		if d.Attempt != n-i || d.Status != wantStatus || d.ResponseCode == nil || *d.ResponseCode != wantCode || d.EventID != webhook.ChangeEventID("ev-1") {
+		if d.Attempt != n-i || d.Status != wantStatus || d.ResponseCode == nil || *d.ResponseCode != wantCode || d.EventID != rows[0].EventID {
 			t.Fatalf("row %d of %d: %+v (code %v)", i, n, d, d.ResponseCode)
 		}
 		if i > 0 && d.At.After(rows[i-1].At) {
@@ -302,7 +397,7 @@ func TestWebhookRetriesWithBackoffThenDead(t *testing.T) {
 		t.Fatalf("dead after %v, before the %v window", last.Sub(first), sched.Window)
 	}
 	rcv.mu.Lock()
-	if rcv.hits[webhook.ChangeEventID("ev-1")] != n || rcv.badSigs != 0 || rcv.processed[webhook.ChangeEventID("ev-1")] != 0 {
+	if len(rcv.hits) != 1 || rcv.hits[rows[0].EventID] != n || rcv.badSigs != 0 || len(rcv.processed) != 0 {
 		t.Fatalf("receiver saw %v (bad signatures %d) for %d attempts", rcv.hits, rcv.badSigs, n)
 	}
 	rcv.mu.Unlock()
@@ -329,14 +424,10 @@ func TestWebhookAtLeastOnceAcrossACrash(t *testing.T) {
 	ctx := context.Background()
 	rcv := newReceiver(t, func(int) int { return 200 })
 	svc := webhook.NewService(s, rcv.policy())
-	reg := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL, Kinds: []string{webhook.EnterpriseUpdated}})
+	reg := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL, Kinds: []string{webhook.EnterpriseCreated}})
 	rcv.secrets[reg.Secret] = true
-	if err := neo4jstore.AddChangeEvent(ctx, s, "ev-1", 1, webhook.EnterpriseUpdated, "RW-1", time.Now().UTC()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.QueueChangeDeliveries(ctx, time.Now().UTC(), 100); err != nil {
-		t.Fatal(err)
-	}
+	firm(t, s, 1)
+	queueChanges(t, s)
 	// The doomed replica claims with a short lease and sends...
 	now := time.Now().UTC()
 	claims, err := s.ClaimWebhookDeliveries(ctx, "doomed", "token-doomed", now, now.Add(3*time.Second), 10)
@@ -366,7 +457,7 @@ func TestWebhookAtLeastOnceAcrossACrash(t *testing.T) {
 		return len(rows) == 1 && rows[0].Status == webhook.Delivered
 	})
 	rcv.mu.Lock()
-	if rcv.hits[webhook.ChangeEventID("ev-1")] != 2 || rcv.processed[webhook.ChangeEventID("ev-1")] != 1 || rcv.badSigs != 0 {
+	if rcv.hits[c.EventID] != 2 || rcv.processed[c.EventID] != 1 || len(rcv.hits) != 1 || rcv.badSigs != 0 {
 		t.Fatalf("hits %v processed %v bad signatures %d", rcv.hits, rcv.processed, rcv.badSigs)
 	}
 	rcv.mu.Unlock()
@@ -383,18 +474,22 @@ func TestWebhookAtLeastOnceAcrossACrash(t *testing.T) {
 // own slots.
 func TestWebhookTwoWorkersNeverOverlap(t *testing.T) {
 	s := neo4jtest.Open(t)
-	ctx := context.Background()
 	rcv := newReceiver(t, func(int) int { return 200 })
 	rcv.delay = 30 * time.Millisecond
 	svc := webhook.NewService(s, rcv.policy())
-	reg := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL, Kinds: []string{webhook.SupplyAdded}})
+	reg := register(t, svc, as("key-p", auth.Partner), webhook.Input{URL: rcv.srv.URL, Kinds: []string{webhook.EnterpriseCreated}})
 	rcv.secrets[reg.Secret] = true
 	const events = 60
-	now := time.Now().UTC()
-	for i := 1; i <= events; i++ {
-		if err := neo4jstore.AddChangeEvent(ctx, s, fmt.Sprintf("ev-%02d", i), int64(i), webhook.SupplyAdded, "rel", now); err != nil {
+	recs := make([]enterprise.Record, events)
+	for i := range recs {
+		c, err := uscc.Make("330411", uint64(i+1))
+		if err != nil {
 			t.Fatal(err)
 		}
+		recs[i] = enterprise.Record{Enterprise: enterprise.Enterprise{USCC: c, Name: fmt.Sprintf("企业%d", i+1), IsLocal: true}}
+	}
+	if err := s.UpsertEnterprises(staffCtx, recs); err != nil { // one transaction, one event per firm
+		t.Fatal(err)
 	}
 	started := time.Now()
 	startWorker(t, s, rcv.policy(), webhook.WorkerConfig{Replica: "a", Concurrency: 4, Poll: 5 * time.Millisecond})
