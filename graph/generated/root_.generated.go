@@ -4172,7 +4172,7 @@ of the secret after ` + "`" + `whsec_` + "`" + `). Delivery is at least once: a 
 within the attempt timeout (10 s by default) delivers; anything else,
 redirects included (they are not followed), is retried with exponential
 backoff and full jitter for 24 h, after which the delivery is DEAD. Only
-its owner sees a webhook, staff and admins included. docs/changes.md has
+its owner sees a webhook, staff and admins included. docs/webhooks.md has
 the schedule and verification code in Go and TypeScript.
 """
 type Webhook implements Node {
