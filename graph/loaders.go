@@ -220,6 +220,8 @@ func (r *Resolver) loadNode(ctx context.Context, t gid.Type, key string) (model.
 			return nil, err
 		}
 		return auditEntryToGraph(*e), nil
+	case gid.Webhook:
+		return r.webhookNode(ctx, key)
 	}
 	return nil, nil
 }

@@ -13,6 +13,7 @@ import (
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
+	"chainmatch/internal/webhook"
 )
 
 // Resolver holds the services the resolvers call. It is wired by hand in
@@ -31,4 +32,6 @@ type Resolver struct {
 	// alerts to this replica's subscribers.
 	Searches *alert.Service
 	AlertHub *alert.Hub
+	// Webhooks registers and lists the caller's webhooks.
+	Webhooks *webhook.Service
 }

@@ -62,7 +62,29 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
 
+	// newHandler sets the store's change signal, which the followers below
+	// read: build it before they start.
 	h := newHandler(cfg, st, log)
+
+	// The webhook fan-out and worker start once the schema is ready and
+	// stop when the server does: the worker stops claiming at once, lets
+	// the attempts in flight finish (each within CHAINMATCH_WEBHOOK_TIMEOUT)
+	// and record their outcome, and both are waited for before the store
+	// closes.
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		select {
+		case <-schemaDone:
+		case <-hooksCtx.Done():
+		}
+		if hooksCtx.Err() == nil {
+			runWebhooks(hooksCtx, cfg, st, log)
+		}
+	}()
+	defer func() { stopHooks(); <-hooksDone }()
+
 	// The match-alert evaluator follows the change log, woken by the
 	// store's change signal (set up with the resolver); it stops (and
 	// gives its lease up) before the store closes.

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"chainmatch/graph"
 	"chainmatch/internal/alert"
@@ -15,6 +18,7 @@ import (
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
 	neo4jstore "chainmatch/internal/store/neo4j"
+	"chainmatch/internal/webhook"
 )
 
 // newResolver builds the services the resolvers call.
@@ -37,6 +41,52 @@ func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *gra
 		}),
 		Searches: alert.NewService(st, matches),
 		AlertHub: alert.NewHub(st, 0, log),
+		Webhooks: webhook.NewService(st, webhookPolicy(cfg)),
+	}
+}
+
+// webhookPolicy is the URL policy of webhooks: https to public addresses,
+// except the hosts in CHAINMATCH_WEBHOOK_ALLOW_HOSTS.
+func webhookPolicy(cfg config.Config) webhook.Policy {
+	return webhook.Policy{AllowHosts: cfg.WebhookAllowHosts}
+}
+
+// newWebhookWorker builds the worker that fans out match alerts to
+// webhooks and delivers due deliveries.
+func newWebhookWorker(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *webhook.Worker {
+	return webhook.NewWorker(st, webhookPolicy(cfg), webhook.WorkerConfig{
+		Timeout:     cfg.WebhookTimeout,
+		Concurrency: cfg.WebhookConcurrency,
+		Schedule:    webhook.Schedule{Base: cfg.WebhookRetryBase, Max: cfg.WebhookRetryMax, Window: cfg.WebhookRetryWindow},
+		Log:         log.With("component", "webhooks"),
+	})
+}
+
+// runWebhooks runs, until ctx ends, the webhook fan-out of the change log
+// (a changes.Follower: one replica at a time queues each event's
+// deliveries in the transaction that advances its cursor) and this
+// replica's delivery worker; then it gives the follower's lease up so
+// another replica takes over at once.
+func runWebhooks(ctx context.Context, cfg config.Config, st *neo4jstore.Store, log *slog.Logger) {
+	w := newWebhookWorker(cfg, st, log)
+	f := changes.NewFollower(st, changes.FollowerConfig{
+		Name: webhook.FollowerName, Handle: w.HandleChanges,
+		// A first deployment does not replay the whole log to webhooks
+		// (they get only events after their registration anyway).
+		FromNow: true,
+		// Local writes wake the fan-out at once; other replicas' by polling.
+		Signal: st.ChangeSignal(),
+		Log:    log.With("component", "webhooks"),
+	})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = f.Run(ctx) }()
+	w.Run(ctx)
+	wg.Wait()
+	rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := f.Release(rctx); err != nil {
+		log.Warn("webhooks: release the change follower's lease", "err", err)
 	}
 }
 

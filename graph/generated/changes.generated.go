@@ -649,6 +649,36 @@ func (ec *executionContext) marshalNChangeKind2chainmatchᚋinternalᚋchanges�
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeKind2ᚕchainmatchᚋinternalᚋchangesᚐKindᚄ(ctx context.Context, v any) ([]changes.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]changes.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeKind2chainmatchᚋinternalᚋchangesᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNChangeKind2ᚕchainmatchᚋinternalᚋchangesᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []changes.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeKind2chainmatchᚋinternalᚋchangesᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOChangeKind2ᚕchainmatchᚋinternalᚋchangesᚐKindᚄ(ctx context.Context, v any) ([]changes.Kind, error) {
 	if v == nil {
 		return nil, nil

@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	SupplyPath() SupplyPathResolver
 	SupplyRelation() SupplyRelationResolver
+	Webhook() WebhookResolver
 }
 
 type DirectiveRoot struct {
@@ -353,9 +354,11 @@ type ComplexityRoot struct {
 		DeleteEnterprise     func(childComplexity int, id string) int
 		DeleteProduct        func(childComplexity int, id string) int
 		DeleteSavedSearch    func(childComplexity int, id string) int
+		DeleteWebhook        func(childComplexity int, id string) int
 		ImportEnterprises    func(childComplexity int, input []model.EnterpriseInput) int
 		LogLeadActivity      func(childComplexity int, leadID string, input model.LeadActivityInput) int
 		MoveLead             func(childComplexity int, id string, stage lead.Stage, expectedVersion int, note *string) int
+		RegisterWebhook      func(childComplexity int, input model.WebhookInput) int
 		RemoveSupplyRelation func(childComplexity int, supplierID string, customerID string, productID *string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
 		SaveSearch           func(childComplexity int, input model.SavedSearchInput) int
@@ -453,6 +456,7 @@ type ComplexityRoot struct {
 		SupplierMatches     func(childComplexity int, input model.MatchInput) int
 		SupplyPaths         func(childComplexity int, fromID string, toID string, maxHops *int, first *int) int
 		Viewer              func(childComplexity int) int
+		Webhooks            func(childComplexity int) int
 	}
 
 	SavedSearch struct {
@@ -552,6 +556,38 @@ type ComplexityRoot struct {
 		ID   func(childComplexity int) int
 		Name func(childComplexity int) int
 		Role func(childComplexity int) int
+	}
+
+	Webhook struct {
+		Alerts     func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Deliveries func(childComplexity int, first *int, after *string) int
+		ID         func(childComplexity int) int
+		Kinds      func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		At           func(childComplexity int) int
+		Attempt      func(childComplexity int) int
+		EventID      func(childComplexity int) int
+		ResponseCode func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookRegistration struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 }
 
@@ -1759,6 +1795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSavedSearch(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.importEnterprises":
 		if e.ComplexityRoot.Mutation.ImportEnterprises == nil {
 			break
@@ -1792,6 +1839,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveLead(childComplexity, args["id"].(string), args["stage"].(lead.Stage), args["expectedVersion"].(int), args["note"].(*string)), true
+	case "Mutation.registerWebhook":
+		if e.ComplexityRoot.Mutation.RegisterWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterWebhook(childComplexity, args["input"].(model.WebhookInput)), true
 	case "Mutation.removeSupplyRelation":
 		if e.ComplexityRoot.Mutation.RemoveSupplyRelation == nil {
 			break
@@ -2372,6 +2430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity), true
 
 	case "SavedSearch.createdAt":
 		if e.ComplexityRoot.SavedSearch.CreatedAt == nil {
@@ -2717,6 +2781,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Role(childComplexity), true
 
+	case "Webhook.alerts":
+		if e.ComplexityRoot.Webhook.Alerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Alerts(childComplexity), true
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.deliveries":
+		if e.ComplexityRoot.Webhook.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.kinds":
+		if e.ComplexityRoot.Webhook.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Kinds(childComplexity), true
+	case "Webhook.url":
+		if e.ComplexityRoot.Webhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.URL(childComplexity), true
+
+	case "WebhookDelivery.at":
+		if e.ComplexityRoot.WebhookDelivery.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.At(childComplexity), true
+	case "WebhookDelivery.attempt":
+		if e.ComplexityRoot.WebhookDelivery.Attempt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempt(childComplexity), true
+	case "WebhookDelivery.eventId":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.responseCode":
+		if e.ComplexityRoot.WebhookDelivery.ResponseCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ResponseCode(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookRegistration.secret":
+		if e.ComplexityRoot.WebhookRegistration.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookRegistration.Secret(childComplexity), true
+	case "WebhookRegistration.webhook":
+		if e.ComplexityRoot.WebhookRegistration.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookRegistration.Webhook(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2746,6 +2922,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SavedSearchInput", ec.unmarshalInputSavedSearchInput),
 			graphql.NewInputUnmarshaler("SupplyRelationInput", ec.unmarshalInputSupplyRelationInput),
 			graphql.NewInputUnmarshaler("UpdateLeadInput", ec.unmarshalInputUpdateLeadInput),
+			graphql.NewInputUnmarshaler("WebhookInput", ec.unmarshalInputWebhookInput),
 		)
 	}
 	first := true
@@ -4617,6 +4794,140 @@ type Query {
 "The entry points for writing. Every mutation is transactional and recorded in the audit trail; see each field for the role it needs."
 type Mutation
 `, BuiltIn: false},
+	{Name: "../webhook.graphqls", Input: `"""
+An endpoint of the caller's that chainmatch POSTs change events (of the
+chosen ` + "`" + `kinds` + "`" + `) and, with ` + "`" + `alerts` + "`" + `, the caller's new match alerts to,
+following the Standard Webhooks convention: a JSON body
+` + "`" + `{"type": <ChangeKind or "MATCH_ALERT">, "id": <event or alert id>, "at": <when>, "data": {...}}` + "`" + `
+and the headers ` + "`" + `webhook-id` + "`" + ` (the event's or alert's id, the same on every
+retry: deduplicate by it), ` + "`" + `webhook-timestamp` + "`" + ` (Unix seconds) and
+` + "`" + `webhook-signature` + "`" + ` (` + "`" + `v1,` + "`" + ` + base64 of HMAC-SHA256 over
+` + "`" + `<webhook-id>.<webhook-timestamp>.<body>` + "`" + `, keyed by the base64-decoded part
+of the secret after ` + "`" + `whsec_` + "`" + `). Delivery is at least once: a 2xx answer
+within the attempt timeout (10 s by default) delivers; anything else,
+redirects included (they are not followed), is retried with exponential
+backoff and full jitter for 24 h, after which the delivery is DEAD. Only
+its owner sees a webhook, staff and admins included. docs/webhooks.md has
+the schedule and verification code in Go and TypeScript.
+"""
+type Webhook implements Node {
+  "Global id of the webhook."
+  id: ID!
+  "Where deliveries are POSTed: https to a public address (hosts in ` + "`" + `CHAINMATCH_WEBHOOK_ALLOW_HOSTS` + "`" + ` excepted)."
+  url: String!
+  "The change kinds delivered, without duplicates; may be empty when ` + "`" + `alerts` + "`" + ` is true."
+  kinds: [ChangeKind!]!
+  "Whether the owner's new match alerts (of their saved searches) are delivered too, with ` + "`" + `type` + "`" + ` MATCH_ALERT."
+  alerts: Boolean!
+  "When the webhook was registered; only events and alerts from then on are delivered."
+  createdAt: DateTime!
+  """
+  The delivery log: one row per attempt, newest first (PENDING rows by the
+  time they are due). Deleting the webhook deletes its log.
+  """
+  deliveries(
+    "Page size, 1..100 (default 20); anything else is BAD_USER_INPUT."
+    first: Int
+    "The ` + "`" + `cursor` + "`" + ` of the last edge of the previous page; omit for the first page."
+    after: String
+  ): WebhookDeliveryConnection!
+}
+
+"One attempt to deliver one event or alert to a webhook."
+type WebhookDelivery {
+  "The id of the change event or match alert delivered: the body's ` + "`" + `id` + "`" + ` and the ` + "`" + `webhook-id` + "`" + ` header, the same on every attempt."
+  eventId: ID!
+  "1 for the first attempt, counting up with every retry."
+  attempt: Int!
+  "Where this attempt stands."
+  status: DeliveryStatus!
+  "The HTTP status the endpoint answered; null when it did not answer (refused, timed out, unreachable) or the attempt is PENDING."
+  responseCode: Int
+  "For a PENDING attempt, when it is due; otherwise when it ended."
+  at: DateTime!
+}
+
+"The state of a delivery attempt."
+enum DeliveryStatus {
+  "Due at ` + "`" + `at` + "`" + `, or being made now."
+  PENDING
+  "The endpoint answered 2xx. Final."
+  DELIVERED
+  "The attempt failed (not 2xx, a redirect, a timeout or no connection); the next attempt is the PENDING row above it."
+  FAILED
+  "The attempt failed and the 24 h retry window is over: no more attempts. Final."
+  DEAD
+}
+
+"A page of a webhook's delivery log (newest first)."
+type WebhookDeliveryConnection {
+  "The attempts of this page, newest first."
+  edges: [WebhookDeliveryEdge!]!
+  "Whether more pages follow; pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next one."
+  pageInfo: PageInfo!
+}
+
+"An attempt in a page."
+type WebhookDeliveryEdge {
+  "The attempt."
+  node: WebhookDelivery!
+  "Opaque position of this attempt; pass it as ` + "`" + `after` + "`" + ` to get the older ones."
+  cursor: String!
+}
+
+"A webhook just registered, with its signing secret."
+type WebhookRegistration {
+  "The webhook."
+  webhook: Webhook!
+  """
+  The signing secret, ` + "`" + `whsec_` + "`" + ` + base64 of 32 random bytes. Shown this once:
+  store it with the receiver. chainmatch keeps it in its database to sign
+  deliveries (an HMAC needs the key itself, so it cannot be stored hashed).
+  """
+  secret: String!
+}
+
+"What ` + "`" + `registerWebhook` + "`" + ` registers."
+input WebhookInput {
+  """
+  Where to POST: an absolute https URL, without credentials or fragment, at
+  most 2048 characters, whose host resolves only to public addresses
+  (loopback, private, link-local, unspecified, multicast and other special
+  ranges are refused, also at every connection, against DNS rebinding).
+  Hosts in ` + "`" + `CHAINMATCH_WEBHOOK_ALLOW_HOSTS` + "`" + ` are exempt and may use http.
+  Anything else is BAD_USER_INPUT on ` + "`" + `input.url` + "`" + `.
+  """
+  url: String!
+  "The change kinds to deliver (duplicates ignored). LEAD_CHANGED is for staff and admins: partners get FORBIDDEN on ` + "`" + `input.kinds` + "`" + `. Empty only with ` + "`" + `alerts: true` + "`" + `."
+  kinds: [ChangeKind!]!
+  "Deliver the caller's new match alerts too."
+  alerts: Boolean = false
+}
+
+extend type Query {
+  """
+  The caller's own webhooks, oldest first (staff and admins too see only
+  their own). Anonymous callers get UNAUTHENTICATED.
+  """
+  webhooks: [Webhook!]!
+}
+
+extend type Mutation {
+  """
+  Registers a webhook of the caller's and returns it with its signing
+  secret, which is not shown again. At most 20 per caller. Bad input is
+  BAD_USER_INPUT with ` + "`" + `extensions.field` + "`" + ` and registers nothing; anonymous
+  callers get UNAUTHENTICATED.
+  """
+  registerWebhook(input: WebhookInput!): WebhookRegistration!
+  """
+  Deletes one of the caller's webhooks with its delivery log; pending
+  deliveries are dropped. NOT_FOUND (field ` + "`" + `id` + "`" + `) when the caller has no
+  webhook with this id, including someone else's. Returns true.
+  """
+  deleteWebhook("Global id of the webhook." id: ID!): Boolean!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5500,6 +5811,70 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "url":
+		return ec.fieldContext_Webhook_url(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Webhook_kinds(ctx, field)
+	case "alerts":
+		return ec.fieldContext_Webhook_alerts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Webhook_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eventId":
+		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
+	case "attempt":
+		return ec.fieldContext_WebhookDelivery_attempt(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "responseCode":
+		return ec.fieldContext_WebhookDelivery_responseCode(ctx, field)
+	case "at":
+		return ec.fieldContext_WebhookDelivery_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_WebhookRegistration_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookRegistration_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookRegistration", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

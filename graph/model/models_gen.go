@@ -11,6 +11,7 @@ import (
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
+	"chainmatch/internal/webhook"
 	"fmt"
 	"io"
 	"strconv"
@@ -607,6 +608,37 @@ type Viewer struct {
 	Name *string `json:"name,omitempty"`
 	// The caller's role.
 	Role auth.Role `json:"role"`
+}
+
+// A page of a webhook's delivery log (newest first).
+type WebhookDeliveryConnection struct {
+	// The attempts of this page, newest first.
+	Edges []WebhookDeliveryEdge `json:"edges"`
+	// Whether more pages follow; pass `endCursor` as `after` to get the next one.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An attempt in a page.
+type WebhookDeliveryEdge struct {
+	// The attempt.
+	Node *webhook.Delivery `json:"node"`
+	// Opaque position of this attempt; pass it as `after` to get the older ones.
+	Cursor string `json:"cursor"`
+}
+
+// What `registerWebhook` registers.
+type WebhookInput struct {
+	// Where to POST: an absolute https URL, without credentials or fragment, at
+	// most 2048 characters, whose host resolves only to public addresses
+	// (loopback, private, link-local, unspecified, multicast and other special
+	// ranges are refused, also at every connection, against DNS rebinding).
+	// Hosts in `CHAINMATCH_WEBHOOK_ALLOW_HOSTS` are exempt and may use http.
+	// Anything else is BAD_USER_INPUT on `input.url`.
+	URL string `json:"url"`
+	// The change kinds to deliver (duplicates ignored). LEAD_CHANGED is for staff and admins: partners get FORBIDDEN on `input.kinds`. Empty only with `alerts: true`.
+	Kinds []changes.Kind `json:"kinds"`
+	// Deliver the caller's new match alerts too.
+	Alerts *bool `json:"alerts,omitempty"`
 }
 
 // What `Query.enterprises` can be sorted by.

@@ -52,6 +52,13 @@ type Config struct {
 	// ChangesPoll is how often subscriptions and change-log followers look
 	// for events committed by other replicas.
 	ChangesPoll time.Duration
+	// Webhook delivery (docs/changes.md, section Webhooks).
+	WebhookAllowHosts  []string
+	WebhookTimeout     time.Duration
+	WebhookConcurrency int
+	WebhookRetryBase   time.Duration
+	WebhookRetryMax    time.Duration
+	WebhookRetryWindow time.Duration
 }
 
 // Rate is a token bucket: PerSecond sustained, Burst at once.
@@ -100,6 +107,12 @@ var Vars = []Var{
 	{"CHAINMATCH_PPROF", "", false, "serve Go's `/debug/pprof/` on this separate loopback address, e.g. `127.0.0.1:6060` (empty: off; other hosts are refused)"},
 	{"CHAINMATCH_CHANGES_RETENTION", "720h", false, "how long change-log events are kept (default 30 days); older ones are purged hourly and a cursor before them is CURSOR_EXPIRED (docs/changes.md)"},
 	{"CHAINMATCH_CHANGES_POLL", "200ms", false, "how often subscriptions and change-log consumers look for events written by other replicas"},
+	{"CHAINMATCH_WEBHOOK_ALLOW_HOSTS", "", false, "comma-separated hosts or host:port pairs webhooks may call although not public, and over plain http (for test receivers and in-house endpoints); all other webhook URLs must be https to public addresses"},
+	{"CHAINMATCH_WEBHOOK_TIMEOUT", "10s", false, "timeout of one webhook delivery attempt (connect, TLS, request and response)"},
+	{"CHAINMATCH_WEBHOOK_CONCURRENCY", "8", false, "webhook delivery attempts in flight at once per replica"},
+	{"CHAINMATCH_WEBHOOK_RETRY_BASE", "30s", false, "largest delay after a webhook's first failed attempt; doubles per attempt (full jitter)"},
+	{"CHAINMATCH_WEBHOOK_RETRY_MAX", "1h", false, "cap of the delay between webhook attempts"},
+	{"CHAINMATCH_WEBHOOK_RETRY_WINDOW", "24h", false, "how long a failing webhook delivery is retried before it is DEAD"},
 }
 
 // Load reads the environment, applying defaults, and validates the result.
@@ -154,6 +167,21 @@ func load(getenv func(string) string) (Config, error) {
 		PprofAddr:             strings.TrimSpace(getenv("CHAINMATCH_PPROF")),
 		ChangesRetention:      dur("CHAINMATCH_CHANGES_RETENTION"),
 		ChangesPoll:           dur("CHAINMATCH_CHANGES_POLL"),
+
+		WebhookTimeout:     dur("CHAINMATCH_WEBHOOK_TIMEOUT"),
+		WebhookRetryBase:   dur("CHAINMATCH_WEBHOOK_RETRY_BASE"),
+		WebhookRetryMax:    dur("CHAINMATCH_WEBHOOK_RETRY_MAX"),
+		WebhookRetryWindow: dur("CHAINMATCH_WEBHOOK_RETRY_WINDOW"),
+	}
+	for _, h := range strings.Split(getenv("CHAINMATCH_WEBHOOK_ALLOW_HOSTS"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.WebhookAllowHosts = append(c.WebhookAllowHosts, h)
+		}
+	}
+	if wc, err := strconv.Atoi(get("CHAINMATCH_WEBHOOK_CONCURRENCY")); err != nil || wc < 1 || wc > 256 {
+		errs = append(errs, "CHAINMATCH_WEBHOOK_CONCURRENCY: want an integer from 1 to 256")
+	} else {
+		c.WebhookConcurrency = wc
 	}
 	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
 		errs = append(errs, fmt.Sprintf("CHAINMATCH_PPROF: want a loopback host:port such as 127.0.0.1:6060, got %q", c.PprofAddr))

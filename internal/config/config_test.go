@@ -102,3 +102,22 @@ func TestShutdownMustOutlastRequests(t *testing.T) {
 		t.Errorf("11s over 10s refused: %v", err)
 	}
 }
+
+func TestWebhookSettings(t *testing.T) {
+	c, err := load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WebhookTimeout != 10*time.Second || c.WebhookConcurrency != 8 || c.WebhookRetryWindow != 24*time.Hour || c.WebhookAllowHosts != nil {
+		t.Fatalf("webhook defaults %+v", c)
+	}
+	env := map[string]string{"CHAINMATCH_WEBHOOK_ALLOW_HOSTS": " 127.0.0.1:9000, hooks.internal ,", "CHAINMATCH_WEBHOOK_CONCURRENCY": "0"}
+	if _, err := load(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "CHAINMATCH_WEBHOOK_CONCURRENCY") {
+		t.Fatalf("concurrency 0: %v", err)
+	}
+	env["CHAINMATCH_WEBHOOK_CONCURRENCY"] = "2"
+	c, err = load(func(k string) string { return env[k] })
+	if err != nil || len(c.WebhookAllowHosts) != 2 || c.WebhookAllowHosts[1] != "hooks.internal" || c.WebhookConcurrency != 2 {
+		t.Fatalf("allow hosts %q, %v", c.WebhookAllowHosts, err)
+	}
+}

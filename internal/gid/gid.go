@@ -38,12 +38,14 @@ const (
 	// SavedSearch and MatchAlert are keyed by generated ids.
 	SavedSearch Type = "SavedSearch"
 	MatchAlert  Type = "MatchAlert"
+	// Webhook is keyed by the random id it got on registration.
+	Webhook Type = "Webhook"
 )
 
 var known = map[Type]bool{
 	Enterprise: true, Product: true, Chain: true, Segment: true, Park: true, Incentive: true,
 	District: true, APIKey: true, AuditEntry: true, Lead: true, LeadActivity: true, ChangeEvent: true,
-	SavedSearch: true, MatchAlert: true,
+	SavedSearch: true, MatchAlert: true, Webhook: true,
 }
 
 // Encode returns the global id of the node of type t with natural key key.

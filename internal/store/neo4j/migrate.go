@@ -74,6 +74,15 @@ var migrations = []migration{
 		`CREATE CONSTRAINT change_counter_name IF NOT EXISTS FOR (c:ChangeCounter) REQUIRE c.name IS UNIQUE`,
 		`CREATE CONSTRAINT change_cursor_name IF NOT EXISTS FOR (c:ChangeCursor) REQUIRE c.name IS UNIQUE`,
 	}},
+	{7, "webhooks and their outbox", []string{
+		`CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE`,
+		`CREATE INDEX webhook_owner IF NOT EXISTS FOR (w:Webhook) ON (w.ownerId)`,
+		`CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (d:WebhookDelivery) REQUIRE d.key IS UNIQUE`,
+		// The worker's claim: PENDING rows by due time.
+		`CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.status, d.at)`,
+		// A webhook's delivery log, newest first.
+		`CREATE INDEX webhook_delivery_log IF NOT EXISTS FOR (d:WebhookDelivery) ON (d.webhookId, d.at)`,
+	}},
 	{8, "saved searches and match alerts", []string{
 		`CREATE CONSTRAINT saved_search_id IF NOT EXISTS FOR (s:SavedSearch) REQUIRE s.id IS UNIQUE`,
 		`CREATE INDEX saved_search_owner_created IF NOT EXISTS FOR (s:SavedSearch) ON (s.ownerId, s.createdAt)`,

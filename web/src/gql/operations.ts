@@ -12,6 +12,24 @@ export type ChainStage =
   /** Raw materials and basic components. */
   | 'UPSTREAM';
 
+/** A new lead. Ids are global ids; an unknown one is NOT_FOUND on its field. */
+export type CreateLeadInput = {
+  /** The industrial chain the lead is for. */
+  chainId?: string | number | null | undefined;
+  /** Required. The enterprise may have no other open lead (CONFLICT with `extensions.leadId` otherwise). */
+  enterpriseId: string | number;
+  /** The expected investment in yuan (CNY); at least 0. */
+  expectedInvestmentYuan?: number | null | undefined;
+  /** When the next contact is due. */
+  nextActionAt?: string | null | undefined;
+  /** The staff member responsible, 1..100 characters (trimmed). Default: the caller's name. */
+  owner?: string | null | undefined;
+  /** The gap products it would bring, in order. At most 50; duplicates are dropped. */
+  productIds?: Array<string | number> | null | undefined;
+  /** The park the firm is courted for. */
+  targetParkId?: string | number | null | undefined;
+};
+
 /** A rung of the SME ladder. */
 export type Designation =
   /** 创新型中小企业 Innovative SME (provincial). */
@@ -24,6 +42,79 @@ export type Designation =
   | 'PROVINCIAL_SRDI'
   /** 制造业单项冠军 Manufacturing single champion (MIIT). */
   | 'SINGLE_CHAMPION';
+
+/** An activity to log. */
+export type LeadActivityInput = {
+  /** When it happened. Default: now. */
+  at?: string | null | undefined;
+  /** What kind of contact it was. */
+  kind: LeadActivityKind;
+  /** What happened: required, 1..4000 characters after trimming surrounding spaces. */
+  note: string;
+};
+
+/** What kind of contact a lead activity records. */
+export type LeadActivityKind =
+  /** A phone call. */
+  | 'CALL'
+  /** An email. */
+  | 'EMAIL'
+  /** A meeting. */
+  | 'MEETING'
+  /** A note for the record, without a contact. */
+  | 'NOTE'
+  /** An on-site visit. */
+  | 'VISIT';
+
+/** Optional fields of a lead that `updateLead` can remove. */
+export type LeadClearableField =
+  /** Removes `chain`. */
+  | 'CHAIN'
+  /** Removes `expectedInvestmentYuan`. */
+  | 'EXPECTED_INVESTMENT'
+  /** Removes `nextActionAt`. */
+  | 'NEXT_ACTION'
+  /** Removes `targetPark`. */
+  | 'TARGET_PARK';
+
+/** Selects leads; all given conditions must hold. Ids are global ids. */
+export type LeadFilter = {
+  /** Leads of this industrial chain. */
+  chainId?: string | number | null | undefined;
+  /** The district (by code) of the lead's target park; leads without a target park do not match. */
+  districtCode?: string | null | undefined;
+  /** Leads of this enterprise (at most one of them open). */
+  enterpriseId?: string | number | null | undefined;
+  /** true: open leads whose next action date has passed; false: all others (closed leads and leads without a date included). */
+  nextActionOverdue?: boolean | null | undefined;
+  /** Exactly this owner. */
+  owner?: string | null | undefined;
+  /** Leads whose target park is this park. */
+  parkId?: string | number | null | undefined;
+  /** Any of these stages. */
+  stage?: Array<LeadStage> | null | undefined;
+};
+
+/**
+ * Where a lead of the investment-promotion (招商) pipeline stands. Open stages,
+ * in order: IDENTIFIED, CONTACTED, VISITED, NEGOTIATING, SIGNED. SETTLED (the
+ * firm registered in Jiaxing, through `settleLead`) and LOST close a lead.
+ */
+export type LeadStage =
+  /** Open. First contact with the firm has been made. */
+  | 'CONTACTED'
+  /** Open. The firm is a candidate; every lead starts here, and a reopened LOST lead returns here. */
+  | 'IDENTIFIED'
+  /** Closed. The firm is no longer pursued; `moveLead` to IDENTIFIED reopens the lead. */
+  | 'LOST'
+  /** Open. Terms of an investment are being negotiated. */
+  | 'NEGOTIATING'
+  /** Closed. The firm has registered in Jiaxing, in the lead's target park; reached only through `settleLead` and final. */
+  | 'SETTLED'
+  /** Open. An agreement is signed; the only stage from which `settleLead` settles the lead. */
+  | 'SIGNED'
+  /** Open. The firm has been visited, or has visited Jiaxing. */
+  | 'VISITED';
 
 /** What to match, for `supplierMatches`, `customerMatches` and `partnerMatches`. */
 export type MatchInput = {
@@ -99,6 +190,28 @@ export type SavedSearchInput = {
   productIds?: Array<string | number> | null | undefined;
 };
 
+/**
+ * Changes to a lead: given fields replace, `clear` removes optional ones,
+ * omitted fields stay. Ids are global ids; an unknown one is NOT_FOUND on its
+ * field. The stage changes only through `moveLead` and `settleLead`.
+ */
+export type UpdateLeadInput = {
+  /** The new industrial chain. */
+  chainId?: string | number | null | undefined;
+  /** Optional fields to remove; a field may not be both given and cleared (BAD_USER_INPUT). */
+  clear?: Array<LeadClearableField> | null | undefined;
+  /** The new expected investment in yuan (CNY); at least 0. */
+  expectedInvestmentYuan?: number | null | undefined;
+  /** The new due date of the next contact. */
+  nextActionAt?: string | null | undefined;
+  /** The new staff member responsible, 1..100 characters (trimmed). */
+  owner?: string | null | undefined;
+  /** Replaces the products, in order (at most 50, duplicates dropped); an empty list removes them all. */
+  productIds?: Array<string | number> | null | undefined;
+  /** The new target park. */
+  targetParkId?: string | number | null | undefined;
+};
+
 export type SaveSearchMutationVariables = Exact<{
   input: SavedSearchInput;
 }>;
@@ -154,6 +267,68 @@ export type HomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type HomeQuery = { chains: Array<{ id: string, code: string, name: string, nameEn: string | null, segments: Array<{ id: string, stage: ChainStage }> }> };
 
+export type LeadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LeadQuery = { node:
+    | { id: string, stage: LeadStage, owner: string, version: number, expectedInvestmentYuan: number | null, nextActionAt: string | null, createdAt: string, updatedAt: string, enterprise: { id: string, name: string, nameEn: string | null, isLocal: boolean, homeCity: string | null }, targetPark: { id: string, name: string, nameEn: string | null, district: { code: string, name: string, nameEn: string } } | null, products: Array<{ id: string, name: string, nameEn: string | null }>, chain: { id: string, name: string, nameEn: string | null } | null, stageHistory: Array<{ from: LeadStage | null, to: LeadStage, at: string, by: string, note: string | null }>, activities: { edges: Array<{ node: { id: string, kind: LeadActivityKind, at: string, note: string, author: string } }> } }
+    | Record<PropertyKey, never>
+   | null, parks: Array<{ id: string, name: string, nameEn: string | null }> };
+
+export type CreateLeadMutationVariables = Exact<{
+  input: CreateLeadInput;
+}>;
+
+
+export type CreateLeadMutation = { createLead: { id: string } };
+
+export type MoveLeadMutationVariables = Exact<{
+  id: string | number;
+  stage: LeadStage;
+  expectedVersion: number;
+  note?: string | null | undefined;
+}>;
+
+
+export type MoveLeadMutation = { moveLead: { id: string, stage: LeadStage, version: number } };
+
+export type LogLeadActivityMutationVariables = Exact<{
+  leadId: string | number;
+  input: LeadActivityInput;
+}>;
+
+
+export type LogLeadActivityMutation = { logLeadActivity: { id: string } };
+
+export type UpdateLeadNextActionMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion: number;
+  input: UpdateLeadInput;
+}>;
+
+
+export type UpdateLeadNextActionMutation = { updateLead: { id: string, version: number } };
+
+export type SettleLeadMutationVariables = Exact<{
+  id: string | number;
+  expectedVersion: number;
+  parkId: string | number;
+}>;
+
+
+export type SettleLeadMutation = { settleLead: { id: string, stage: LeadStage, version: number } };
+
+export type LeadsQueryVariables = Exact<{
+  filter: LeadFilter;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type LeadsQuery = { leads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, stage: LeadStage, owner: string, nextActionAt: string | null, expectedInvestmentYuan: number | null, enterprise: { id: string, name: string, nameEn: string | null }, chain: { id: string, name: string, nameEn: string | null } | null, targetPark: { id: string, name: string, nameEn: string | null } | null } }> } };
+
 export type MatchFieldsFragment = { fit: ProductFit, score: number, distanceKm: number | null, existingRelation: boolean, reasons: Array<string>, components: Array<{ name: string, weight: number, value: number }>, product: { id: string, code: string, name: string, nameEn: string | null } | null, candidate: { id: string, name: string, nameEn: string | null, isLocal: boolean, homeCity: string | null, district: { code: string, name: string, nameEn: string } | null, designations: Array<{ designation: Designation, year: number }> } };
 
 export type SupplierMatchesQueryVariables = Exact<{
@@ -176,6 +351,14 @@ export type PartnerMatchesQueryVariables = Exact<{
 
 
 export type PartnerMatchesQuery = { matches: Array<{ fit: ProductFit, score: number, distanceKm: number | null, existingRelation: boolean, reasons: Array<string>, components: Array<{ name: string, weight: number, value: number }>, product: { id: string, code: string, name: string, nameEn: string | null } | null, candidate: { id: string, name: string, nameEn: string | null, isLocal: boolean, homeCity: string | null, district: { code: string, name: string, nameEn: string } | null, designations: Array<{ designation: Designation, year: number }> } }> };
+
+export type PipelineQueryVariables = Exact<{
+  chainId?: string | number | null | undefined;
+  districtCode?: string | null | undefined;
+}>;
+
+
+export type PipelineQuery = { pipeline: { conversionRate: number, byStage: Array<{ stage: LeadStage, count: number }>, medianDaysInStage: Array<{ stage: LeadStage, days: number | null }> }, chains: Array<{ id: string, name: string, nameEn: string | null }>, districts: Array<{ code: string, name: string, nameEn: string }>, parks: Array<{ id: string, name: string, nameEn: string | null }> };
 
 export type ProductBalanceQueryVariables = Exact<{
   id: string | number;
@@ -205,6 +388,7 @@ export type SearchQuery = { search: Array<{ score: number, node:
       | { __typename: 'Park', id: string }
       | { __typename: 'Product', code: string, name: string, nameEn: string | null, id: string, segment: { id: string, name: string, nameEn: string | null, chain: { id: string, name: string, nameEn: string | null } } | null }
       | { __typename: 'SavedSearch', id: string }
+      | { __typename: 'Webhook', id: string }
      }> };
 
 export type SettlementQueryVariables = Exact<{
@@ -214,6 +398,14 @@ export type SettlementQueryVariables = Exact<{
 
 
 export type SettlementQuery = { settlementOptions: Array<{ score: number, localSuppliers: number, localCustomers: number, reasons: Array<string>, components: Array<{ name: string, weight: number, value: number }>, gapsFilled: Array<{ id: string, name: string, nameEn: string | null }>, park: { id: string, name: string, nameEn: string | null, district: { code: string, name: string, nameEn: string }, focusChains: Array<{ id: string, name: string, nameEn: string | null }> } }>, incentivesFor: Array<{ eligible: boolean, reason: string, incentive: { id: string, name: string, nameEn: string | null, amountYuan: number, designation: Designation | null } }> };
+
+export type SettlementImpactQueryVariables = Exact<{
+  enterpriseId: string | number;
+  parkId: string | number;
+}>;
+
+
+export type SettlementImpactQuery = { settlementImpact: { nationalLittleGiantsAfter: number, provincialSRDIAfter: number, gaps: Array<{ severityBefore: number, severityAfter: number, localSupplyBefore: number, localSupplyAfter: number, product: { id: string, name: string, nameEn: string | null } }>, newSupplierFor: Array<{ id: string, name: string, nameEn: string | null }>, newCustomerFor: Array<{ id: string, name: string, nameEn: string | null }>, incentives: Array<{ eligible: boolean, incentive: { id: string, name: string, nameEn: string | null, amountYuan: number } }> }, cultivationProgress: { nationalLittleGiants: number, provincialSRDI: number } };
 
 export type NetFirmFragment = { id: string, name: string, nameEn: string | null, isLocal: boolean };
 
