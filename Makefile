@@ -49,7 +49,7 @@ fmt-check: ## gofmt check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 go-test: neo4j-ensure web ## go test -race (integration tests use the real Neo4j; the explorer build is embedded and tested)
-	$(GO) test -race -count=1 -timeout 30m $(GOTESTFLAGS) ./...
+	$(GO) test -race -count=1 -timeout 50m $(GOTESTFLAGS) ./...
 
 fuzz: neo4j-ensure ## short fuzz runs of the request path and the query limits (seed corpus in testdata/fuzz)
 	$(GO) test ./cmd/chainmatch -run '^$$' -fuzz=FuzzGraphQLRequest -fuzztime=10s -parallel=1

@@ -270,6 +270,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"Query.apiKeys":                 {`{ apiKeys { id } }`, none},
 		"Query.auditLog":                {`{ auditLog(first: 5) { edges { node { field } } } }`, none},
 		"Query.changes":                 {`{ changes(first: 5) { edges { node { id kind } } } }`, none},
+		// Saved searches and alerts: partners and up, each their own.
+		"Query.savedSearches": {`{ savedSearches(first: 5) { edges { node { id } } } }`, none},
+		"Query.alerts":        {`{ alerts(first: 5) { edges { node { id } } } }`, none},
+		"Mutation.saveSearch": {`mutation($e: ID!) { saveSearch(input: {name: "matrix", kind: SUPPLIER, enterpriseId: $e}) { id } }`,
+			func() map[string]any { return map[string]any{"e": missing} }},
+		"Mutation.deleteSavedSearch": {`mutation($id: ID!) { deleteSavedSearch(id: $id) }`,
+			func() map[string]any { return map[string]any{"id": gid.Encode(gid.SavedSearch, "no-such")} }},
 		// The lead pipeline: staff and admins only.
 		"Query.leads":    {`{ leads { totalCount } }`, none},
 		"Query.pipeline": {`{ pipeline { conversionRate } }`, none},

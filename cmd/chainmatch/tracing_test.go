@@ -133,7 +133,10 @@ query FindFirms($text: String!) { search(text: $text, first: 7) { __typename } e
 		case attrMap(s.Attributes)["db.system.name"] == "neo4j":
 			statements++
 			a := attrMap(s.Attributes)
-			if s.SpanKind != trace.SpanKindClient || !strings.Contains(a["db.query.text"], "$") || a["db.operation.name"] == "" {
+			// Values travel as parameters; the only statement without one
+			// reads the whole synonym list (the search service's cache).
+			parameterless := s.Name == "MATCH SearchSynonym"
+			if s.SpanKind != trace.SpanKindClient || (!parameterless && !strings.Contains(a["db.query.text"], "$")) || a["db.operation.name"] == "" {
 				t.Errorf("statement span %q: kind %v, attributes %v", s.Name, s.SpanKind, a)
 			}
 			// Every statement hangs under a root field's span, under the server span.
