@@ -156,6 +156,8 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['LeadMutations.graphql', 'LogLeadActivity', { leadId: 'x', input: { kind: 'VISIT', note: 'n' } }],
   ['LeadMutations.graphql', 'UpdateLeadNextAction', { id: 'x', expectedVersion: 1, input: {} }],
   ['LeadMutations.graphql', 'SettleLead', { id: 'x', expectedVersion: 1, parkId: 'y' }],
+  ['Alerts.graphql', 'SaveSearch', { input: { name: 'n', kind: 'SUPPLIER', enterpriseId: 'x', productIds: ['p'] } }],
+  ['Alerts.graphql', 'Alerts', { first: 20 }],
 ];
 
 describe('documents fit the anonymous query limits', () => {
