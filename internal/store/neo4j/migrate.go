@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -155,7 +156,7 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 			if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 				_, err := run(ctx, tx, stmt, nil)
 				return struct{}{}, err
-			}); err != nil {
+			}); err != nil && !createdConcurrently(err) {
 				return applied, fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 			}
 		}
@@ -182,6 +183,23 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 	}
 	s.migrated.Store(true)
 	return applied, nil
+}
+
+// createdConcurrently reports the error Neo4j gives an `IF NOT EXISTS`
+// schema statement that raced another replica creating the same index or
+// constraint: the schema is as the migration wants it, so it is success.
+func createdConcurrently(err error) bool {
+	var nerr *neo4j.Neo4jError
+	if !errors.As(err, &nerr) {
+		return false
+	}
+	switch nerr.Code {
+	case "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+		"Neo.ClientError.Schema.IndexAlreadyExists",
+		"Neo.ClientError.Schema.ConstraintAlreadyExists":
+		return true
+	}
+	return false
 }
 
 // awaitIndexes waits until freshly created indexes are online, so that the
