@@ -4919,7 +4919,10 @@ extend type Mutation {
   BAD_USER_INPUT with ` + "`" + `extensions.field` + "`" + ` and registers nothing; anonymous
   callers get UNAUTHENTICATED.
   """
-  registerWebhook(input: WebhookInput!): WebhookRegistration!
+  registerWebhook(
+    "The endpoint, the change kinds to deliver and whether match alerts go to it too."
+    input: WebhookInput!
+  ): WebhookRegistration!
   """
   Deletes one of the caller's webhooks with its delivery log; pending
   deliveries are dropped. NOT_FOUND (field ` + "`" + `id` + "`" + `) when the caller has no
