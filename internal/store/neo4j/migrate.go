@@ -196,7 +196,9 @@ func createdConcurrently(err error) bool {
 	switch nerr.Code {
 	case "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
 		"Neo.ClientError.Schema.IndexAlreadyExists",
-		"Neo.ClientError.Schema.ConstraintAlreadyExists":
+		"Neo.ClientError.Schema.ConstraintAlreadyExists",
+		"Neo.ClientError.Schema.IndexWithNameAlreadyExists",
+		"Neo.ClientError.Schema.ConstraintWithNameAlreadyExists":
 		return true
 	}
 	return false
