@@ -2,11 +2,9 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"chainmatch/graph/model"
 	"chainmatch/internal/alert"
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/changes"
 	"chainmatch/internal/gid"
 )
@@ -48,23 +46,11 @@ func matchAlertConnection(p alert.AlertPage) *model.MatchAlertConnection {
 func (r *Resolver) alertNode(ctx context.Context, t gid.Type, key string) (n model.Node, ok bool, err error) {
 	switch t {
 	case gid.SavedSearch:
-		s, err := r.Searches.Get(ctx, key)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, true, err
-		}
-		return &s, true, nil
+		n, err := foundNode(r.Searches.Get(ctx, key))
+		return n, true, err
 	case gid.MatchAlert:
-		a, err := r.Searches.GetAlert(ctx, key)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, true, err
-		}
-		return &a, true, nil
+		n, err := foundNode(r.Searches.GetAlert(ctx, key))
+		return n, true, err
 	}
 	return nil, false, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"chainmatch/graph/model"
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/changes"
 )
 
@@ -45,14 +44,7 @@ func eventPointers(ctx context.Context, in <-chan changes.Event) <-chan *changes
 // service, which applies its access rules; nil when the caller may not
 // see the event or it is gone.
 func (r *Resolver) changeNode(ctx context.Context, key string) (model.Node, error) {
-	e, err := r.Changes.Event(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return foundNode(r.Changes.Event(ctx, key))
 }
 
 // optID is nil for "" (an absent id).

@@ -2,10 +2,8 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"chainmatch/graph/model"
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/changes"
 	"chainmatch/internal/webhook"
 )
@@ -44,12 +42,5 @@ func webhookDeliveryConnection(p webhook.DeliveryPage) *model.WebhookDeliveryCon
 // webhookNode resolves node(id:) for a webhook: only its owner gets it;
 // anyone else gets null, as for an id that does not exist.
 func (r *Resolver) webhookNode(ctx context.Context, key string) (model.Node, error) {
-	w, err := r.Webhooks.Get(ctx, key)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return foundNode(r.Webhooks.Get(ctx, key))
 }

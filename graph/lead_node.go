@@ -2,10 +2,8 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"chainmatch/graph/model"
-	"chainmatch/internal/apperr"
 	"chainmatch/internal/gid"
 )
 
@@ -15,23 +13,11 @@ import (
 func (r *Resolver) leadNode(ctx context.Context, t gid.Type, key string) (n model.Node, ok bool, err error) {
 	switch t {
 	case gid.Lead:
-		l, err := r.Leads.Get(ctx, key)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, true, err
-		}
-		return &l, true, nil
+		n, err := foundNode(r.Leads.Get(ctx, key))
+		return n, true, err
 	case gid.LeadActivity:
-		a, err := r.Leads.GetActivity(ctx, key)
-		if errors.Is(err, apperr.ErrNotFound) {
-			return nil, true, nil
-		}
-		if err != nil {
-			return nil, true, err
-		}
-		return &a, true, nil
+		n, err := foundNode(r.Leads.GetActivity(ctx, key))
+		return n, true, err
 	}
 	return nil, false, nil
 }
