@@ -26,17 +26,20 @@ const (
 )
 
 // SearchQuery is what the store looks up for one search; empty parts are
-// skipped. Names and Keys are Lucene query text, built here from escaped
+// skipped. The catalogue (chains and products) is searched in memory
+// (catalogIndex), so every part but Names reaches firms only. Names,
+// FirmKeys and Synonyms are Lucene query text, built here from escaped
 // user text only.
 type SearchQuery struct {
-	// Names queries the CJK full-text index over name, nameEn and uscc.
+	// Names queries the CJK full-text index over name, nameEn and uscc
+	// (of firms, products and chains).
 	Names string
-	// Keys queries the whitespace full-text index over the catalogue's
-	// searchKeys (textkey.Keys), FirmKeys the one over enterprises'.
-	Keys, FirmKeys string
-	// Synonyms queries both key indexes for the other terms of the synonym
-	// groups holding the query (SynonymGroup.Keys joined by OR), resolved
-	// by the service from its in-memory copy of the list.
+	// FirmKeys queries the whitespace full-text index over enterprises'
+	// searchKeys (textkey.Keys).
+	FirmKeys string
+	// Synonyms queries the firms' key index for the other terms of the
+	// synonym groups holding the query, resolved by the service from its
+	// in-memory copy of the list.
 	Synonyms string
 	// USCCPrefix is a normalised USCC prefix.
 	USCCPrefix string
@@ -47,7 +50,8 @@ type SearchQuery struct {
 // SynonymGroup is one line of the synonym list: terms that mean the same
 // thing, each normalised (textkey.Normalize), and for each term the
 // Lucene query over searchKeys that finds names containing it (every word
-// as a word prefix, every Chinese character).
+// as a word prefix, every Chinese character; stored with the list for
+// reading, the search computes it from the term).
 type SynonymGroup struct {
 	Name  string // the group's first term
 	Terms []string
@@ -84,39 +88,62 @@ func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, e
 	if err != nil || plan.Empty() {
 		return []Hit{}, err
 	}
-	if len(plan.terms) > 0 {
-		syn, err := s.synonyms.list(ctx)
-		if err != nil {
+	var cat *catalogIndex
+	if len(plan.keys) > 0 {
+		if cat, err = s.catalog.get(ctx); err != nil {
 			return nil, err
 		}
-		plan.Query.Synonyms = syn.keyQuery(plan.terms)
 	}
 	hits, err := s.store.Search(ctx, plan.Query)
 	if err != nil {
 		return nil, err
 	}
-	ranked := plan.Rank(hits)
-	if fq, ok := plan.FuzzyQuery(ranked); ok {
-		more, err := s.store.Search(ctx, fq)
+	var synonyms keyExpr
+	if len(plan.terms) > 0 {
+		syn, err := s.synonyms.get(ctx)
 		if err != nil {
 			return nil, err
 		}
-		ranked = plan.Rank(MergeHits(hits, more))
+		synonyms = syn.keyQuery(plan.terms)
 	}
-	return ranked, nil
+	// The catalogue costs no statement: its key and synonym hits are
+	// always there.
+	if cat != nil {
+		hits = MergeHits(hits, cat.find(plan.keys, HitViaKey))
+		hits = MergeHits(hits, cat.find(synonyms, HitViaSynonym))
+	}
+	ranked := plan.Rank(hits)
+	if !plan.room(ranked, tierSynonym) {
+		synonyms = nil
+	}
+	more, ok := plan.MoreQuery(ranked, synonyms)
+	if !ok {
+		return ranked, nil
+	}
+	extra, err := s.store.Search(ctx, more.Query)
+	if err != nil {
+		return nil, err
+	}
+	if cat != nil {
+		extra = MergeHits(extra, cat.find(more.fuzzy, HitViaKey))
+	}
+	return plan.Rank(MergeHits(hits, extra)), nil
 }
 
 // SearchPlan is one search ready to run: the store query, and what ranking
 // its hits needs.
 type SearchPlan struct {
-	// Query holds the exact and prefix parts: names, keys, synonyms and
-	// USCC prefix.
+	// Query holds the store's exact and prefix parts: names, the firms'
+	// keys and USCC prefix.
 	Query SearchQuery
+	// keys is the key query (over the firms' index in Query, over the
+	// catalogue in memory).
+	keys keyExpr
 	// fuzzy is the key query of one-edit terms (words of 5 or more
-	// letters), run only when Query leaves room (FuzzyQuery).
-	fuzzy string
-	// terms are the forms of the query looked up in the synonym list
-	// (Service.Search sets Query.Synonyms from them).
+	// letters), run only when Query leaves room (MoreQuery).
+	fuzzy keyExpr
+	// terms are the forms of the query looked up in the synonym list,
+	// whose key query runs only when Query leaves room (MoreQuery).
 	terms []string
 	text  searchText
 	first int
@@ -145,17 +172,17 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 		// names hold no such words.
 		return SearchPlan{text: q, first: n, Query: SearchQuery{USCCPrefix: up, Limit: n}}, nil
 	}
-	p := SearchPlan{text: q, first: n, fuzzy: fuzzyKeyQuery(q), terms: synonymTerms(q),
-		Query: SearchQuery{Names: escapeLucene(q.text), Keys: keyQuery(q), Limit: n}}
+	p := SearchPlan{text: q, first: n, keys: keyQuery(q), fuzzy: fuzzyKeyQuery(q), terms: synonymTerms(q),
+		Query: SearchQuery{Names: escapeLucene(q.text), Limit: n}}
 	// Firms whose names contain two or more typed Chinese characters in a
 	// row are the name index's bigram hits already; the firms' key index
 	// adds one character, words and pinyin.
 	if len(q.words) > 0 || len(q.han) == 1 {
-		p.Query.FirmKeys = p.Query.Keys
+		p.Query.FirmKeys = p.keys.lucene(" ")
 	}
 	// Latin-only text: the key indexes hold every Latin word of name and
 	// nameEn, as word prefixes, so the name index finds nothing more.
-	if len(q.han) == 0 && p.Query.Keys != "" && q.latinOnly() {
+	if len(q.han) == 0 && len(p.keys) > 0 && q.latinOnly() {
 		p.Query.Names = ""
 	}
 	if up := uscc.Normalize(text); usccPrefix.MatchString(up) {
@@ -164,38 +191,50 @@ func PlanSearch(text string, first *int) (SearchPlan, error) {
 	return p, nil
 }
 
-// FuzzyQuery is the second statement of a search, the one-edit key terms,
-// needed only when the query has words of 5 or more letters and fewer
-// than first of the ranked hits of Query score above the fuzzy tier (a
-// hit found by one edit only scores at the fuzzy tier or below, so it
-// cannot displace them).
+// More is the second look-up of a search: the store's Query and the
+// one-edit terms to match in the catalogue.
+type More struct {
+	Query SearchQuery
+	fuzzy keyExpr
+}
+
+// MoreQuery is the second statement of a search, run only when the first
+// look-up (names, keys, USCC prefix, and the catalogue's synonyms) leaves
+// room: the synonyms' key query over the firms (synonyms, nil when the
+// query has none or the first look-up found first hits above the synonym
+// tier) and the one-edit key terms (words of 5 or more letters, when fewer
+// than first hits score above the fuzzy tier; over the firms' index and
+// the catalogue). A hit found only through a synonym scores at the synonym
+// tier, one found only by one edit at the fuzzy tier or below, so neither
+// can displace a hit that ranks above its tier.
 //
 // Only words that start no word of any hit's names (their search keys)
 // get one-edit terms: a word that is spelled as in some name is no typo.
-func (p SearchPlan) FuzzyQuery(ranked []Hit) (SearchQuery, bool) {
-	if p.fuzzy == "" {
-		return SearchQuery{}, false
+func (p SearchPlan) MoreQuery(ranked []Hit, synonyms keyExpr) (More, bool) {
+	m := More{Query: SearchQuery{Synonyms: synonyms.lucene(" OR "), Limit: p.first}}
+	if len(p.fuzzy) > 0 && p.room(ranked, tierFuzzy) {
+		var missing []string
+		for _, w := range p.text.words {
+			if len(w) >= 5 && !wordInKeys(w, ranked) {
+				missing = append(missing, w)
+			}
+		}
+		m.fuzzy = fuzzyKeyQuery(searchText{words: missing})
+		m.Query.FirmKeys = m.fuzzy.lucene(" ")
 	}
+	return m, m.Query.Synonyms != "" || m.Query.FirmKeys != ""
+}
+
+// room reports whether fewer than first of the ranked hits score above
+// tier, so that hits at that tier could still enter the list.
+func (p SearchPlan) room(ranked []Hit, tier float64) bool {
 	above := 0
 	for _, h := range ranked {
-		if h.Score > tierFuzzy {
+		if h.Score > tier {
 			above++
 		}
 	}
-	if above >= p.first {
-		return SearchQuery{}, false
-	}
-	var missing []string
-	for _, w := range p.text.words {
-		if len(w) >= 5 && !wordInKeys(w, ranked) {
-			missing = append(missing, w)
-		}
-	}
-	q := fuzzyKeyQuery(searchText{words: missing})
-	if q == "" {
-		return SearchQuery{}, false
-	}
-	return SearchQuery{Keys: q, FirmKeys: q, Limit: p.first}, true
+	return above < p.first
 }
 
 // wordInKeys reports whether a word of some hit's search keys starts with
@@ -280,67 +319,66 @@ func newSearchText(raw string) searchText {
 	return q
 }
 
-// keyQuery is the Lucene query over searchKeys: word prefixes from 2
-// letters (also of the singular), the words run together (pinyin typed with spaces), and every Chinese
-// character required. Keys and query terms hold only a-z, 0-9 and Chinese
-// characters, so nothing needs escaping.
-func keyQuery(q searchText) string {
-	var parts []string
+// keyQuery is the key query of a search: word prefixes from 2 letters
+// (also of the singular), the words run together (pinyin typed with
+// spaces), and every Chinese character required. Keys and query terms hold
+// only a-z, 0-9 and Chinese characters, so nothing needs escaping.
+func keyQuery(q searchText) keyExpr {
+	var e keyExpr
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
 			seen[p] = true
-			parts = append(parts, p)
+			e = append(e, single(keyAtom{text: p, prefix: true}))
 		}
 	}
 	for _, w := range q.words {
 		if len(w) < 2 {
 			continue
 		}
-		add(w + "*")
-		add(textkey.Singular(w) + "*")
+		add(w)
+		add(textkey.Singular(w))
 	}
 	if len(q.words) > 1 && q.compact != "" {
-		add(q.compact + "*")
+		add(q.compact)
 	}
 	if len(q.han) > 0 && len(q.han) <= maxKeyHan {
-		req := make([]string, len(q.han))
-		for i, r := range q.han {
-			req[i] = "+" + string(r)
+		c := keyClause{group: true}
+		for _, r := range q.han {
+			c.atoms = append(c.atoms, keyAtom{text: string(r)})
 		}
-		add("(" + strings.Join(req, " ") + ")")
+		e = append(e, c)
 	}
-	return strings.Join(parts, " ")
+	return e
 }
 
-// fuzzyKeyQuery is the Lucene query over searchKeys of one edit in each
-// word of 5 or more letters (and in its singular); empty when there is
-// no such word.
-func fuzzyKeyQuery(q searchText) string {
-	var parts []string
+// fuzzyKeyQuery is the key query of one edit in each word of 5 or more
+// letters (and in its singular); empty when there is no such word.
+func fuzzyKeyQuery(q searchText) keyExpr {
+	var e keyExpr
 	for _, w := range q.words {
 		if len(w) < 5 {
 			continue
 		}
-		parts = append(parts, w+"~1")
+		e = append(e, single(keyAtom{text: w, fuzzy: true}))
 		if s := textkey.Singular(w); s != w {
-			parts = append(parts, s+"~1")
+			e = append(e, single(keyAtom{text: s, fuzzy: true}))
 		}
 	}
-	return strings.Join(parts, " ")
+	return e
 }
 
-// termKeyQuery is the Lucene query over searchKeys that requires every
-// word of q (as a word prefix, in singular) and every Chinese character.
-func termKeyQuery(q searchText) string {
-	var req []string
+// termKeyQuery is the key query that requires every word of q (as a word
+// prefix, in singular) and every Chinese character.
+func termKeyQuery(q searchText) keyClause {
+	c := keyClause{group: true}
 	for _, w := range q.words {
-		req = append(req, "+"+textkey.Singular(w)+"*")
+		c.atoms = append(c.atoms, keyAtom{text: textkey.Singular(w), prefix: true})
 	}
 	for _, r := range q.han {
-		req = append(req, "+"+string(r))
+		c.atoms = append(c.atoms, keyAtom{text: string(r)})
 	}
-	return "(" + strings.Join(req, " ") + ")"
+	return c
 }
 
 // synonymTerms are the forms of the query looked up in the synonym list:
@@ -628,7 +666,7 @@ func SynonymGroups(groups [][]string) ([]SynonymGroup, error) {
 		}
 		g := SynonymGroup{Name: terms[0], Terms: terms}
 		for _, t := range terms {
-			g.Keys = append(g.Keys, termKeyQuery(newSearchText(t)))
+			g.Keys = append(g.Keys, keyExpr{termKeyQuery(newSearchText(t))}.lucene(" "))
 		}
 		out = append(out, g)
 	}

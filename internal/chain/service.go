@@ -37,6 +37,9 @@ type Storer interface {
 	FocusChainsOfParks(ctx context.Context, codes []string) ([][]IndustrialChain, error)
 	ChainsOfEnterprises(ctx context.Context, usccs []string) ([][]IndustrialChain, error)
 	Search(ctx context.Context, q SearchQuery) ([]Hit, error)
+	// SearchCatalog returns every chain and product as a search hit (its
+	// search keys and the object, Via empty).
+	SearchCatalog(ctx context.Context) ([]Hit, error)
 	Synonyms(ctx context.Context) ([]SynonymGroup, error)
 	UpsertProduct(ctx context.Context, r ProductRecord) error
 	ProductUses(ctx context.Context, code string) (int, error)
@@ -53,13 +56,30 @@ type Storer interface {
 // districts, parks, incentives, and search across the graph's names.
 type Service struct {
 	store    Storer
-	synonyms *synonymCache
+	synonyms *refreshing[*synonymList]
+	catalog  *refreshing[*catalogIndex]
 }
 
 // NewService returns a Service over store. It keeps the search synonym
-// list in memory, at most SynonymRefresh old.
+// list and the catalogue's search entries in memory, at most
+// SynonymRefresh old; its own catalogue writes refresh them at once.
 func NewService(store Storer) *Service {
-	return &Service{store: store, synonyms: newSynonymCache(store.Synonyms, SynonymRefresh)}
+	return &Service{store: store,
+		synonyms: newRefreshing("synonyms", func(ctx context.Context) (*synonymList, error) {
+			groups, err := store.Synonyms(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return newSynonymList(groups), nil
+		}, SynonymRefresh),
+		catalog: newRefreshing("search catalogue", func(ctx context.Context) (*catalogIndex, error) {
+			hits, err := store.SearchCatalog(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return newCatalogIndex(hits), nil
+		}, SynonymRefresh),
+	}
 }
 
 // ProductsByCode returns products in key order, nil where none exists.
@@ -276,7 +296,9 @@ func (s *Service) UpsertProduct(ctx context.Context, p Product, segmentID *strin
 			}
 		}
 	}
-	if err := s.store.UpsertProduct(ctx, rec); err != nil {
+	err := s.store.UpsertProduct(ctx, rec)
+	s.catalog.invalidate() // also on error: the write may have committed
+	if err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -297,6 +319,7 @@ func (s *Service) DeleteProduct(ctx context.Context, id string) (bool, error) {
 		// The store checks again in the delete transaction.
 		var inUse *InUseError
 		ok, err := s.store.DeleteProduct(ctx, code)
+		s.catalog.invalidate()
 		if !errors.As(err, &inUse) {
 			return ok, err
 		}
@@ -352,7 +375,9 @@ func (s *Service) UpsertChain(ctx context.Context, rec ChainRecord) (*Industrial
 			}
 		}
 	}
-	if err := s.store.UpsertChain(ctx, rec); err != nil {
+	err := s.store.UpsertChain(ctx, rec)
+	s.catalog.invalidate()
+	if err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -374,7 +399,9 @@ func (s *Service) DeleteChain(ctx context.Context, id string) (bool, error) {
 			return false, apperr.Invalid("id", "segment %s still holds %d products; move or delete them first", u.Code, u.Products)
 		}
 	}
-	return s.store.DeleteChain(ctx, code)
+	ok, err := s.store.DeleteChain(ctx, code)
+	s.catalog.invalidate()
+	return ok, err
 }
 
 // UpsertDistricts creates or updates districts by administrative code (for

@@ -14,24 +14,19 @@ import (
 // The parts of the search statement, one per index; qSearch joins those a
 // chain.SearchQuery needs (a part whose parameter is empty is left out of
 // the statement, so Neo4j plans and runs only what is used): the CJK name
-// index ($names), the two search-key indexes ($keys, $firmKeys; catalogue
-// and firms apart, so that firms cannot crowd chains and products out of
-// $limit), the synonyms' key query ($synonyms, over both key indexes; the
-// service resolves it from its copy of the synonym list), and the USCC
-// prefix scan.
+// index ($names), the firms' search-key index ($firmKeys), the synonyms'
+// key query over the same index ($synonyms; the service resolves it from
+// its copy of the synonym list), and the USCC prefix scan. The catalogue's
+// keys are matched in memory by the service (SearchCatalog).
 const (
 	qSearchPartName = `
 	  CALL db.index.fulltext.queryNodes('name_search', $names, {limit: $limit}) YIELD node
 	  RETURN node, 'name' AS via`
-	qSearchPartKeys = `
-	  CALL db.index.fulltext.queryNodes('search_keys_catalog', $keys, {limit: $limit}) YIELD node
-	  RETURN node, 'key' AS via`
 	qSearchPartFirmKeys = `
 	  CALL db.index.fulltext.queryNodes('search_keys_firm', $firmKeys, {limit: $limit}) YIELD node
 	  RETURN node, 'key' AS via`
 	qSearchPartSynonyms = `
-	  UNWIND ['search_keys_catalog', 'search_keys_firm'] AS index
-	  CALL db.index.fulltext.queryNodes(index, $synonyms, {limit: $limit}) YIELD node
+	  CALL db.index.fulltext.queryNodes('search_keys_firm', $synonyms, {limit: $limit}) YIELD node
 	  RETURN node, 'synonym' AS via`
 	qSearchPartUSCC = `
 	  MATCH (node:Enterprise) WHERE node.uscc STARTS WITH $prefix
@@ -45,7 +40,10 @@ const (
 var qSearchTail = `
 	}
 	WITH node, collect(via) AS via
-	WITH node, via, node AS e, node AS p, node AS c
+` + qSearchColumns
+
+// qSearchColumns are the columns of a hit (searchHits).
+var qSearchColumns = `	WITH node, via, node AS e, node AS p, node AS c
 	RETURN CASE WHEN node:Enterprise THEN 'Enterprise' WHEN node:Product THEN 'Product' ELSE 'IndustrialChain' END AS kind,
 	       coalesce(node.uscc, node.code) AS key, via, coalesce(node.searchKeys, '') AS searchKeys,
 	       CASE WHEN node:Enterprise THEN ` + asMap(enterpriseColumns) + ` END AS enterprise,
@@ -59,7 +57,7 @@ func qSearch(q chain.SearchQuery) string {
 	for _, p := range []struct {
 		on   bool
 		part string
-	}{{q.Names != "", qSearchPartName}, {q.Keys != "", qSearchPartKeys}, {q.FirmKeys != "", qSearchPartFirmKeys},
+	}{{q.Names != "", qSearchPartName}, {q.FirmKeys != "", qSearchPartFirmKeys},
 		{q.Synonyms != "", qSearchPartSynonyms}, {q.USCCPrefix != "", qSearchPartUSCC}} {
 		if p.on {
 			parts = append(parts, p.part)
@@ -79,36 +77,60 @@ func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, e
 		return []chain.Hit{}, nil
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
-		recs, err := run(ctx, tx, stmt, map[string]any{"names": q.Names, "keys": q.Keys, "firmKeys": q.FirmKeys, "synonyms": q.Synonyms,
+		recs, err := run(ctx, tx, stmt, map[string]any{"names": q.Names, "firmKeys": q.FirmKeys, "synonyms": q.Synonyms,
 			"prefix": q.USCCPrefix, "limit": q.Limit})
 		if err != nil {
 			return nil, err
 		}
-		out := make([]chain.Hit, 0, len(recs))
-		for _, rec := range recs {
-			r := &row{rec: rec}
-			h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key"), SearchKeys: r.str("searchKeys")}
-			via, _ := value[[]any](r, "via")
-			for _, v := range via {
-				if s, ok := v.(string); ok {
-					h.Via = append(h.Via, s)
-				}
+		return searchHits(recs)
+	})
+}
+
+// searchHits reads the rows of qSearchTail's columns.
+func searchHits(recs []*neo4j.Record) ([]chain.Hit, error) {
+	out := make([]chain.Hit, 0, len(recs))
+	for _, rec := range recs {
+		r := &row{rec: rec}
+		h := chain.Hit{Kind: chain.HitKind(r.str("kind")), Key: r.str("key"), SearchKeys: r.str("searchKeys")}
+		via, _ := value[[]any](r, "via")
+		for _, v := range via {
+			if s, ok := v.(string); ok {
+				h.Via = append(h.Via, s)
 			}
-			if e, ok := mapColumn(r, "enterprise", mapEnterprise); ok {
-				h.Enterprise = &e
-			}
-			if p, ok := mapColumn(r, "product", mapProduct); ok {
-				h.Product = &p
-			}
-			if c, ok := mapColumn(r, "chain", mapChain); ok {
-				h.Chain = &c
-			}
-			if r.err != nil {
-				return nil, r.err
-			}
-			out = append(out, h)
 		}
-		return out, nil
+		if e, ok := mapColumn(r, "enterprise", mapEnterprise); ok {
+			h.Enterprise = &e
+		}
+		if p, ok := mapColumn(r, "product", mapProduct); ok {
+			h.Product = &p
+		}
+		if c, ok := mapColumn(r, "chain", mapChain); ok {
+			h.Chain = &c
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// qSearchCatalog is every chain and product with the columns of a search
+// hit (no parts found them: via is empty).
+var qSearchCatalog = `MATCH (node:IndustrialChain|Product)
+	WITH node, [] AS via
+` + qSearchColumns
+
+// SearchCatalog returns every chain and product as a search hit, in one
+// read statement (the search service matches key queries against them in
+// memory).
+func (s *Store) SearchCatalog(ctx context.Context) ([]chain.Hit, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]chain.Hit, error) {
+		recs, err := run(ctx, tx, qSearchCatalog, nil)
+		if err != nil {
+			return nil, err
+		}
+		return searchHits(recs)
 	})
 }
 

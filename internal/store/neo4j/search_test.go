@@ -3,12 +3,15 @@ package neo4jstore_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"chainmatch/internal/chain"
+	"chainmatch/internal/enterprise"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
+	"chainmatch/internal/uscc"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -38,31 +41,55 @@ func TestSearchKeysAreWrittenAndMigrated(t *testing.T) {
 	if err := s.UpsertProduct(ctx, chain.ProductRecord{Product: chain.Product{Code: "H2-TANK", Name: "车载储氢瓶", NameEn: ptr("On-board hydrogen tanks")}}); err != nil {
 		t.Fatal(err)
 	}
-	found := func(q chain.SearchQuery, want ...string) {
+	code, err := uscc.Make("330402", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpsertEnterprises(ctx, []enterprise.Record{{Enterprise: enterprise.Enterprise{USCC: code, Name: "嘉兴氢途科技有限公司", IsLocal: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	// The catalogue's keys are read whole (the service matches them in
+	// memory), the firms' through their index.
+	catalogKeys := func() map[string][]string {
 		t.Helper()
-		got := keyHits(t, s, q)
+		hits, err := s.SearchCatalog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]string{}
+		for _, h := range hits {
+			if len(h.Via) != 0 || (h.Product == nil) == (h.Chain == nil) {
+				t.Errorf("catalogue hit %+v: want no via and the object", h)
+			}
+			out[h.Key] = strings.Fields(h.SearchKeys)
+		}
+		return out
+	}
+	keys := catalogKeys()
+	for key, want := range map[string][]string{"H2": {"qingneng", "qn", "氢", "hydrogen"}, "H2-TANK": {"czcqp", "氢", "tanks", "tank"}} {
 		for _, w := range want {
-			if !slices.Contains(got, w) {
-				t.Errorf("%+v: hits %v, want %s", q, got, w)
+			if !slices.Contains(keys[key], w) {
+				t.Errorf("%s keys %v, want %s among them", key, keys[key], w)
 			}
 		}
 	}
-	found(chain.SearchQuery{Keys: "qingneng*"}, "H2/key")
-	found(chain.SearchQuery{Keys: "czcqp*"}, "H2-TANK/key")
-	found(chain.SearchQuery{Keys: "(+氢)"}, "H2/key", "H2-TANK/key")
-	found(chain.SearchQuery{Keys: "tank*"}, "H2-TANK/key") // singular of "tanks"
+	if got := keyHits(t, s, chain.SearchQuery{FirmKeys: "(+氢 +途)"}); !slices.Equal(got, []string{code + "/key"}) {
+		t.Errorf("firm key query (+氢 +途): %v", got)
+	}
 
 	if err := neo4jstore.ForgetSearchKeys(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	if got := keyHits(t, s, chain.SearchQuery{Keys: "qingneng*"}); len(got) != 0 {
-		t.Fatalf("keys still found after removing them: %v", got)
+	if got := catalogKeys()["H2"]; len(got) != 0 {
+		t.Fatalf("keys still there after removing them: %v", got)
 	}
 	n, err := s.RekeyNames(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("RekeyNames wrote %d, %v; want 2", n, err)
+	if err != nil || n != 3 {
+		t.Fatalf("RekeyNames wrote %d, %v; want 3", n, err)
 	}
-	found(chain.SearchQuery{Keys: "qingneng*"}, "H2/key")
+	if got := catalogKeys()["H2"]; !slices.Contains(got, "qingneng") {
+		t.Errorf("H2 keys after RekeyNames %v", got)
+	}
 	if n, err := s.RekeyNames(ctx); err != nil || n != 0 {
 		t.Fatalf("second RekeyNames wrote %d, %v; want 0", n, err)
 	}
@@ -90,8 +117,15 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 		read[0].Keys[1] != groups[0].Keys[2] {
 		t.Fatalf("synonyms read back %+v, %v; wrote %+v", read, err, groups)
 	}
-	if got := keyHits(t, s, chain.SearchQuery{Synonyms: groups[0].Keys[2]}); !slices.Equal(got, []string{"PV/synonym"}) {
-		t.Fatalf("synonym key query of 光伏: %v", got)
+	code, err := uscc.Make("330402", 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpsertEnterprises(ctx, []enterprise.Record{{Enterprise: enterprise.Enterprise{USCC: code, Name: "嘉兴光伏玻璃有限公司", IsLocal: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := keyHits(t, s, chain.SearchQuery{Synonyms: groups[0].Keys[2]}); !slices.Equal(got, []string{code + "/synonym"}) {
+		t.Fatalf("synonym key query of 光伏 over the firms: %v", got)
 	}
 
 	svc := chain.NewService(s)
@@ -100,10 +134,18 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return len(hits) == 1 && hits[0].Key == "PV" && slices.Contains(hits[0].Via, chain.HitViaSynonym)
+		// The chain (from the catalogue in memory) and the firm (from the
+		// firms' key index), both through the synonym.
+		found := 0
+		for _, h := range hits {
+			if (h.Key == "PV" || h.Key == code) && slices.Equal(h.Via, []string{chain.HitViaSynonym}) {
+				found++
+			}
+		}
+		return len(hits) == 2 && found == 2
 	}
 	if !viaSynonym() {
-		t.Fatal("search 太阳能 does not find the chain 光伏 through its synonym")
+		t.Fatal("search 太阳能 does not find the chain 光伏 and the firm 嘉兴光伏玻璃 through its synonym")
 	}
 	if err := s.ReplaceSynonyms(ctx, nil); err != nil {
 		t.Fatal(err)
