@@ -94,7 +94,7 @@ var migrations = []migration{
 		`CREATE INDEX match_alert_owner_created IF NOT EXISTS FOR (a:MatchAlert) ON (a.ownerId, a.createdAt)`,
 		`CREATE INDEX match_alert_cause_seq IF NOT EXISTS FOR (a:MatchAlert) ON (a.causeSeq)`,
 	}},
-	{9, "catalogue searched in memory", []string{
+	{10, "catalogue searched in memory", []string{
 		// The search service matches key queries against the catalogue's
 		// chains and products in memory (docs/search.md); its full-text
 		// index of migration 4 has no reader left.
