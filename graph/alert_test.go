@@ -161,3 +161,38 @@ func TestSaveSearchAndAlertsEndToEnd(t *testing.T) {
 		t.Fatal("delete returned false")
 	}
 }
+
+// Deleting the firm of a saved search deletes the search with it, so that
+// SavedSearch.enterprise (non-null by contract) never dangles: the list
+// still answers without errors, and node(id:) of the search is null.
+func TestDeletingTheFirmOfASavedSearch(t *testing.T) {
+	e := alertEnv(t)
+	in := map[string]any{"name": "buyers", "kind": "CUSTOMER", "enterpriseId": gid.Encode(gid.Enterprise, matchtest.Module2)}
+	var saved struct{ SaveSearch struct{ ID string } }
+	e.ok(auth.Partner, saveSearchMutation, map[string]any{"in": in}, &saved)
+
+	var del struct{ DeleteEnterprise bool }
+	e.ok(auth.Admin, `mutation($id: ID!) { deleteEnterprise(id: $id) }`, map[string]any{"id": gid.Encode(gid.Enterprise, matchtest.Module2)}, &del)
+	if !del.DeleteEnterprise {
+		t.Fatal("deleteEnterprise returned false")
+	}
+	var list struct {
+		SavedSearches struct {
+			Edges []struct {
+				Node struct {
+					ID         string
+					Enterprise struct{ USCC string }
+				}
+			}
+		}
+	}
+	e.ok(auth.Staff, `{ savedSearches { edges { node { id enterprise { uscc } } } } }`, nil, &list)
+	if len(list.SavedSearches.Edges) != 0 {
+		t.Fatalf("savedSearches after the firm's deletion: %+v", list)
+	}
+	var n struct{ Node *struct{ ID string } }
+	e.ok(auth.Partner, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": saved.SaveSearch.ID}, &n)
+	if n.Node != nil {
+		t.Fatalf("node(id:) of the deleted firm's search: %+v", n.Node)
+	}
+}

@@ -6,7 +6,9 @@
 // firms making and buying products those searches ask about) from 10
 // concurrent writers and reports, per alert, the latency from the write's
 // acknowledgement to the alert being readable (a reader polls every 5 ms),
-// with the CPU time the evaluation cost:
+// with the CPU time the evaluation cost, the statements per event, the
+// events evaluated per second and the machine's load average (-batch sets
+// the evaluator's batch, default alert.FollowerBatch):
 //
 //	NEO4J_URI=bolt://127.0.0.1:7723 go run ./bench/alertload -load -neo4j-pid $(pgrep -f 'Launcher.*7723')
 //
@@ -54,6 +56,7 @@ func run() error {
 	nWrites := flag.Int("writes", 100, "upserts in the burst")
 	workers := flag.Int("workers", 10, "concurrent writers")
 	neo4jPID := flag.Int("neo4j-pid", 0, "Neo4j's process id: also report its CPU time (from /proc)")
+	batch := flag.Int("batch", alert.FollowerBatch, "the evaluator's batch: most change events per transaction")
 	flag.Parse()
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -122,15 +125,16 @@ func run() error {
 
 	// The evaluator, as the server runs it: the follower's handler, with
 	// its statements and busy time counted.
-	var trips, handled atomic.Int64
+	var trips, handled, calls atomic.Int64
 	var handlerBusy atomic.Int64
 	signal := changes.NewSignal()
 	s.SetChangeSignal(signal) // as serve does: local writes wake the follower
 	fctx, stop := context.WithCancel(neo4jstore.WithRoundTripCounter(ctx, &trips))
 	defer stop()
 	f := changes.NewFollower(s, changes.FollowerConfig{
-		Name: alert.ConsumerName, FromNow: true, Signal: signal, Log: quiet, BatchSize: alert.FollowerBatch,
+		Name: alert.ConsumerName, FromNow: true, Signal: signal, Log: quiet, BatchSize: *batch,
 		Handle: func(ctx context.Context, evs []changes.Event) error {
+			calls.Add(1)
 			t0 := time.Now()
 			err := svc.HandleChanges(ctx, evs)
 			handlerBusy.Add(int64(time.Since(t0)))
@@ -197,7 +201,8 @@ func run() error {
 	}
 	acked := make([]time.Time, len(inputs))
 	cpu0, neo0 := processCPU(), neo4jCPU(*neo4jPID)
-	busy0, trips0 := handlerBusy.Load(), trips.Load()
+	busy0, trips0, calls0 := handlerBusy.Load(), trips.Load(), calls.Load()
+	load0 := loadAverage()
 	burst := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -249,6 +254,7 @@ func run() error {
 		mu.Unlock()
 	}
 	cpu1, neo1 := processCPU(), neo4jCPU(*neo4jPID)
+	load1 := loadAverage()
 	stop()
 
 	mu.Lock()
@@ -278,14 +284,15 @@ func run() error {
 	fmt.Printf("\n| alert latency (write ack -> alert readable) | p50 | p99 | max |\n|---|---|---|---|\n| ms | %s | %s | %s |\n",
 		ms(pct(50)), ms(pct(99)), ms(lat[len(lat)-1]))
 	busy := time.Duration(handlerBusy.Load() - busy0)
-	fmt.Printf("\nevaluator: %s busy in the handler (%.1f ms per event), %d Cypher statements (%.1f per event)\n",
-		busy.Round(time.Millisecond), float64(busy.Microseconds())/1000/float64(events), trips.Load()-trips0,
-		float64(trips.Load()-trips0)/float64(events))
+	fmt.Printf("\nevaluator (batch up to %d events): %d transactions, %s busy in the handler (%.1f ms per event), %d Cypher statements (%.1f per event), %.1f events/s from the burst's start through the last event\n",
+		*batch, calls.Load()-calls0, busy.Round(time.Millisecond), float64(busy.Microseconds())/1000/float64(events), trips.Load()-trips0,
+		float64(trips.Load()-trips0)/float64(events), float64(events)/drained.Seconds())
 	fmt.Printf("CPU over the burst and its evaluation: this process %s (writers, evaluator and reader together)", (cpu1 - cpu0).Round(time.Millisecond))
 	if neo0 >= 0 && neo1 >= 0 {
 		fmt.Printf(", Neo4j %s", (neo1 - neo0).Round(time.Millisecond))
 	}
 	fmt.Println()
+	fmt.Printf("load average (1 min) before the burst %s, after %s\n", load0, load1)
 
 	// For comparison: what re-running every saved search on each write
 	// would cost, from 50 of them.
@@ -311,6 +318,15 @@ func run() error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// loadAverage is the machine's 1-minute load average ("?" when unknown).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
 
 // processCPU is this process's user + system CPU time so far.
 func processCPU() time.Duration {

@@ -3030,8 +3030,11 @@ enum MatchKind {
 A match request saved to be alerted about: whenever a change of the graph
 (a firm created or updated, a supply relation added or removed) brings a new
 candidate at or above ` + "`" + `minScore` + "`" + ` into its results, one ` + "`" + `MatchAlert` + "`" + ` is
-recorded. Firms already in the results at or above ` + "`" + `minScore` + "`" + ` when it was
-saved never raise one, and a candidate raises at most one per search.
+recorded; a change of the search's own enterprise (it moves, gains a need or
+a product) can bring new candidates too, among its first 100 results. Firms
+already in the results at or above ` + "`" + `minScore` + "`" + ` when it was saved never raise
+one, and a candidate raises at most one per search. Deleting the enterprise
+deletes its saved searches and their alerts.
 Partners see only the searches they saved; staff and admins see all, also
 through ` + "`" + `node(id:)` + "`" + `; anonymous callers get UNAUTHENTICATED.
 """
@@ -3934,7 +3937,9 @@ extend type Mutation {
   pipeline (open or closed) is not deleted, because a lead's history needs its
   firm: CONFLICT on ` + "`" + `id` + "`" + `, and nothing changes. Staff and admins get
   ` + "`" + `extensions.leadId` + "`" + ` (an open lead first); partners only learn that records
-  of the investment-promotion office refer to the firm.
+  of the investment-promotion office refer to the firm. The saved searches for
+  the enterprise (anyone's) are deleted with it, with their alerts, and so are
+  the match alerts about it as a candidate, in the same transaction.
   """
   deleteEnterprise(
     "Global id of the enterprise."

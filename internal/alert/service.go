@@ -43,15 +43,20 @@ type Storer interface {
 	SavedSearches(ctx context.Context, ownerID *string, first int, after *Cursor) (SearchPage, error)
 	// DeleteSavedSearch deletes the search and its alerts.
 	DeleteSavedSearch(ctx context.Context, id string) error
-	// SearchesFor returns the saved searches the firm could newly enter:
-	// those whose products (or whose enterprise's needs or products) the
-	// firm makes or buys, the very product or one of the same or a
-	// neighbouring chain segment, and the partner searches of firms it
-	// shares a trade partner with; leaving out searches for the firm
-	// itself, searches that knew it when saved and searches that already
-	// alerted about it. It reads through indexes and relationships from the
-	// firm, never every saved search.
-	SearchesFor(ctx context.Context, uscc string) ([]SavedSearch, error)
+	// SearchesFor returns, for each firm of usccs (by USCC), the saved
+	// searches it could newly enter: those whose products (or whose
+	// enterprise's needs or products) the firm makes or buys, the very
+	// product or one of the same or a neighbouring chain segment, and the
+	// partner searches of firms it shares a trade partner with; leaving out
+	// searches for the firm itself, searches that knew it when saved and
+	// searches that already alerted about it. One statement for all firms;
+	// it reads through indexes and relationships from the firms, never
+	// every saved search.
+	SearchesFor(ctx context.Context, usccs []string) (map[string][]SavedSearch, error)
+	// SearchesOf returns the saved searches for the firms of usccs (as
+	// askers), each with the candidates it already alerted about added to
+	// Known.
+	SearchesOf(ctx context.Context, usccs []string) ([]SavedSearch, error)
 	// RecordAlerts writes the alerts, each at most once per search and
 	// candidate (a uniqueness key), and returns how many were new.
 	RecordAlerts(ctx context.Context, alerts []Alert) (int, error)
@@ -71,7 +76,9 @@ type Matcher interface {
 	SupplierMatches(ctx context.Context, q match.MatchQuery) ([]match.Match, error)
 	CustomerMatches(ctx context.Context, q match.MatchQuery) ([]match.Match, error)
 	PartnerMatches(ctx context.Context, q match.MatchQuery) ([]match.Match, error)
-	CandidateMatch(ctx context.Context, c match.Criteria, candidateUSCC string) (match.Match, bool, error)
+	// CandidateMatches scores firms for requests, many at once, as
+	// CandidateMatch scores one (the evaluator's path).
+	CandidateMatches(ctx context.Context, reqs []match.CandidateRequest) ([]match.CandidateResult, error)
 }
 
 // Service is the saved-search and alert business layer; see the package
@@ -196,6 +203,24 @@ func (s *Service) Save(ctx context.Context, in SaveInput) (SavedSearch, error) {
 // and returns the firms at or above its minimum score. A missing
 // enterprise or product is BAD_USER_INPUT on its field.
 func (s *Service) current(ctx context.Context, ss SavedSearch) ([]string, error) {
+	ms, err := s.results(ctx, ss)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
+		return nil, apperr.Invalid(e.Field, "%s", e.Message)
+	}
+	if err != nil {
+		return nil, err
+	}
+	known := []string{}
+	for _, m := range ms {
+		known = append(known, m.CandidateUSCC)
+	}
+	return known, nil
+}
+
+// results runs the search as a match list (the first KnownFirst results,
+// in the language of ctx) and returns those at or above its minimum
+// score. A missing enterprise or product is NOT_FOUND on its field.
+func (s *Service) results(ctx context.Context, ss SavedSearch) ([]match.Match, error) {
 	first := KnownFirst
 	q := match.MatchQuery{
 		EnterpriseID: gid.Encode(gid.Enterprise, ss.EnterpriseUSCC), LocalOnly: &ss.LocalOnly,
@@ -212,19 +237,16 @@ func (s *Service) current(ctx context.Context, ss SavedSearch) ([]string, error)
 		run = s.matcher.PartnerMatches
 	}
 	ms, err := run(ctx, q)
-	if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
-		return nil, apperr.Invalid(e.Field, "%s", e.Message)
-	}
 	if err != nil {
 		return nil, err
 	}
-	known := []string{}
+	out := ms[:0]
 	for _, m := range ms {
 		if m.Score >= ss.MinScore {
-			known = append(known, m.CandidateUSCC)
+			out = append(out, m)
 		}
 	}
-	return known, nil
+	return out, nil
 }
 
 // searchKey decodes a saved search's global id.
@@ -337,35 +359,108 @@ func (s *Service) SearchOfAlert(ctx context.Context, a Alert) (SavedSearch, erro
 	return s.store.SavedSearch(ctx, a.SearchID)
 }
 
-// Evaluate decides the alerts a change raises: for each firm the change
-// touched, the saved searches it could newly enter (Storer.SearchesFor),
-// each scored by the match service; an alert for every search the firm
-// now enters at or above its minimum score. It writes nothing; ids and
-// times are set here, outside any transaction.
+// Evaluate decides the alerts a change raises: EvaluateBatch of the one
+// change.
 func (s *Service) Evaluate(ctx context.Context, ch Change) ([]Alert, error) {
-	switch ch.Kind {
-	case EnterpriseCreated, EnterpriseUpdated, SupplyAdded, SupplyRemoved:
-	default:
+	return s.EvaluateBatch(ctx, []Change{ch})
+}
+
+// EvaluateBatch decides the alerts a batch of changes raises, for the
+// firms as candidates in a fixed number of statements whatever the number
+// of changes, firms and saved searches, and for the firms as askers in the
+// lists of their own searches:
+//
+//   - As a candidate: for every firm the changes touched, the saved
+//     searches it could newly enter (Storer.SearchesFor, one statement for
+//     all firms), all scored at once by the match service
+//     (CandidateMatches, two statements); an alert for every search the
+//     firm now enters at or above its minimum score.
+//   - As an asker: the saved searches for the firms the changes touched
+//     (one statement) are run again as match lists, once per batch each (a
+//     firm that moves or gains a need or product can bring new firms into
+//     its own searches); an alert for every result at or above the minimum
+//     score that the search neither knew when saved nor has alerted
+//     about. Only the first KnownFirst results are looked at, as when the
+//     search was saved.
+//
+// Each alert's cause is the first change of the batch that touched the
+// firm (the candidate, or the asker): the one that evaluating the events
+// one by one would name, since an evaluation always reads the graph as it
+// is now, after every change of the batch. It writes nothing; ids and
+// times are set here, outside any transaction.
+func (s *Service) EvaluateBatch(ctx context.Context, chs []Change) ([]Alert, error) {
+	cause := map[string]Change{} // firm -> first change touching it
+	var firms []string
+	for _, ch := range chs {
+		switch ch.Kind {
+		case EnterpriseCreated, EnterpriseUpdated, SupplyAdded, SupplyRemoved:
+		default:
+			continue
+		}
+		c := ch
+		c.Firms = nil
+		for _, firm := range ch.Firms {
+			if _, ok := cause[firm]; !ok {
+				firms = append(firms, firm)
+				cause[firm] = c
+			}
+		}
+	}
+	if len(firms) == 0 {
 		return nil, nil
 	}
-	var out []Alert
 	now := s.now().UTC().Truncate(time.Millisecond)
-	for _, firm := range ch.Firms {
-		searches, err := s.store.SearchesFor(ctx, firm)
-		if err != nil {
-			return nil, fmt.Errorf("searches for %s: %w", firm, err)
+	var out []Alert
+	raised := map[string]bool{} // search id|candidate
+
+	// The firms as candidates of others' searches.
+	searches, err := s.store.SearchesFor(ctx, firms)
+	if err != nil {
+		return nil, fmt.Errorf("searches for %d firms: %w", len(firms), err)
+	}
+	var reqs []match.CandidateRequest
+	var of []SavedSearch
+	for _, firm := range firms {
+		for _, ss := range searches[firm] {
+			reqs = append(reqs, match.CandidateRequest{Criteria: ss.criteria(), CandidateUSCC: firm, Language: ss.Language})
+			of = append(of, ss)
 		}
-		for _, ss := range searches {
-			m, ok, err := s.matcher.CandidateMatch(match.WithLanguage(ctx, ss.Language), ss.criteria(), firm)
-			if err != nil {
-				return nil, fmt.Errorf("score %s for search %s: %w", firm, ss.ID, err)
-			}
-			if !ok || m.Score < ss.MinScore {
+	}
+	if len(reqs) > 0 {
+		res, err := s.matcher.CandidateMatches(ctx, reqs)
+		if err != nil {
+			return nil, fmt.Errorf("score %d firms for %d searches: %w", len(firms), len(reqs), err)
+		}
+		for i, r := range res {
+			ss, firm := of[i], reqs[i].CandidateUSCC
+			if !r.OK || r.Match.Score < ss.MinScore {
 				continue
 			}
-			cause := ch
-			cause.Firms = nil
-			out = append(out, Alert{ID: s.newID(), SearchID: ss.ID, OwnerID: ss.OwnerID, Match: m, Cause: cause, CreatedAt: now})
+			raised[ss.ID+"|"+firm] = true
+			out = append(out, Alert{ID: s.newID(), SearchID: ss.ID, OwnerID: ss.OwnerID, Match: r.Match, Cause: cause[firm], CreatedAt: now})
+		}
+	}
+
+	// The firms as askers of their own searches.
+	own, err := s.store.SearchesOf(ctx, firms)
+	if err != nil {
+		return nil, fmt.Errorf("searches of %d firms: %w", len(firms), err)
+	}
+	for _, ss := range own {
+		ms, err := s.results(match.WithLanguage(ctx, ss.Language), ss)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			continue // its firm or a product it names is gone: nothing to match
+		}
+		if err != nil {
+			return nil, fmt.Errorf("run search %s: %w", ss.ID, err)
+		}
+		for _, m := range ms {
+			key := ss.ID + "|" + m.CandidateUSCC
+			if raised[key] || slices.Contains(ss.Known, m.CandidateUSCC) {
+				continue
+			}
+			raised[key] = true
+			out = append(out, Alert{ID: s.newID(), SearchID: ss.ID, OwnerID: ss.OwnerID, Match: m, Cause: cause[ss.EnterpriseUSCC], CreatedAt: now})
 		}
 	}
 	return out, nil

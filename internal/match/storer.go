@@ -18,6 +18,15 @@ type Storer interface {
 	// MatchCandidates returns the candidates for q, at most q.PerKind per
 	// product and fit, each with everything scoring needs.
 	MatchCandidates(ctx context.Context, q CandidateQuery) ([]Candidate, error)
+	// MatchAskers is MatchAsker for many requests in one statement: the
+	// asker of each query at its index, nil for one that does not exist.
+	MatchAskers(ctx context.Context, qs []AskerQuery) ([]*Asker, error)
+	// MatchCandidatesOf gathers, for each query (OnlyUSCC set, every
+	// query with the same Rank), the record of that one firm as a
+	// candidate over every fit, uncapped (Fits and PerKind are ignored), in
+	// one statement: the candidate at its index, nil where the firm is no
+	// candidate.
+	MatchCandidatesOf(ctx context.Context, qs []CandidateQuery) ([]*Candidate, error)
 	// ChainGapStats returns, per product of the chain that Jiaxing firms
 	// need, how many local firms need and make it.
 	ChainGapStats(ctx context.Context, chainCode string) ([]GapStat, error)
@@ -65,6 +74,12 @@ type Asker struct {
 	Segments []string
 	// Requested are the products of the request's productIds that exist.
 	Requested []ProductRef
+}
+
+// AskerQuery names an asker and the products of a request (MatchAskers).
+type AskerQuery struct {
+	USCC         string
+	ProductCodes []string
 }
 
 // CandidateQuery selects candidates for one kind of match.

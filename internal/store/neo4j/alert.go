@@ -225,17 +225,18 @@ func (s *Store) DeleteSavedSearch(ctx context.Context, id string) error {
 	return err
 }
 
-// qSearchesFor finds the saved searches firm x could newly enter, walking
-// from x: the products it makes (for supplier and partner searches) or
-// buys (for customer searches), widened to the products of the same and
-// the neighbouring chain segments (the matches' near fits), then the
-// searches watching one of them (WATCHES) or, for searches without
-// products, the searches of the enterprises needing or making one of them
-// (ASKS_FOR); and for partner searches, the searches of firms x shares a
-// customer or supplier with. The work is bounded by x's products, their
-// segments and the searches that actually relate to them, never by the
-// number of saved searches.
-const qSearchesFor = `MATCH (x:Enterprise {uscc: $uscc})
+// qSearchesFor finds, for each firm x of $usccs, the saved searches it
+// could newly enter, walking from x: the products it makes (for supplier
+// and partner searches) or buys (for customer searches), widened to the
+// products of the same and the neighbouring chain segments (the matches'
+// near fits), then the searches watching one of them (WATCHES) or, for
+// searches without products, the searches of the enterprises needing or
+// making one of them (ASKS_FOR); and for partner searches, the searches of
+// firms x shares a customer or supplier with. The work is bounded by the
+// firms' products, their segments and the searches that actually relate
+// to them, never by the number of saved searches.
+const qSearchesFor = `UNWIND $usccs AS uscc
+MATCH (x:Enterprise {uscc: uscc})
 CALL (x) {
   MATCH (x)-[r:MAKES|NEEDS]->(p:Product)
   WITH DISTINCT type(r) AS rel, p
@@ -268,16 +269,52 @@ CALL (x) {
   MATCH (x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise)<-[:ASKS_FOR]-(s:SavedSearch {kind: 'PARTNER'})
   RETURN s
 }
-WITH DISTINCT s
-WHERE s.uscc <> $uscc AND NOT $uscc IN s.known
-  AND NOT EXISTS { MATCH (:MatchAlert {key: s.id + '|' + $uscc}) }
-RETURN ` + savedSearchProjection + `
-ORDER BY s.id`
+WITH DISTINCT uscc, s
+WHERE s.uscc <> uscc AND NOT uscc IN s.known
+  AND NOT EXISTS { MATCH (:MatchAlert {key: s.id + '|' + uscc}) }
+RETURN uscc, ` + savedSearchProjection + `
+ORDER BY uscc, s.id`
 
 // SearchesFor implements alert.Storer.
-func (s *Store) SearchesFor(ctx context.Context, uscc string) ([]alert.SavedSearch, error) {
+func (s *Store) SearchesFor(ctx context.Context, usccs []string) (map[string][]alert.SavedSearch, error) {
+	out := map[string][]alert.SavedSearch{}
+	if len(usccs) == 0 {
+		return out, nil
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]alert.SavedSearch, error) {
+		recs, err := run(ctx, tx, qSearchesFor, map[string]any{"usccs": usccs})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			u, _, err := neo4j.GetRecordValue[string](rec, "uscc")
+			if err != nil {
+				return nil, err
+			}
+			ss, err := savedSearchFromRecord(rec)
+			if err != nil {
+				return nil, err
+			}
+			out[u] = append(out[u], ss)
+		}
+		return out, nil
+	})
+}
+
+// qSearchesOf reads the saved searches for the firms of $usccs (their
+// askers), with the candidates each has alerted about.
+const qSearchesOf = `UNWIND $usccs AS uscc
+MATCH (:Enterprise {uscc: uscc})<-[:ASKS_FOR]-(s:SavedSearch)
+RETURN ` + savedSearchProjection + `, [(s)<-[:FOR]-(a:MatchAlert) | a.candidate] AS alerted
+ORDER BY s.id`
+
+// SearchesOf implements alert.Storer.
+func (s *Store) SearchesOf(ctx context.Context, usccs []string) ([]alert.SavedSearch, error) {
+	if len(usccs) == 0 {
+		return nil, nil
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]alert.SavedSearch, error) {
-		recs, err := run(ctx, tx, qSearchesFor, map[string]any{"uscc": uscc})
+		recs, err := run(ctx, tx, qSearchesOf, map[string]any{"usccs": usccs})
 		if err != nil {
 			return nil, err
 		}
@@ -287,6 +324,11 @@ func (s *Store) SearchesFor(ctx context.Context, uscc string) ([]alert.SavedSear
 			if err != nil {
 				return nil, err
 			}
+			alerted, err := recordStrings(rec, "alerted")
+			if err != nil {
+				return nil, err
+			}
+			ss.Known = append(ss.Known, alerted...)
 			out = append(out, ss)
 		}
 		return out, nil

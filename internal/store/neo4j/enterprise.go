@@ -681,7 +681,9 @@ func opt[T any](p *T) any {
 // write), so that a lead created at the same instant either commits before
 // it and is seen, or waits and then finds no enterprise; then it deletes the
 // enterprise only if no lead is for it, and names a lead (open ones first,
-// then the newest) otherwise.
+// then the newest) otherwise. The saved searches for the firm go with it,
+// with their alerts, and so do the alerts about it as a candidate (an
+// alert's search and candidate are never missing).
 const qDeleteEnterprise = `MATCH (e:Enterprise {uscc: $uscc})
 	SET e.uscc = e.uscc
 	WITH e
@@ -690,11 +692,25 @@ const qDeleteEnterprise = `MATCH (e:Enterprise {uscc: $uscc})
 	WITH e, collect(l.id)[0] AS lead
 	CALL (e, lead) {
 	  WITH e, lead WHERE lead IS NULL
+	  CALL (e) {
+	    MATCH (e)<-[:ASKS_FOR]-(s:SavedSearch)
+	    OPTIONAL MATCH (s)<-[:FOR]-(a:MatchAlert)
+	    DETACH DELETE a
+	  }
+	  CALL (e) {
+	    MATCH (e)<-[:ASKS_FOR]-(s:SavedSearch)
+	    DETACH DELETE s
+	  }
+	  CALL (e) {
+	    MATCH (a:MatchAlert {candidate: e.uscc})
+	    DETACH DELETE a
+	  }
 	  DETACH DELETE e
 	}
 	RETURN lead`
 
-// DeleteEnterprise deletes the enterprise and its relationships; false
+// DeleteEnterprise deletes the enterprise, its relationships, the saved
+// searches for it with their alerts and the alerts about it; false
 // when it did not exist, an *enterprise.HasLeadsError (and nothing
 // deleted) when it is the firm of a lead. A deletion appends
 // ENTERPRISE_DELETED (and no SUPPLY_REMOVED for the relations that went

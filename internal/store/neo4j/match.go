@@ -38,33 +38,7 @@ func (s *Store) MatchAsker(ctx context.Context, uscc string, productCodes []stri
 		if rec == nil {
 			return match.Asker{}, fmt.Errorf("enterprise %s: %w", uscc, apperr.ErrNotFound)
 		}
-		a := match.Asker{USCC: uscc}
-		if a.IsLocal, _, err = neo4j.GetRecordValue[bool](rec, "isLocal"); err != nil {
-			return a, err
-		}
-		if a.Location, err = recordPoint(rec, "location"); err != nil {
-			return a, err
-		}
-		if a.ParkCode, err = recordString(rec, "park"); err != nil {
-			return a, err
-		}
-		if a.Needs, err = recordHoldings(rec, "needs"); err != nil {
-			return a, err
-		}
-		if a.Makes, err = recordHoldings(rec, "makes"); err != nil {
-			return a, err
-		}
-		if a.Segments, err = recordStrings(rec, "segments"); err != nil {
-			return a, err
-		}
-		reqs, _, err := neo4j.GetRecordValue[[]any](rec, "requested")
-		if err != nil {
-			return a, err
-		}
-		for _, r := range reqs {
-			a.Requested = append(a.Requested, productRef(r))
-		}
-		return a, nil
+		return askerFromRecord(rec)
 	})
 }
 

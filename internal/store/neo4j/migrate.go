@@ -94,6 +94,10 @@ var migrations = []migration{
 		`CREATE INDEX match_alert_owner_created IF NOT EXISTS FOR (a:MatchAlert) ON (a.ownerId, a.createdAt)`,
 		`CREATE INDEX match_alert_cause_seq IF NOT EXISTS FOR (a:MatchAlert) ON (a.causeSeq)`,
 	}},
+	{9, "match alerts by candidate", []string{
+		// Deleting a firm deletes the alerts about it (DeleteEnterprise).
+		`CREATE INDEX match_alert_candidate IF NOT EXISTS FOR (a:MatchAlert) ON (a.candidate)`,
+	}},
 	{10, "catalogue searched in memory", []string{
 		// The search service matches key queries against the catalogue's
 		// chains and products in memory (docs/search.md); its full-text
