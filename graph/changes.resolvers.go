@@ -60,11 +60,11 @@ func (r *subscriptionResolver) Changes(ctx context.Context, after *string, kinds
 		}
 		from = &c
 	}
-	evs, err := r.Resolver.Changes.Stream(ctx, from, kinds, "after")
+	feed, err := r.Resolver.Changes.Stream(ctx, from, kinds, "after")
 	if err != nil {
 		return nil, err
 	}
-	return eventPointers(ctx, evs), nil
+	return eventPointers(ctx, feed), nil
 }
 
 // ChangeEvent returns generated.ChangeEventResolver implementation.

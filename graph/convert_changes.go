@@ -24,18 +24,20 @@ func changeConnection(p changes.Page) *model.ChangeEventConnection {
 }
 
 // eventPointers forwards a stream of events as gqlgen's subscription
-// channel wants them.
-func eventPointers(ctx context.Context, in <-chan changes.Event) <-chan *changes.Event {
+// channel wants them; a stream that fails ends the subscription with its
+// error.
+func eventPointers(ctx context.Context, feed *changes.Feed) <-chan *changes.Event {
 	out := make(chan *changes.Event)
 	go func() {
 		defer close(out)
-		for e := range in {
+		for e := range feed.C {
 			select {
 			case out <- &e:
 			case <-ctx.Done():
 				return
 			}
 		}
+		endSubscription(ctx, feed.Err())
 	}()
 	return out
 }

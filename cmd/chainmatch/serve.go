@@ -155,7 +155,11 @@ func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.
 	sec := mustSecurity(cfg, st, log)
 	resolver.Access = sec.access
 	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log, TrustedDocuments: sec.trusted,
-		Websocket: &graph.WebsocketOptions{Authenticate: sec.access.Authenticate, Origins: cfg.CORSOrigins}})
+		Websocket: &graph.WebsocketOptions{Authenticate: sec.access.Authenticate, Origins: cfg.CORSOrigins,
+			// A revoked key's subscriptions end within this on the replica
+			// that revoked it, and within this plus the key cache's TTL on
+			// the others (docs/changes.md).
+			Recheck: wsRecheck(cfg)}})
 	return httpserver.New(httpserver.Options{
 		GraphQL:        graphQLMiddleware(resolver, gql),
 		Explorer:       explorerHandler(),
@@ -170,6 +174,10 @@ func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.
 		RequestContext: requestContext{},
 	})
 }
+
+// wsRecheck is how often a WebSocket connection's credential is verified
+// again: the key cache's TTL, at most 10 s.
+func wsRecheck(cfg config.Config) time.Duration { return min(cfg.KeyCacheTTL, 10*time.Second) }
 
 // requestContext gives the HTTP layer's request id to the GraphQL layer and
 // counts the request's Neo4j statements.

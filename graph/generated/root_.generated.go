@@ -3588,9 +3588,15 @@ type Subscription {
   see when null). A cursor older than the retention is BAD_USER_INPUT with
   ` + "`" + `extensions.reason` + "`" + ` ` + "`" + `CURSOR_EXPIRED` + "`" + `. Events reach subscribers of every
   replica within the poll interval (200 ms), at once on the replica that
-  wrote them. Keep each event's ` + "`" + `cursor` + "`" + ` to resume after a disconnect.
+  wrote them. Keep each event's ` + "`" + `cursor` + "`" + ` to resume after a disconnect. A
+  subscriber that falls 256 events behind (its client reads too slowly) is
+  ended with RATE_LIMITED, ` + "`" + `extensions.reason` + "`" + ` ` + "`" + `SUBSCRIBER_TOO_SLOW` + "`" + `:
+  subscribe again from the last cursor received.
   Partners and up (LEAD_CHANGED: staff and admins); a connection without
-  valid credentials is closed at connection_init with code 4403.
+  valid credentials is closed at connection_init with code 4403, and one
+  whose API key is revoked (or token expires) is closed with 4403 within
+  CHAINMATCH_KEY_CACHE_TTL (at most 10 s) on the replica that revoked it,
+  and within that plus the TTL on the others.
   """
   changes(
     "Cursor to continue after (an event's ` + "`" + `cursor` + "`" + ` or a page's ` + "`" + `endCursor` + "`" + `); null for new events only."

@@ -149,6 +149,7 @@ type Service struct {
 	store Storer
 	cfg   Config
 	now   func() time.Time
+	tail  *tail
 }
 
 // Config tunes the Service; zero values take the defaults.
@@ -163,12 +164,18 @@ type Config struct {
 	PollInterval time.Duration
 	// Log receives stream failures (default slog.Default).
 	Log *slog.Logger
+	// SubscriberBuffer is how many live events a subscriber may fall
+	// behind the process's change tail before its stream is ended with
+	// ErrSubscriberTooSlow (default DefaultSubscriberBuffer).
+	SubscriberBuffer int
 }
 
 // The defaults of Config.
 const (
 	DefaultRetention    = 30 * 24 * time.Hour
 	DefaultPollInterval = 200 * time.Millisecond
+	// DefaultSubscriberBuffer is Config.SubscriberBuffer's default.
+	DefaultSubscriberBuffer = 256
 )
 
 // MaxPage is the most events one read returns.
@@ -185,7 +192,12 @@ func NewService(store Storer, cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	return &Service{store: store, cfg: cfg, now: time.Now}
+	if cfg.SubscriberBuffer <= 0 {
+		cfg.SubscriberBuffer = DefaultSubscriberBuffer
+	}
+	s := &Service{store: store, cfg: cfg, now: time.Now}
+	s.tail = &tail{svc: s, subs: map[*feedSub]struct{}{}}
+	return s
 }
 
 // Retention is how long events are kept.
@@ -343,96 +355,6 @@ func (s *Signal) C() <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ch
-}
-
-// streamBuffer is how many events a stream reads ahead of its subscriber.
-const streamBuffer = 100
-
-// Stream sends the events after cursor that the caller may see, of kinds
-// (all when empty), in commit order: first those already committed, then
-// each new one as it is committed, until ctx ends (the channel is then
-// closed). A nil cursor starts at the current end of the log. The
-// caller's access and the cursor are checked before Stream returns; later
-// read failures are logged and retried (the stream resumes from its last
-// event, so nothing is skipped or repeated). Each stream polls the log
-// every PollInterval and at once when Signal fires.
-func (s *Service) Stream(ctx context.Context, after *Cursor, kinds []Kind, field string) (<-chan Event, error) {
-	if err := authorize(ctx); err != nil {
-		return nil, err
-	}
-	for _, k := range kinds {
-		if !k.IsValid() {
-			return nil, apperr.Invalid("kinds", "unknown change kind %q", k)
-		}
-	}
-	var cursor Cursor
-	if after != nil {
-		cursor = *after
-	} else {
-		latest, err := s.latest(ctx)
-		if err != nil {
-			return nil, err
-		}
-		cursor = latest
-	}
-	// The first read checks the cursor against the retention. The
-	// signal's channel is taken before each read, so that a write
-	// committed after the read still wakes the wait that follows it.
-	wake := s.cfg.Signal.C()
-	first, err := s.After(ctx, cursor, kinds, streamBuffer, field)
-	if err != nil {
-		return nil, err
-	}
-	out := make(chan Event)
-	go s.stream(ctx, first, wake, kinds, field, out)
-	return out, nil
-}
-
-// latest is the cursor at the current end of the log.
-func (s *Service) latest(ctx context.Context) (Cursor, error) {
-	seq, err := s.store.LatestChangeSeq(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("read the end of the change log: %w", err)
-	}
-	return Cursor(seq), nil
-}
-
-// stream sends p's events and then each later page's, until ctx ends.
-func (s *Service) stream(ctx context.Context, p Page, wake <-chan struct{}, kinds []Kind, field string, out chan<- Event) {
-	defer close(out)
-	failures := 0
-	for {
-		for _, e := range p.Events {
-			select {
-			case out <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-		if !p.HasMore && !pause(ctx, wake, s.cfg.PollInterval) {
-			return
-		}
-		wake = s.cfg.Signal.C()
-		next, err := s.After(ctx, p.End, kinds, streamBuffer, field)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case errors.Is(err, ErrCursorExpired):
-			s.cfg.Log.Warn("change stream: fell behind the retention; closing", "cursor", p.End.String())
-			return
-		case err != nil:
-			failures++
-			backoff := min(s.cfg.PollInterval<<min(failures, 8), 30*time.Second)
-			s.cfg.Log.Warn("change stream: read failed; retrying", "err", err, "retryIn", backoff)
-			if !pause(ctx, nil, backoff) {
-				return
-			}
-			p = Page{End: p.End, HasMore: true} // read again at once
-		default:
-			failures = 0
-			p = next
-		}
-	}
 }
 
 // pause waits for wake or d; false when ctx ended first.

@@ -100,7 +100,7 @@ var Vars = []Var{
 	{"CHAINMATCH_JWT_ISSUER", "", false, "required `iss` of JWTs (empty: not checked)"},
 	{"CHAINMATCH_JWT_AUDIENCE", "", false, "required `aud` of JWTs (empty: not checked)"},
 	{"CHAINMATCH_JWT_ROLE_CLAIM", "role", false, "JWT claim holding the role (partner, staff or admin)"},
-	{"CHAINMATCH_KEY_CACHE_TTL", "30s", false, "how long a verified API key is cached; the longest a revocation takes on other replicas"},
+	{"CHAINMATCH_KEY_CACHE_TTL", "30s", false, "how long a verified API key is cached; the longest a revocation takes on other replicas; WebSocket connections re-verify their credential this often (at most every 10 s)"},
 	{"CHAINMATCH_RATE_LIMITS", "anonymous=5:20,partner=20:60,staff=50:100,admin=50:100", false, "requests per second:burst per role, per API key (per IP for anonymous callers); 0 turns a role's limit off"},
 	{"CHAINMATCH_TRUSTED_DOCUMENTS", "", false, "JSON manifest (sha256 -> document) of registered operations; turns trusted-documents mode on"},
 	{"CHAINMATCH_TRUSTED_DOCUMENTS_ROLES", "anonymous,partner", false, "roles restricted to registered operations when trusted-documents mode is on"},

@@ -1,7 +1,8 @@
 // Saved searches and alerts: staff save the supplier search of a demo firm
 // from the matches view, a new local maker of a product the firm needs is
 // written through the API (as a partner platform would), and its alert
-// appears in the panel without a reload.
+// appears in the panel without a reload, pushed by the matchAlerts
+// subscription.
 import { BASE, STAFF_KEY, expect, settled, test } from './fixtures';
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -46,6 +47,8 @@ test('save a search, upsert a matching firm through the API, see the alert appea
   await panel.getByTestId('save-search').click();
   await expect(panel.getByTestId('search-saved')).toBeVisible();
   const before = await panel.getByTestId('alert').count();
+  // The panel follows the matchAlerts subscription (not the polling fallback).
+  await expect(panel).toHaveAttribute('data-live', 'yes', { timeout: 15_000 });
 
   // The new maker: local, next door, a national little giant, making what the firm needs.
   const uscc = makeUSCC(asker!.district!.code, 70000000 + Math.floor(Math.random() * 9999999));
@@ -61,7 +64,7 @@ test('save a search, upsert a matching firm through the API, see the alert appea
       },
     },
   );
-  // No reload: the panel refreshes by itself.
+  // No reload: the alert arrives over the WebSocket.
   await expect(panel.getByTestId('alert').filter({ hasText: name })).toBeVisible({ timeout: 30_000 });
   expect(await panel.getByTestId('alert').count()).toBeGreaterThan(before);
 });

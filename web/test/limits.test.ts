@@ -158,6 +158,7 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['LeadMutations.graphql', 'SettleLead', { id: 'x', expectedVersion: 1, parkId: 'y' }],
   ['Alerts.graphql', 'SaveSearch', { input: { name: 'n', kind: 'SUPPLIER', enterpriseId: 'x', productIds: ['p'] } }],
   ['Alerts.graphql', 'Alerts', { first: 20 }],
+  ['MatchAlerts.graphql', 'MatchAlerts', {}],
 ];
 
 describe('documents fit the anonymous query limits', () => {

@@ -329,6 +329,11 @@ export type LeadsQueryVariables = Exact<{
 
 export type LeadsQuery = { leads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, stage: LeadStage, owner: string, nextActionAt: string | null, expectedInvestmentYuan: number | null, enterprise: { id: string, name: string, nameEn: string | null }, chain: { id: string, name: string, nameEn: string | null } | null, targetPark: { id: string, name: string, nameEn: string | null } | null } }> } };
 
+export type MatchAlertsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MatchAlertsSubscription = { matchAlerts: { id: string, createdAt: string, savedSearch: { id: string, name: string, kind: MatchKind, enterprise: { id: string, name: string, nameEn: string | null } }, match: { score: number, fit: ProductFit, reasons: Array<string>, candidate: { id: string, name: string, nameEn: string | null, isLocal: boolean }, product: { id: string, name: string, nameEn: string | null } | null } } };
+
 export type MatchFieldsFragment = { fit: ProductFit, score: number, distanceKm: number | null, existingRelation: boolean, reasons: Array<string>, components: Array<{ name: string, weight: number, value: number }>, product: { id: string, code: string, name: string, nameEn: string | null } | null, candidate: { id: string, name: string, nameEn: string | null, isLocal: boolean, homeCity: string | null, district: { code: string, name: string, nameEn: string } | null, designations: Array<{ designation: Designation, year: number }> } };
 
 export type SupplierMatchesQueryVariables = Exact<{
