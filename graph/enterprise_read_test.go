@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/geo"
 	"chainmatch/internal/gid"
@@ -280,6 +282,30 @@ func TestBadArgumentsBelowAPageAreErrors(t *testing.T) {
 		errs := e.do(auth.Anonymous, q, nil, nil)
 		if len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != "first" {
 			t.Errorf("%s: errors %+v, want BAD_USER_INPUT on first", q, errs)
+		}
+	}
+}
+
+// Query.changes pages up to changes.MaxPage (a feed is read in bulk); a
+// larger page, and any other page above MaxFirst, is BAD_USER_INPUT on
+// first with its max.
+func TestChangesPagesUpToItsOwnMaximum(t *testing.T) {
+	e := newEnv(t)
+	e.res.Changes = changes.NewService(e.store, changes.Config{})
+	var out struct {
+		Changes struct{ Edges []struct{ Cursor string } }
+	}
+	if errs := e.do(auth.Staff, `{ changes(first: 1000) { edges { cursor } } }`, nil, &out); len(errs) != 0 {
+		t.Fatalf("changes(first: 1000): %+v", errs)
+	}
+	for q, most := range map[string]string{
+		`{ changes(first: 1001) { edges { cursor } } }`:    "1000",
+		`{ enterprises(first: 101) { edges { cursor } } }`: "100",
+	} {
+		errs := e.do(auth.Staff, q, nil, nil)
+		if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Extensions["field"] != "first" ||
+			fmt.Sprint(errs[0].Extensions["max"]) != most {
+			t.Errorf("%s: %+v, want BAD_USER_INPUT on first with max %s", q, errs, most)
 		}
 	}
 }

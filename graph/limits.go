@@ -13,6 +13,7 @@ import (
 
 	"chainmatch/internal/apperr"
 	"chainmatch/internal/auth"
+	"chainmatch/internal/changes"
 )
 
 // Limits bound what one operation may ask for. Defaults follow
@@ -32,9 +33,19 @@ type Limits struct {
 	MaxDocumentBytes int
 }
 
-// MaxFirst is the largest page any `first`/`last` may ask for; services
-// apply stricter per-field maxima on top.
+// MaxFirst is the largest page a `first`/`last` may ask for (Query.changes
+// excepted, maxFirstOf); services apply stricter per-field maxima on top.
 const MaxFirst = 100
+
+// maxFirstOf is the largest page f may ask for: MaxFirst, except
+// Query.changes, whose consumers read the log in bulk (changes.MaxPage;
+// its cost still counts every event).
+func maxFirstOf(f *ast.Field) int {
+	if f.Name == "changes" && f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Query" {
+		return changes.MaxPage
+	}
+	return MaxFirst
+}
 
 // defaultPageSize is what a paged field costs when the caller gives no size.
 const defaultPageSize = 20
@@ -215,12 +226,12 @@ func (m *measurer) pageSize(f *ast.Field) int {
 		if !ok {
 			return
 		}
-		if (n < 0 || n > MaxFirst) && m.badFirst == nil {
+		if most := maxFirstOf(f); (n < 0 || n > most) && m.badFirst == nil {
 			m.badFirst = &gqlerror.Error{
-				Message:    fmt.Sprintf("%s must be between 0 and %d", field, MaxFirst),
+				Message:    fmt.Sprintf("%s must be between 0 and %d", field, most),
 				Path:       ast.Path{ast.PathName(f.Alias)},
 				Locations:  locationOf(f.Position),
-				Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": field, "min": 0, "max": MaxFirst},
+				Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": field, "min": 0, "max": most},
 			}
 		}
 		size, paged = max(size, n), true
