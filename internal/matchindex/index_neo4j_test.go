@@ -38,7 +38,7 @@ func newIndex(t *testing.T, s *neo4jstore.Store) *matchindex.Index {
 // customer and partner candidates (defaults as the service asks them), for
 // every tenth one the filters, fit subsets, a small cap and a single
 // candidate too, then every chain's gap statistics and gap candidates,
-// and whole ranked lists through the service.
+// and whole ranked lists through the service (every third local firm).
 func TestSameAsCypherOnDemoData(t *testing.T) {
 	s := neo4jtest.Open(t)
 	ctx := context.Background()
@@ -184,10 +184,14 @@ func TestSameAsCypherOnDemoData(t *testing.T) {
 	}
 	t.Logf("%d chains: gap statistics and %d gap candidates identical", len(g.Chains), gaps)
 
-	// Whole ranked lists through the service, every local asker.
-	ranked := 0
+	// Whole ranked lists through the service, every third local asker
+	// (the candidates of all of them are compared above).
+	ranked, nth := 0, 0
 	for _, e := range g.Enterprises {
 		if !e.IsLocal {
+			continue
+		}
+		if nth++; nth%3 != 1 {
 			continue
 		}
 		q := match.MatchQuery{EnterpriseID: gid.Encode(gid.Enterprise, e.USCC)}
@@ -236,7 +240,7 @@ func TestSameAsCypherOnDemoData(t *testing.T) {
 	if st := ix.Stats(); st.Fallbacks != 0 {
 		t.Fatalf("%d answers came from the store, not the index", st.Fallbacks)
 	}
-	t.Logf("service: %d ranked positions identical (supplier, customer, partner lists of every local firm)", ranked)
+	t.Logf("service: %d ranked positions identical (supplier, customer, partner lists of every third local firm)", ranked)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
