@@ -109,12 +109,7 @@ func (ix *Index) Stats() Stats {
 	defer ix.mu.RUnlock()
 	s := Stats{Builds: ix.builds.Load(), CatchUps: ix.catchUps.Load(), Fallbacks: ix.fallbacks.Load()}
 	if ix.st != nil {
-		s.Ready, s.Seq = true, ix.st.seq
-		for i := range ix.st.firms {
-			if ix.st.firms[i].present {
-				s.Firms++
-			}
-		}
+		s.Ready, s.Seq, s.Firms = true, ix.st.seq, ix.st.present
 	}
 	return s
 }
@@ -281,6 +276,7 @@ func (ix *Index) apply(ctx context.Context, st *state, evs []changes.Event) erro
 	for uscc := range seen { // named, not found: deleted
 		st.remove(uscc)
 	}
+	metricFirms.Set(float64(st.present))
 	return nil
 }
 
@@ -335,12 +331,7 @@ func (ix *Index) build(ctx context.Context) error {
 		}
 		after = page[len(page)-1].USCC
 	}
-	n := 0
-	for i := range st.firms {
-		if st.firms[i].present {
-			n++
-		}
-	}
+	n := st.present
 	var mem runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&mem)

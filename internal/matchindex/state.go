@@ -17,6 +17,8 @@ type state struct {
 
 	firms  []firm
 	byUSCC map[string]int32
+	// present counts the firms that exist.
+	present int
 
 	products  []product
 	prodByKey map[string]int32
@@ -132,6 +134,9 @@ func (st *state) put(f Firm) {
 	makes, needs := st.holdings(f.Makes), st.holdings(f.Needs)
 	st.detach(id, false)
 	n := &st.firms[id]
+	if !n.present {
+		st.present++
+	}
 	n.present = true
 	n.isLocal = f.IsLocal
 	n.hasLoc = f.Location != nil
@@ -159,6 +164,9 @@ func (st *state) put(f Firm) {
 // remove drops a firm that no longer exists.
 func (st *state) remove(uscc string) {
 	if id, ok := st.byUSCC[uscc]; ok {
+		if st.firms[id].present {
+			st.present--
+		}
 		st.detach(id, true)
 	}
 }
