@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"chainmatch/internal/demo"
 	"chainmatch/internal/gid"
 	"chainmatch/internal/match"
+	"chainmatch/internal/matchindex"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/store/neo4j/neo4jtest"
 )
@@ -42,6 +44,7 @@ func run() error {
 	samples := flag.Int("n", 20, "askers sampled per operation")
 	neo4jPID := flag.Int("neo4j-pid", 0, "Neo4j's process id: also report its CPU time per call (from /proc)")
 	only := flag.String("ops", "", "comma-separated operation name prefixes to run (default all)")
+	useIndex := flag.Bool("index", false, "answer matches from the in-process match index (package matchindex), loaded first; reports its load time and heap bytes per firm")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -62,7 +65,27 @@ func run() error {
 		}
 		fmt.Printf("loaded %d node rows, %d relationship rows in %s\n", st.NodeRows, st.RelationshipRows, time.Since(start).Round(time.Second))
 	}
-	svc, err := match.NewService(s, match.DefaultWeights())
+	var ms match.Storer = s
+	if *useIndex {
+		ix := matchindex.New(s, s, matchindex.Config{Poll: time.Hour})
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		if err := ix.Refresh(ctx); err != nil {
+			return err
+		}
+		took := time.Since(start)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		st := ix.Stats()
+		grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		fmt.Printf("match index: %d firms loaded in %s; heap %+d bytes (%d bytes per firm)\n",
+			st.Firms, took.Round(time.Millisecond), grown, grown/int64(max(1, st.Firms)))
+		ms = ix
+		defer runtime.KeepAlive(ix)
+	}
+	svc, err := match.NewService(ms, match.DefaultWeights())
 	if err != nil {
 		return err
 	}

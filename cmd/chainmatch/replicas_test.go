@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"chainmatch/internal/gid"
+	"chainmatch/internal/match/matchtest"
 	"chainmatch/internal/store/neo4j/neo4jtest"
 )
 
@@ -85,6 +87,29 @@ func (r *replica) gql(t *testing.T, key, query string, vars map[string]any) (int
 	return resp.StatusCode, out
 }
 
+// metric reads one unlabelled metric from the replica's /metrics.
+func metric(t *testing.T, r *replica, name string) float64 {
+	t.Helper()
+	resp, err := http.Get(r.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("%s not in /metrics", name)
+	return 0
+}
+
 // logLines returns the replica's JSON log entries with message msg.
 func (r *replica) logLines(msg string) []map[string]any {
 	var out []map[string]any
@@ -103,9 +128,13 @@ func (r *replica) logLines(msg string) []map[string]any {
 // (CHAINMATCH_MIGRATE=false) waits for the schema. It proves that a write
 // acknowledged by one is read by the other, that an API key revoked on one
 // stops working on the other within CHAINMATCH_KEY_CACHE_TTL, and that
-// only one of them ran the schema migration.
+// only one of them ran the schema migration. Both answer matches from
+// their in-process match index (the default): a new maker upserted on A
+// is in B's very next supplierMatches, and B's answer comes from its index
+// caught up with the change log.
 func TestTwoReplicas(t *testing.T) {
 	st := neo4jtest.Open(t)
+	matchtest.Load(t, st)
 	const adminKey = "replica-test-admin-key-0123456789abcdef"
 	const ttl = 2 * time.Second
 	common := []string{"NEO4J_URI=" + neo4jtest.Config().URI, "NEO4J_PASSWORD=" + neo4jtest.Config().Password,
@@ -145,6 +174,30 @@ func TestTwoReplicas(t *testing.T) {
 	status, r := b.gql(t, key, `query($u: String!) { enterprise(uscc: $u) { uscc name } }`, map[string]any{"u": code})
 	if status != 200 || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "副本写入测试") {
 		t.Fatalf("B did not read A's acknowledged write: %d %s %+v", status, r.Data, r.Errors)
+	}
+
+	// Both match indexes are loaded; a new glass maker written on A is
+	// matched by B's next request.
+	for name, r := range map[string]*replica{"A": a, "B": b} {
+		eventually(t, "match index of "+name+" built", 60*time.Second, func() bool { return len(r.logLines("match index built")) > 0 })
+	}
+	maker := testUSCC(t, 880002)
+	in := map[string]any{"uscc": maker, "name": "副本玻璃", "isLocal": true, "districtCode": "330411",
+		"location": map[string]any{"latitude": matchtest.Base.Lat + 0.01, "longitude": matchtest.Base.Lon},
+		"products": []any{map[string]any{"productId": gid.Encode(gid.Product, "GLASS"), "annualCapacity": 10, "unit": "t"}}}
+	if status, r := a.gql(t, key, upsertDoc, map[string]any{"in": in}); status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("upsert maker on A: %d %+v", status, r.Errors)
+	}
+	status, r = b.gql(t, key, `query($id: ID!) { supplierMatches(input: {enterpriseId: $id, first: 50}) { candidate { uscc } fit } }`,
+		map[string]any{"id": gid.Encode(gid.Enterprise, matchtest.Asker)})
+	if status != 200 || len(r.Errors) > 0 || !strings.Contains(string(r.Data), `{"candidate":{"uscc":"`+maker+`"},"fit":"PRODUCT"}`) {
+		t.Fatalf("B's supplierMatches right after A's write does not list the new maker: %d %s %+v", status, r.Data, r.Errors)
+	}
+	if m := metric(t, b, "chainmatch_match_index_ready"); m != 1 {
+		t.Errorf("B's match index ready = %v", m)
+	}
+	if m := metric(t, b, "chainmatch_match_index_fallbacks_total"); m != 0 {
+		t.Errorf("B answered %v match store calls from Cypher, want all from its index", m)
 	}
 
 	// Revoked on A: B refuses the key within the cache TTL (B has it cached:

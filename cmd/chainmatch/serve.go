@@ -15,6 +15,7 @@ import (
 	"chainmatch/internal/changes"
 	"chainmatch/internal/config"
 	"chainmatch/internal/httpserver"
+	"chainmatch/internal/match"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/telemetry"
 )
@@ -62,9 +63,31 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}()
 	defer func() { stopSchema(); <-schemaDone }()
 
+	// The in-process match index loads in the background once the schema
+	// is ready; until then (and while it rebuilds after a bulk load or a
+	// reset) matches are answered by Cypher. Stopped before the store closes.
+	var matchStore match.Storer = st
+	ix := newMatchIndex(cfg, st, log)
+	if ix != nil {
+		matchStore = ix
+		ixCtx, stopIndex := context.WithCancel(ctx)
+		ixDone := make(chan struct{})
+		go func() {
+			defer close(ixDone)
+			select {
+			case <-schemaDone:
+			case <-ixCtx.Done():
+			}
+			if ixCtx.Err() == nil {
+				ix.Run(ixCtx)
+			}
+		}()
+		defer func() { stopIndex(); <-ixDone }()
+	}
+
 	// newHandler sets the store's change signal, which the followers below
 	// read: build it before they start.
-	h := newHandler(cfg, st, log)
+	h := newHandlerFor(cfg, st, matchStore, log)
 
 	// The webhook fan-out and worker start once the schema is ready and
 	// stop when the server does: the worker stops claiming at once, lets
@@ -151,7 +174,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 // newHandler wires services, GraphQL and the HTTP layer by hand.
 func newHandler(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) http.Handler {
-	resolver := newResolver(cfg, st, log)
+	return newHandlerFor(cfg, st, st, log)
+}
+
+// newHandlerFor is newHandler with matchmaking reading ms.
+func newHandlerFor(cfg config.Config, st *neo4jstore.Store, ms match.Storer, log *slog.Logger) http.Handler {
+	resolver := newResolverFor(cfg, st, ms, log)
 	sec := mustSecurity(cfg, st, log)
 	resolver.Access = sec.access
 	gql := graph.NewHandler(resolver, graph.Options{Introspection: cfg.Dev(), Log: log, TrustedDocuments: sec.trusted,

@@ -17,13 +17,21 @@ import (
 	"chainmatch/internal/httpserver/explorer"
 	"chainmatch/internal/lead"
 	"chainmatch/internal/match"
+	"chainmatch/internal/matchindex"
 	neo4jstore "chainmatch/internal/store/neo4j"
 	"chainmatch/internal/webhook"
 )
 
-// newResolver builds the services the resolvers call.
+// newResolver builds the services the resolvers call, matchmaking over
+// Cypher alone.
 func newResolver(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *graph.Resolver {
-	matches, err := newMatchService(cfg, st)
+	return newResolverFor(cfg, st, st, log)
+}
+
+// newResolverFor is newResolver with matchmaking reading ms (the
+// in-process match index when serving).
+func newResolverFor(cfg config.Config, st *neo4jstore.Store, ms match.Storer, log *slog.Logger) *graph.Resolver {
+	matches, err := newMatchService(cfg, ms)
 	if err != nil {
 		panic(err) // serve checks the weights before it builds the handler
 	}
@@ -90,14 +98,24 @@ func runWebhooks(ctx context.Context, cfg config.Config, st *neo4jstore.Store, l
 	}
 }
 
-// newMatchService builds matchmaking with the default weights, overridden
-// by CHAINMATCH_MATCH_WEIGHTS.
-func newMatchService(cfg config.Config, st *neo4jstore.Store) (*match.Service, error) {
+// newMatchService builds matchmaking over st with the default weights,
+// overridden by CHAINMATCH_MATCH_WEIGHTS.
+func newMatchService(cfg config.Config, st match.Storer) (*match.Service, error) {
 	w, err := match.ParseWeights(cfg.MatchWeights, match.DefaultWeights())
 	if err != nil {
 		return nil, fmt.Errorf("CHAINMATCH_MATCH_WEIGHTS: %w", err)
 	}
 	return match.NewService(st, w)
+}
+
+// newMatchIndex returns the in-process match index over st when
+// CHAINMATCH_MATCH_INDEX is on (nil when off). Run it with runMatchIndex.
+func newMatchIndex(cfg config.Config, st *neo4jstore.Store, log *slog.Logger) *matchindex.Index {
+	if !cfg.MatchIndex {
+		log.Info("match index off: matches are answered by Cypher")
+		return nil
+	}
+	return matchindex.New(st, st, matchindex.Config{Poll: cfg.MatchIndexPoll, Log: log.With("component", "matchindex")})
 }
 
 // graphQLMiddleware wraps the GraphQL handler with per-request state.

@@ -32,6 +32,10 @@ type Config struct {
 	Migrate         bool
 	AdminKey        string
 	MatchWeights    string
+	// MatchIndex turns the in-process match index on (package matchindex);
+	// MatchIndexPoll is how often it catches up with the change log.
+	MatchIndex     bool
+	MatchIndexPoll time.Duration
 	// JWT verification (off unless a secret or public key is set).
 	JWTHS256Secret        string
 	JWTRS256PublicKeyFile string
@@ -95,6 +99,8 @@ var Vars = []Var{
 	{"CHAINMATCH_MIGRATE", "true", false, "apply schema migrations at `serve` start (replicas may set false and run `chainmatch migrate` once)"},
 	{"CHAINMATCH_ADMIN_KEY", "", true, "bootstrap admin API key (optional)"},
 	{"CHAINMATCH_MATCH_WEIGHTS", "", false, "override scoring weights, e.g. `proximity=0.3,network=0.1` (names as in `ScoreComponent.name`; see docs/matching.md)"},
+	{"CHAINMATCH_MATCH_INDEX", "true", false, "answer supplier, customer and partner matches and chain gaps from the in-process match index, kept exact by the change log (`false`: every match is Cypher; see docs/matching.md)"},
+	{"CHAINMATCH_MATCH_INDEX_POLL", "300ms", false, "how often the match index catches up in the background (a match catches up first anyway, so this only keeps that catch-up short)"},
 	{"CHAINMATCH_JWT_HS256_SECRET", "", true, "accept HS256 JWTs signed with this secret (at least 32 bytes)"},
 	{"CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE", "", false, "accept RS256 JWTs verified with this PEM public key (instead of HS256)"},
 	{"CHAINMATCH_JWT_ISSUER", "", false, "required `iss` of JWTs (empty: not checked)"},
@@ -156,6 +162,7 @@ func load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: dur("CHAINMATCH_SHUTDOWN_TIMEOUT"),
 		AdminKey:        getenv("CHAINMATCH_ADMIN_KEY"),
 		MatchWeights:    getenv("CHAINMATCH_MATCH_WEIGHTS"),
+		MatchIndexPoll:  dur("CHAINMATCH_MATCH_INDEX_POLL"),
 
 		JWTHS256Secret:        getenv("CHAINMATCH_JWT_HS256_SECRET"),
 		JWTRS256PublicKeyFile: strings.TrimSpace(getenv("CHAINMATCH_JWT_RS256_PUBLIC_KEY_FILE")),
@@ -227,6 +234,10 @@ func load(getenv func(string) string) (Config, error) {
 	c.Migrate, err = strconv.ParseBool(get("CHAINMATCH_MIGRATE"))
 	if err != nil {
 		errs = append(errs, "CHAINMATCH_MIGRATE: want true or false")
+	}
+	c.MatchIndex, err = strconv.ParseBool(get("CHAINMATCH_MATCH_INDEX"))
+	if err != nil {
+		errs = append(errs, "CHAINMATCH_MATCH_INDEX: want true or false")
 	}
 	if c.Mode != "dev" && c.Mode != "prod" {
 		errs = append(errs, fmt.Sprintf("CHAINMATCH_MODE: want dev or prod, got %q", c.Mode))

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -49,9 +50,15 @@ const DefaultBulkBatchSize = bulkload.DefaultBatchSize
 // progress, when not nil, is called after every batch. It appends no
 // change events: a bulk load writes a database's starting state (the demo
 // data set), which consumers read through the queries, not the change log
-// (docs/changes.md).
+// (docs/changes.md). Instead it gives the match epoch a new token, after
+// the load and also after a failed one, so that every in-process match
+// index rebuilds (package matchindex).
 func (s *Store) LoadGraph(ctx context.Context, g *BulkGraph, progress func(done, total int)) (BulkStats, error) {
-	return bulkload.Load(ctx, bulkDB{s}, g, progress, s.log)
+	stats, err := bulkload.Load(ctx, bulkDB{s}, g, progress, s.log)
+	if berr := s.BumpMatchEpoch(context.WithoutCancel(ctx)); berr != nil && err == nil {
+		err = fmt.Errorf("bulk load: mark the match epoch: %w", berr)
+	}
+	return stats, err
 }
 
 // bulkDB gives the bulk loader the store's transactions, statement

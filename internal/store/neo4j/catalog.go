@@ -252,11 +252,15 @@ func (s *Store) UpsertProduct(ctx context.Context, r chain.ProductRecord) error 
 	if r.InputCodes != nil {
 		inputs = r.InputCodes
 	}
+	token := newChangeIDs(1)[0]
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, qUpsertProduct, map[string]any{"code": r.Product.Code, "name": r.Product.Name,
 			"nameEn": opt(r.Product.NameEn), "segment": opt(r.Product.SegmentCode), "inputs": inputs,
 			"searchKeys": textkey.Keys(r.Product.Name, deref(r.Product.NameEn))})
-		return struct{}{}, err
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, bumpMatchEpoch(ctx, tx, token)
 	})
 	return err
 }
@@ -293,9 +297,13 @@ const qDeleteProduct = `MATCH (p:Product {code: $code})
 // false when it did not exist, chain.ErrProductInUse (wrapped, with the
 // count) when enterprise relationships still refer to it.
 func (s *Store) DeleteProduct(ctx context.Context, code string) (bool, error) {
+	token := newChangeIDs(1)[0]
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qDeleteProduct, map[string]any{"code": code})
 		if err != nil || rec == nil {
+			return false, err
+		}
+		if err := bumpMatchEpoch(ctx, tx, token); err != nil {
 			return false, err
 		}
 		r := &row{rec: rec}
@@ -354,11 +362,15 @@ func (s *Store) UpsertChain(ctx context.Context, r chain.ChainRecord) error {
 		}
 		segs = xs
 	}
+	token := newChangeIDs(1)[0]
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		_, err := run(ctx, tx, qUpsertChain, map[string]any{"code": r.Chain.Code, "name": r.Chain.Name,
 			"nameEn": opt(r.Chain.NameEn), "segments": segs,
 			"searchKeys": textkey.Keys(r.Chain.Name, deref(r.Chain.NameEn))})
-		return struct{}{}, err
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, bumpMatchEpoch(ctx, tx, token)
 	})
 	return err
 }
@@ -370,9 +382,13 @@ const qDeleteChain = `MATCH (c:IndustrialChain {code: $code})
 
 // DeleteChain deletes the chain and its segments.
 func (s *Store) DeleteChain(ctx context.Context, code string) (bool, error) {
+	token := newChangeIDs(1)[0]
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		rec, err := single(ctx, tx, qDeleteChain, map[string]any{"code": code})
 		if err != nil {
+			return false, err
+		}
+		if err := bumpMatchEpoch(ctx, tx, token); err != nil {
 			return false, err
 		}
 		r := &row{rec: rec}

@@ -1,0 +1,502 @@
+package matchindex
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"chainmatch/internal/apperr"
+	"chainmatch/internal/geo"
+	"chainmatch/internal/match"
+)
+
+// The in-memory counterparts of the match statements of
+// internal/store/neo4j (match.go, analytics.go). Each function says which
+// statement it answers like; TestSameAsCypherOnDemoData compares them on
+// every local firm of the demo graph.
+
+// asker answers like qMatchAsker.
+func (st *state) asker(uscc string, productCodes []string) (match.Asker, error) {
+	id, ok := st.byUSCC[uscc]
+	if !ok || !st.firms[id].present {
+		return match.Asker{}, fmt.Errorf("enterprise %s: %w", uscc, apperr.ErrNotFound)
+	}
+	f := &st.firms[id]
+	a := match.Asker{USCC: uscc, IsLocal: f.isLocal, ParkCode: f.park,
+		Needs: st.holdingRefs(f.needs), Makes: st.holdingRefs(f.makes), Segments: []string{}}
+	if f.hasLoc {
+		loc := f.loc
+		a.Location = &loc
+	}
+	seen := map[int32]bool{}
+	for _, h := range f.makes {
+		for _, s := range st.products[h.prod].segs {
+			if !seen[s] {
+				seen[s] = true
+				a.Segments = append(a.Segments, st.segments[s].code)
+			}
+		}
+	}
+	for _, c := range productCodes {
+		if p, ok := st.prodByKey[c]; ok {
+			a.Requested = append(a.Requested, st.ref(p))
+		}
+	}
+	return a, nil
+}
+
+func (st *state) holdingRefs(hs []holding) []match.Holding {
+	out := make([]match.Holding, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, match.Holding{Product: st.ref(h.prod), Amount: h.amount, Unit: h.unit})
+	}
+	return out
+}
+
+func (st *state) ref(p int32) match.ProductRef {
+	pr := &st.products[p]
+	return match.ProductRef{Code: pr.code, Name: pr.name, NameEn: pr.nameEn}
+}
+
+// row is one (candidate, fit, wanted, via) row of the candidate
+// statement's branches; wanted and via are -1 for the shared fit.
+type row struct {
+	c           int32
+	fit         match.Fit
+	wanted, via int32
+	h           *holding
+}
+
+// viaHit is one of a candidate's hits within a branch, before the cap.
+type viaHit struct {
+	via int32
+	h   *holding
+}
+
+// candidates answers like the candidate statement (candidateQuery) for q.
+func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
+	aid, ok := st.byUSCC[q.AskerUSCC]
+	if !ok || !st.firms[aid].present {
+		return []match.Candidate{}
+	}
+	a := &st.firms[aid]
+	wantFit := func(f match.Fit) bool { return len(q.Fits) == 0 || slices.Contains(q.Fits, f) }
+	makes := q.Kind != match.Customers
+	holders := func(p int32) []int32 {
+		if makes {
+			return st.products[p].makers
+		}
+		return st.products[p].buyers
+	}
+	holdingOf := func(c int32, p int32) []*holding {
+		hs := st.firms[c].makes
+		if !makes {
+			hs = st.firms[c].needs
+		}
+		var out []*holding
+		for i := range hs {
+			if hs[i].prod == p {
+				out = append(out, &hs[i])
+			}
+		}
+		return out
+	}
+
+	var only int32 = -1
+	if q.OnlyUSCC != nil {
+		id, ok := st.byUSCC[*q.OnlyUSCC]
+		if !ok {
+			return []match.Candidate{}
+		}
+		only = id
+	}
+	var maxMeters float64
+	if q.MaxDistanceKm != nil {
+		maxMeters = *q.MaxDistanceKm * 1000
+	}
+	pass := func(c int32) bool {
+		f := &st.firms[c]
+		if c == aid || !f.present || (only >= 0 && c != only) || (q.LocalOnly && !f.isLocal) {
+			return false
+		}
+		if q.MaxDistanceKm != nil && (!f.hasLoc || !a.hasLoc || !(distanceMeters(f.loc, a.loc) <= maxMeters)) {
+			return false
+		}
+		if len(q.Designations) > 0 && !slices.ContainsFunc(f.designations, func(d string) bool { return slices.Contains(q.Designations, d) }) {
+			return false
+		}
+		if q.Kind == match.Partners && (containsSorted(a.out, c) || containsSorted(a.in, c)) {
+			return false
+		}
+		return true
+	}
+	keys := map[int32]float64{}
+	key := func(c int32) float64 {
+		if k, ok := keys[c]; ok {
+			return k
+		}
+		k := st.rankKey(q.Rank, a, &st.firms[c])
+		keys[c] = k
+		return k
+	}
+	// top orders firms by rank key (highest first), ties by USCC, and
+	// keeps the first n.
+	top := func(cs []int32, n int) []int32 {
+		slices.SortFunc(cs, func(x, y int32) int {
+			if c := cmp.Compare(key(y), key(x)); c != 0 {
+				return c
+			}
+			return strings.Compare(st.firms[x].uscc, st.firms[y].uscc)
+		})
+		return cs[:min(len(cs), n)]
+	}
+	lowest := func(hs []viaHit) viaHit {
+		b := hs[0]
+		for _, h := range hs[1:] {
+			if st.products[h.via].code < st.products[b.via].code {
+				b = h
+			}
+		}
+		return b
+	}
+
+	// The wanted products, as UNWIND $codes + MATCH: duplicates would give
+	// identical rows, which the statement's UNION removes.
+	var wants []int32
+	for _, code := range q.ProductCodes {
+		if p, ok := st.prodByKey[code]; ok && !slices.Contains(wants, p) {
+			wants = append(wants, p)
+		}
+	}
+	var rows []row
+
+	if wantFit(match.FitProduct) {
+		for _, w := range wants {
+			var cs []int32
+			for _, c := range holders(w) {
+				if pass(c) {
+					cs = append(cs, c)
+				}
+			}
+			for _, c := range top(cs, q.PerKind) {
+				hs := holdingOf(c, w)
+				rows = append(rows, row{c: c, fit: match.FitProduct, wanted: w, via: w, h: hs[0]})
+			}
+		}
+	}
+
+	// Wanted products grouped by their (sorted) segment codes.
+	type group struct {
+		segs  []int32
+		wants []int32
+	}
+	var groups []group
+	if wantFit(match.FitSegment) || wantFit(match.FitAdjacent) {
+		at := map[string]int{}
+		for _, w := range wants {
+			segs := slices.Clone(st.products[w].segs)
+			slices.SortFunc(segs, func(x, y int32) int { return strings.Compare(st.segments[x].code, st.segments[y].code) })
+			k := fmt.Sprint(segs)
+			i, ok := at[k]
+			if !ok {
+				i = len(groups)
+				at[k] = i
+				groups = append(groups, group{segs: segs})
+			}
+			groups[i].wants = append(groups[i].wants, w)
+		}
+	}
+
+	if wantFit(match.FitSegment) {
+		for _, g := range groups {
+			hits := map[int32][]viaHit{}
+			var order []int32
+			for _, s := range g.segs {
+				for _, via := range st.segments[s].products {
+					for _, c := range holders(via) {
+						if !pass(c) {
+							continue
+						}
+						if _, ok := hits[c]; !ok {
+							order = append(order, c)
+						}
+						for _, h := range holdingOf(c, via) {
+							hits[c] = append(hits[c], viaHit{via: via, h: h})
+						}
+					}
+				}
+			}
+			for _, w := range g.wants {
+				var cs []int32
+				kept := map[int32][]viaHit{}
+				for _, c := range order {
+					var hs []viaHit
+					for _, h := range hits[c] {
+						if h.via != w {
+							hs = append(hs, h)
+						}
+					}
+					if len(hs) > 0 {
+						cs = append(cs, c)
+						kept[c] = hs
+					}
+				}
+				for _, c := range top(cs, q.PerKind) {
+					b := lowest(kept[c])
+					rows = append(rows, row{c: c, fit: match.FitSegment, wanted: w, via: b.via, h: b.h})
+				}
+			}
+		}
+	}
+
+	if wantFit(match.FitAdjacent) {
+		for _, g := range groups {
+			w := g.wants[0]
+			for _, x := range g.wants[1:] {
+				if st.products[x].code < st.products[w].code {
+					w = x
+				}
+			}
+			hits := map[int32][]viaHit{}
+			var cs []int32
+			for _, s := range st.products[w].segs {
+				ps := st.segments[s].position
+				for _, ch := range st.segments[s].chains {
+					for _, s2 := range st.chains[ch].segs {
+						p2 := st.segments[s2].position
+						if ps == nil || p2 == nil || math.Abs(*p2-*ps) != 1 {
+							continue
+						}
+						for _, via := range st.segments[s2].products {
+							for _, c := range holders(via) {
+								if !pass(c) {
+									continue
+								}
+								if _, ok := hits[c]; !ok {
+									cs = append(cs, c)
+								}
+								for _, h := range holdingOf(c, via) {
+									hits[c] = append(hits[c], viaHit{via: via, h: h})
+								}
+							}
+						}
+					}
+				}
+			}
+			for _, c := range top(cs, q.PerKind) {
+				b := lowest(hits[c])
+				rows = append(rows, row{c: c, fit: match.FitAdjacent, wanted: w, via: b.via, h: b.h})
+			}
+		}
+	}
+
+	if q.Kind == match.Partners && wantFit(match.FitShared) {
+		seen := map[int32]bool{}
+		for _, dir := range []bool{true, false} {
+			ties, back := a.out, func(x int32) []int32 { return st.firms[x].in }
+			if !dir {
+				ties, back = a.in, func(x int32) []int32 { return st.firms[x].out }
+			}
+			set := map[int32]bool{}
+			var cs []int32
+			for _, x := range ties {
+				for _, c := range back(x) {
+					if !set[c] && pass(c) {
+						set[c] = true
+						cs = append(cs, c)
+					}
+				}
+			}
+			for _, c := range top(cs, q.PerKind) {
+				if !seen[c] { // UNION: one row for a firm of both branches
+					seen[c] = true
+					rows = append(rows, row{c: c, fit: match.FitShared, wanted: -1, via: -1})
+				}
+			}
+		}
+	}
+
+	return st.candidateRecords(q, aid, rows, key)
+}
+
+// candidateRecords answers like candidateReturn: one candidate per firm,
+// in the order of its first row.
+func (st *state) candidateRecords(q match.CandidateQuery, aid int32, rows []row, key func(int32) float64) []match.Candidate {
+	a := &st.firms[aid]
+	segProducts := make([]bool, len(st.products))
+	for _, code := range q.AskerSegments {
+		if s, ok := st.segByKey[code]; ok {
+			for _, p := range st.segments[s].products {
+				segProducts[p] = true
+			}
+		}
+	}
+	inSegments := func(x int32) bool {
+		for _, h := range st.firms[x].makes {
+			if segProducts[h.prod] {
+				return true
+			}
+		}
+		return false
+	}
+	at := map[int32]int{}
+	out := []match.Candidate{}
+	for _, r := range rows {
+		i, ok := at[r.c]
+		if !ok {
+			i = len(out)
+			at[r.c] = i
+			out = append(out, st.candidate(q.Kind, aid, a, r.c, key(r.c), inSegments))
+		}
+		hit := match.Hit{Fit: r.fit}
+		if r.wanted >= 0 {
+			hit.Wanted, hit.Via = st.ref(r.wanted), st.ref(r.via)
+			hit.Amount, hit.Unit = r.h.amount, r.h.unit
+		}
+		out[i].Hits = append(out[i].Hits, hit)
+	}
+	return out
+}
+
+func (st *state) candidate(k match.Kind, aid int32, a *firm, cid int32, key float64, inSegments func(int32) bool) match.Candidate {
+	f := &st.firms[cid]
+	c := match.Candidate{USCC: f.uscc, IsLocal: f.isLocal, ParkCode: f.park,
+		Designations: slices.Clone(f.designations), RankKey: key}
+	if f.hasLoc && a.hasLoc {
+		d := distanceMeters(f.loc, a.loc) / 1000.0
+		c.DistanceKm = &d
+	}
+	peers := f.out
+	if k == match.Customers {
+		peers = f.in
+	}
+	for _, x := range peers {
+		if x != aid && inSegments(x) {
+			c.Peers++
+		}
+	}
+	for _, x := range f.out {
+		if containsSorted(a.out, x) {
+			c.Shared++
+		}
+	}
+	for _, x := range f.in {
+		if containsSorted(a.in, x) {
+			c.Shared++
+		}
+	}
+	switch k {
+	case match.Suppliers:
+		c.Existing = containsSorted(f.out, aid)
+	case match.Customers:
+		c.Existing = containsSorted(a.out, cid)
+	}
+	return c
+}
+
+// rankKey is the statement's rankKey for candidate c of asker a, computed
+// by match.ScoreKey: the same functions that build the score's proximity
+// and qualification components (one source for those rules in process).
+// The distance is Neo4j's (distanceMeters), so the keys, and with them
+// the cap, are the statement's.
+func (st *state) rankKey(r match.RankKey, a, c *firm) float64 {
+	var d *float64
+	if a.hasLoc && c.hasLoc {
+		km := distanceMeters(c.loc, a.loc) / 1000.0
+		d = &km
+	}
+	return match.ScoreKey(match.Weights{Proximity: r.Proximity, Qualification: r.Qualification}, d, c.designations)
+}
+
+// gapStats answers like qChainGapStats.
+func (st *state) gapStats(chainCode string) ([]match.GapStat, error) {
+	ch, ok := st.chainKey[chainCode]
+	if !ok {
+		return nil, fmt.Errorf("chain %s: %w", chainCode, apperr.ErrNotFound)
+	}
+	out := []match.GapStat{}
+	localCount := func(ids []int32) int {
+		n := 0
+		for _, id := range ids {
+			if st.firms[id].isLocal {
+				n++
+			}
+		}
+		return n
+	}
+	for _, s := range st.chains[ch].segs {
+		for _, p := range st.segments[s].products {
+			demand := localCount(st.products[p].buyers)
+			if demand == 0 {
+				continue
+			}
+			out = append(out, match.GapStat{SegmentCode: st.segments[s].code, Product: st.ref(p),
+				Demand: demand, Supply: localCount(st.products[p].makers)})
+		}
+	}
+	return out, nil
+}
+
+// gapCandidates answers like qGapCandidates.
+func (st *state) gapCandidates(productCodes []string, centre geo.Point, perProduct int) []match.GapCandidate {
+	out := []match.GapCandidate{}
+	for _, code := range productCodes {
+		p, ok := st.prodByKey[code]
+		if !ok {
+			continue
+		}
+		type cand struct {
+			id  int32
+			d   float64
+			has bool
+		}
+		var cs []cand
+		for _, id := range st.products[p].makers {
+			f := &st.firms[id]
+			if f.isLocal {
+				continue
+			}
+			c := cand{id: id, has: f.hasLoc}
+			if f.hasLoc {
+				c.d = distanceMeters(f.loc, centre)
+			}
+			cs = append(cs, c)
+		}
+		// ORDER BY distance (nulls last), then USCC.
+		slices.SortFunc(cs, func(x, y cand) int {
+			switch {
+			case x.has != y.has:
+				if x.has {
+					return -1
+				}
+				return 1
+			case x.has && x.d != y.d:
+				return cmp.Compare(x.d, y.d)
+			}
+			return strings.Compare(st.firms[x.id].uscc, st.firms[y.id].uscc)
+		})
+		for _, c := range cs[:min(len(cs), perProduct)] {
+			f := &st.firms[c.id]
+			g := match.GapCandidate{ProductCode: code, USCC: f.uscc, Designations: slices.Clone(f.designations)}
+			if c.has {
+				d := c.d / 1000.0
+				g.DistanceKm = &d
+			}
+			for _, h := range f.makes {
+				if h.prod == p {
+					g.Capacity, g.Unit = h.amount, h.unit
+					break
+				}
+			}
+			for _, x := range f.out {
+				if st.firms[x].isLocal {
+					g.LocalCustomers++
+				}
+			}
+			out = append(out, g)
+		}
+	}
+	return out
+}
