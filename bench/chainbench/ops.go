@@ -155,31 +155,11 @@ type (
 	}
 )
 
-// round9 rounds a score or distance to 9 decimals: the servers compute
-// distances in different places (Neo4j's point.distance in Cypher, the same
-// haversine in Go in the match index), which agree to about 1e-12, not to
-// the last bit.
-func round9(f float64) float64 { return math.Round(f*1e9) / 1e9 }
-
-func round9p(f *float64) {
-	if f != nil {
-		*f = round9(*f)
-	}
-}
-
 func w4Canon(_ string, body []byte) (any, error) {
 	var d struct {
 		SupplierMatches []w4Match `json:"supplierMatches"`
 	}
 	err := decodeData(body, &d)
-	for i := range d.SupplierMatches {
-		m := &d.SupplierMatches[i]
-		m.Score = round9(m.Score)
-		round9p(m.DistanceKm)
-		for j := range m.Components {
-			m.Components[j].Value = round9(m.Components[j].Value)
-		}
-	}
 	return d.SupplierMatches, err
 }
 
@@ -214,13 +194,6 @@ func w5Canon(_ string, body []byte) (any, error) {
 		ChainGaps []w5Gap `json:"chainGaps"`
 	}
 	err := decodeData(body, &d)
-	for i := range d.ChainGaps {
-		for j := range d.ChainGaps[i].Candidates {
-			c := &d.ChainGaps[i].Candidates[j]
-			c.Score = round9(c.Score)
-			round9p(c.DistanceKm)
-		}
-	}
 	return d.ChainGaps, err
 }
 
