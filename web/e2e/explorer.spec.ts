@@ -65,8 +65,16 @@ test.describe.serial('story', () => {
     expect(count, 'a firm with supplier matches').toBeGreaterThan(0);
     const reasons = await matches.first().locator('[data-testid=reasons] li').allInnerTexts();
     expect(reasons.length > 0 && reasons.every((r) => r.trim()), 'first match has reasons').toBe(true);
-    const widths = await page.locator('[data-testid=match] .scorebar .fill').evaluateAll((els) => els.map((e) => parseFloat((e as HTMLElement).style.width)));
-    expect(widths.every((w, i) => i === 0 || w <= widths[i - 1] + 1e-9), `score bars in descending order: ${widths}`).toBe(true);
+    // Ordered by fit tier (makers of the very product first), then score
+    // (docs/matching.md): within a tier the score bars descend.
+    const ranked = await matches.evaluateAll((els) =>
+      els.map((e) => ({
+        tier: e.querySelector('[data-testid=fit]')?.classList.contains('exact') ? 0 : 1,
+        width: parseFloat((e.querySelector('.scorebar .fill') as HTMLElement).style.width),
+      })),
+    );
+    const inOrder = ranked.every((m, i) => i === 0 || m.tier > ranked[i - 1].tier || (m.tier === ranked[i - 1].tier && m.width <= ranked[i - 1].width + 1e-9));
+    expect(inOrder, `fit tier, then score bars descending: ${JSON.stringify(ranked)}`).toBe(true);
     await matches.first().locator('[data-testid=breakdown] summary').click();
     await expect(page.locator('[data-testid=breakdown] table').first()).toBeVisible();
     state.firmName = await page.getByTestId('firm-name').innerText();
