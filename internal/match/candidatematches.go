@@ -111,19 +111,26 @@ func (s *Service) CandidateMatches(ctx context.Context, reqs []CandidateRequest)
 	return out, nil
 }
 
+// holdings are the asker's holdings of the kind's products: needs for
+// supplier matches, products otherwise; as a list and by product code.
+func holdings(k Kind, a Asker) (map[string]Holding, []Holding) {
+	list := a.Makes
+	if k == Suppliers {
+		list = a.Needs
+	}
+	own := make(map[string]Holding, len(list))
+	for _, h := range list {
+		own[h.Product.Code] = h
+	}
+	return own, list
+}
+
 // askerSide is the asker's side of a request, as CandidateMatch reads it:
 // its holdings of the kind's products (needs for supplier matches, products
 // otherwise) by code, and the products the request is about (the
 // requested ones that exist, or else those holdings).
 func askerSide(k Kind, a Asker, codes []string) (map[string]Holding, []string) {
-	own := map[string]Holding{}
-	ownList := a.Makes
-	if k == Suppliers {
-		ownList = a.Needs
-	}
-	for _, h := range ownList {
-		own[h.Product.Code] = h
-	}
+	own, ownList := holdings(k, a)
 	var products []string
 	if len(codes) > 0 {
 		for _, p := range a.Requested {

@@ -160,14 +160,7 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 	if err != nil {
 		return nil, err
 	}
-	own := map[string]Holding{} // the asker's side of each product
-	ownList := asker.Makes
-	if k == Suppliers {
-		ownList = asker.Needs
-	}
-	for _, h := range ownList {
-		own[h.Product.Code] = h
-	}
+	own, ownList := holdings(k, asker) // the asker's side of each product
 	var products []string
 	if len(codes) > 0 {
 		found := map[string]bool{}
@@ -876,24 +869,7 @@ func (s *Service) CandidateMatch(ctx context.Context, c Criteria, candidateUSCC 
 	if err != nil {
 		return Match{}, false, err
 	}
-	own := map[string]Holding{}
-	ownList := asker.Makes
-	if c.Kind == Suppliers {
-		ownList = asker.Needs
-	}
-	for _, h := range ownList {
-		own[h.Product.Code] = h
-	}
-	var products []string
-	if len(c.ProductCodes) > 0 {
-		for _, p := range asker.Requested {
-			products = append(products, p.Code)
-		}
-	} else {
-		for _, h := range ownList {
-			products = append(products, h.Product.Code)
-		}
-	}
+	own, products := askerSide(c.Kind, asker, c.ProductCodes)
 	if len(products) == 0 {
 		return Match{}, false, nil
 	}

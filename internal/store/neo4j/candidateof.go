@@ -40,21 +40,7 @@ func (s *Store) MatchAskers(ctx context.Context, qs []match.AskerQuery) ([]*matc
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			i, _, err := neo4j.GetRecordValue[int64](rec, "i")
-			if err != nil {
-				return nil, err
-			}
-			if i < 0 || int(i) >= len(out) {
-				return nil, fmt.Errorf("match askers: record for request %d of %d", i, len(out))
-			}
-			a, err := askerFromRecord(rec)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = &a
-		}
-		return out, nil
+		return out, byRequest(recs, out, "match askers", askerFromRecord)
 	})
 }
 
@@ -220,20 +206,27 @@ func (s *Store) MatchCandidatesOf(ctx context.Context, qs []match.CandidateQuery
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			i, _, err := neo4j.GetRecordValue[int64](rec, "i")
-			if err != nil {
-				return nil, err
-			}
-			if i < 0 || int(i) >= len(out) {
-				return nil, fmt.Errorf("match candidates of: record for request %d of %d", i, len(out))
-			}
-			c, err := candidate(rec)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = &c
-		}
-		return out, nil
+		return out, byRequest(recs, out, "match candidates of", candidate)
 	})
+}
+
+// byRequest reads records that each answer the request at their column
+// "i" (a batched statement's row number) into out[i]; requests without a
+// record stay nil.
+func byRequest[T any](recs []*neo4j.Record, out []*T, what string, read func(*neo4j.Record) (T, error)) error {
+	for _, rec := range recs {
+		i, _, err := neo4j.GetRecordValue[int64](rec, "i")
+		if err != nil {
+			return err
+		}
+		if i < 0 || int(i) >= len(out) {
+			return fmt.Errorf("%s: record for request %d of %d", what, i, len(out))
+		}
+		v, err := read(rec)
+		if err != nil {
+			return err
+		}
+		out[i] = &v
+	}
+	return nil
 }
