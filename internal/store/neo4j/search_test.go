@@ -160,3 +160,32 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 		t.Fatalf("search 太阳能 still uses the old list after %v", chain.SynonymRefresh)
 	}
 }
+
+// A product written through the search service's own catalogue is found by
+// its next search (the write drops the in-memory copy); another service
+// (another replica) finds it once its copy is older than SynonymRefresh.
+func TestCatalogueWriteIsSearchableAtOnce(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	svc, other := chain.NewService(s), chain.NewService(s)
+	found := func(svc *chain.Service) bool {
+		hits, err := svc.Search(ctx, "qnp", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits) > 0 && hits[0].Key == "H2-BOTTLE"
+	}
+	if found(svc) || found(other) { // both now hold a copy without it
+		t.Fatal("found before it was written")
+	}
+	if _, err := svc.UpsertProduct(ctx, chain.Product{Code: "H2-BOTTLE", Name: "氢能瓶"}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !found(svc) {
+		t.Fatal("the writing service's next search does not find the new product (pinyin initials qnp)")
+	}
+	time.Sleep(chain.SynonymRefresh + 50*time.Millisecond)
+	if !found(other) {
+		t.Fatalf("another service does not find it after %v", chain.SynonymRefresh)
+	}
+}
