@@ -5,10 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/golang-jwt/jwt/v5"
 
 	"chainmatch/internal/config"
 )
@@ -80,5 +82,49 @@ func TestRevokedKeyEndsItsSubscriptionsOnEveryReplica(t *testing.T) {
 	s.mustGQL(kept, upsertDoc, map[string]any{"in": enterpriseInput(testUSCC(t, 701), "吊销后企业")})
 	if got, err := bystander.collect(ctx, func(wsEvent) bool { return true }); err != nil || got[0].Kind != "ENTERPRISE_CREATED" {
 		t.Fatalf("bystander after the revocation: %+v %v", got, err)
+	}
+}
+
+// A subscription opened with a JWT ends when the token expires: the
+// recheck verifies it again (exp with the configured leeway, 30 s) and
+// closes the connection with 4403; a reconnect with it is refused.
+func TestExpiredJWTEndsItsSubscriptions(t *testing.T) {
+	const ttl = time.Second
+	secret := strings.Repeat("e", 40)
+	s := newSecServer(t, map[string]string{"CHAINMATCH_KEY_CACHE_TTL": ttl.String(), "CHAINMATCH_JWT_HS256_SECRET": secret})
+	sign := func(exp time.Time) string {
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "li.si", "role": "staff", "exp": exp.Unix()}).SignedString([]byte(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	// Past exp but within the 30 s leeway for about two more seconds.
+	expiring := sign(time.Now().Add(-28 * time.Second))
+	lasting := sign(time.Now().Add(time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := s.dialWS(ctx, expiring, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.dialWS(ctx, lasting, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe(ctx, "c", subscribeChanges, nil)
+	other.subscribe(ctx, "c", subscribeChanges, nil)
+	opened := time.Now()
+	if _, err := c.next(ctx); websocket.CloseStatus(err) != 4403 {
+		t.Fatalf("after the token expired: %v, want close 4403", err)
+	}
+	t.Logf("expired token's subscription closed %s after it was opened (recheck %s)", time.Since(opened).Round(time.Millisecond), ttl)
+	if _, err := s.dialWS(ctx, expiring, ""); websocket.CloseStatus(err) != 4403 {
+		t.Fatalf("reconnect with the expired token: %v, want close 4403", err)
+	}
+	// The lasting token's subscription goes on.
+	s.mustGQL(lasting, upsertDoc, map[string]any{"in": enterpriseInput(testUSCC(t, 702), "令牌未过期企业")})
+	if got, err := other.collect(ctx, func(wsEvent) bool { return true }); err != nil || got[0].Kind != "ENTERPRISE_CREATED" {
+		t.Fatalf("lasting token after the other expired: %+v %v", got, err)
 	}
 }
