@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -61,13 +62,19 @@ func (s *Store) LoadGraph(ctx context.Context, g *BulkGraph, progress func(done,
 	return stats, err
 }
 
+// bulkTxTimeout is the limit of one bulk statement's transaction: a batch
+// of DefaultBulkBatchSize rows into a graph of a million firms can take
+// longer than a request's defaultTxTimeout on a busy machine (a 1,000,000
+// firm load failed at 30 s), and a batch that times out fails the load.
+const bulkTxTimeout = 10 * time.Minute
+
 // bulkDB gives the bulk loader the store's transactions, statement
 // counting and error translation.
 type bulkDB struct{ s *Store }
 
 func (d bulkDB) Write(ctx context.Context, query string, params map[string]any, attempt func(n int)) ([]*neo4j.Record, error) {
 	n := 0
-	return write(ctx, d.s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+	return write(withTxLimit(ctx, bulkTxTimeout), d.s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
 		n++
 		attempt(n)
 		return run(ctx, tx, query, params)
@@ -75,7 +82,7 @@ func (d bulkDB) Write(ctx context.Context, query string, params map[string]any, 
 }
 
 func (d bulkDB) Read(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
-	return read(ctx, d.s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+	return read(withTxLimit(ctx, bulkTxTimeout), d.s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
 		return run(ctx, tx, query, params)
 	})
 }

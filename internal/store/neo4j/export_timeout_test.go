@@ -26,3 +26,9 @@ func TxTimeoutFor(ctx context.Context) time.Duration {
 	txTimeout(ctx)(&cfg)
 	return cfg.Timeout
 }
+
+// BulkTxTimeoutFor is the transaction timeout of a bulk statement under
+// ctx; test-only.
+func BulkTxTimeoutFor(ctx context.Context) time.Duration {
+	return TxTimeoutFor(withTxLimit(ctx, bulkTxTimeout))
+}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"chainmatch/internal/apperr"
 )
 
 // migration is one versioned schema step. Statements must be idempotent
@@ -249,12 +251,32 @@ func (s *Store) indexState(ctx context.Context, name string) (string, error) {
 	})
 }
 
+// indexPollPatience is how long awaitIndexOnline retries a failing
+// status poll.
+const indexPollPatience = 5 * time.Minute
+
 // awaitIndexOnline polls the named index until it is ONLINE. It fails when
-// the index is missing or FAILED, or when ctx ends first.
+// the index is missing or FAILED, or when ctx ends first. A poll that
+// fails transiently (the status statement timed out or the database was
+// briefly unavailable, as under the load of populating a large index) is
+// retried for up to indexPollPatience in a row.
 func (s *Store) awaitIndexOnline(ctx context.Context, name string) error {
+	var failingSince time.Time
 	for {
 		state, err := s.indexState(ctx, name)
-		if err != nil {
+		switch {
+		case err == nil:
+			failingSince = time.Time{}
+		case errors.Is(err, apperr.ErrUnavailable) && ctx.Err() == nil:
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			}
+			if time.Since(failingSince) < indexPollPatience {
+				state = "POLL FAILED"
+				break
+			}
+			fallthrough
+		default:
 			return fmt.Errorf("index %s: %w", name, err)
 		}
 		switch state {

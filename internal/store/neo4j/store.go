@@ -125,10 +125,27 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	})
 }
 
-// txTimeout is Neo4j's server-side limit for one transaction; the request's
+// defaultTxTimeout is Neo4j's server-side limit for one transaction of a
+// request.
+const defaultTxTimeout = 30 * time.Second
+
+type txLimitKey struct{}
+
+// withTxLimit gives the transactions run under ctx the limit d instead of
+// defaultTxTimeout (the bulk loader's batches, which can take longer than
+// a request on a large graph or a busy machine).
+func withTxLimit(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, txLimitKey{}, d)
+}
+
+// txTimeout is Neo4j's server-side limit for one transaction
+// (defaultTxTimeout unless withTxLimit says otherwise); the request's
 // deadline, when earlier, wins so that a cancelled request stops its query.
 func txTimeout(ctx context.Context) func(*neo4j.TransactionConfig) {
-	d := 30 * time.Second
+	d := defaultTxTimeout
+	if l, ok := ctx.Value(txLimitKey{}).(time.Duration); ok {
+		d = l
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		if left := time.Until(dl); left < d {
 			d = max(left, time.Millisecond)

@@ -45,4 +45,12 @@ func TestTxTimeoutFollowsDeadline(t *testing.T) {
 	if d := neo4jstore.TxTimeoutFor(context.Background()); d != 30*time.Second {
 		t.Fatalf("no deadline: %v", d)
 	}
+	// A bulk batch may take longer than a request, but still not longer
+	// than its caller's deadline.
+	if d := neo4jstore.BulkTxTimeoutFor(context.Background()); d != 10*time.Minute {
+		t.Fatalf("bulk statement without a deadline: %v, want 10m", d)
+	}
+	if d := neo4jstore.BulkTxTimeoutFor(ctx); d <= 0 || d > 2*time.Second {
+		t.Fatalf("bulk statement under a 2 s deadline: %v", d)
+	}
 }
