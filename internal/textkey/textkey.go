@@ -62,26 +62,56 @@ func converter() *opencc.OpenCC {
 	return t2s
 }
 
-// traditional remembers, per Chinese character, whether t2s changes it,
-// so that most names (simplified already) skip the conversion.
-var traditional sync.Map // rune -> bool
+// bmpTraditional remembers, per Chinese character of the Basic
+// Multilingual Plane, whether t2s changes it (two bits each: known,
+// changed), so that most names (simplified already) skip the conversion
+// without a lock or an allocation per character; traditional holds the
+// same for the rare characters beyond it.
+var (
+	bmpTraditional [0x10000 / 16]atomic.Uint32
+	traditional    sync.Map // rune -> bool, runes >= 0x10000
+)
+
+const (
+	traditionalKnown   = 1
+	traditionalChanged = 2
+)
+
+// changedByT2S converts one character with t2s.
+func changedByT2S(r rune) bool {
+	cc := converter()
+	if cc == nil {
+		return false
+	}
+	out, err := cc.Convert(string(r))
+	return err == nil && out != string(r)
+}
+
+// isTraditional reports whether t2s changes the Chinese character r.
+func isTraditional(r rune) bool {
+	if r >= 0x10000 {
+		if v, ok := traditional.Load(r); ok {
+			return v.(bool)
+		}
+		changed := changedByT2S(r)
+		traditional.Store(r, changed)
+		return changed
+	}
+	word, shift := &bmpTraditional[r/16], uint(r%16)*2
+	bits := word.Load() >> shift & 3
+	if bits&traditionalKnown == 0 {
+		bits = traditionalKnown
+		if changedByT2S(r) {
+			bits |= traditionalChanged
+		}
+		word.Or(bits << shift)
+	}
+	return bits&traditionalChanged != 0
+}
 
 func hasTraditional(s string) bool {
 	for _, r := range s {
-		if !unicode.Is(unicode.Han, r) {
-			continue
-		}
-		v, ok := traditional.Load(r)
-		if !ok {
-			changed := false
-			if cc := converter(); cc != nil {
-				out, err := cc.Convert(string(r))
-				changed = err == nil && out != string(r)
-			}
-			traditional.Store(r, changed)
-			v = changed
-		}
-		if v.(bool) {
+		if r >= 0x2E80 && unicode.Is(unicode.Han, r) && isTraditional(r) {
 			return true
 		}
 	}
@@ -93,6 +123,9 @@ func hasTraditional(s string) bool {
 // spaces collapsed to one.
 func Normalize(s string) string {
 	s = Simplify(s)
+	if normalized(s) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '！' && r <= '～' { // full-width ASCII block
@@ -101,6 +134,27 @@ func Normalize(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// normalized reports whether Normalize would return s unchanged (most
+// names: no upper case, no full-width Latin, single spaces between words),
+// so that it can without building a copy.
+func normalized(s string) bool {
+	space := true // at the start, a space is one too many
+	for _, r := range s {
+		switch {
+		case r >= '！' && r <= '～', unicode.ToLower(r) != r:
+			return false
+		case unicode.IsSpace(r):
+			if r != ' ' || space {
+				return false
+			}
+			space = true
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
 }
 
 // Words returns the runs of Latin letters and digits in s, lower-cased.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestPinyin(t *testing.T) {
@@ -91,5 +92,34 @@ func TestParseSynonyms(t *testing.T) {
 	}
 	if _, err := ParseSynonyms(strings.NewReader("# c\nonly one\n")); err == nil {
 		t.Error("a group of one term was accepted")
+	}
+}
+
+// BenchmarkNormalizeName is the search ranking's per-hit cost of
+// normalising a simplified Chinese name (the common case: no conversion).
+func BenchmarkNormalizeName(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Normalize("嘉兴光伏新材料科技有限公司")
+	}
+}
+
+// The fast path of Normalize returns exactly what building the copy does.
+func TestNormalizeFastPathAgrees(t *testing.T) {
+	slow := func(s string) string {
+		var b strings.Builder
+		for _, r := range Simplify(s) {
+			if r >= '！' && r <= '～' {
+				r -= 0xFEE0
+			}
+			b.WriteRune(unicode.ToLower(r))
+		}
+		return strings.Join(strings.Fields(b.String()), " ")
+	}
+	for _, s := range []string{"", " ", "a", "a ", " a", "a  b", "a b", "a\tb", "a\u3000b", "Ａbc", "ＡＢＣ有限公司", "嘉兴光伏新材料科技有限公司",
+		"photovoltaic glass", "Photovoltaic Glass", "臺灣 電子", "x\n", "İstanbul", "ǅ", "ß", "a \u00a0b"} {
+		if got, want := Normalize(s), slow(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
