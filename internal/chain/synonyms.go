@@ -15,8 +15,8 @@ import (
 // written by another process or replica, is used by every server within
 // this time of its commit (a catalogue write through this server's
 // service is searchable by its next search). Reloading is one small
-// statement per interval and replica, run by one search while the others
-// keep using the previous copy.
+// statement per half interval and replica, run in the background while
+// searches keep using the previous copy.
 const SynonymRefresh = time.Second
 
 // synonymList is one loaded copy of the synonym groups: for each term, the
@@ -47,8 +47,11 @@ type refreshing[S any] struct {
 	maxAge  time.Duration
 	now     func() time.Time
 	current atomic.Pointer[loaded[S]]
-	// loading is held by the one search that reloads the copy.
+	// loading is held by the one caller or background reload that
+	// reloads the copy.
 	loading sync.Mutex
+	// ahead counts the background reloads in flight (tests wait on it).
+	ahead sync.WaitGroup
 }
 
 type loaded[S any] struct {
@@ -56,30 +59,55 @@ type loaded[S any] struct {
 	at time.Time
 }
 
+// aheadTimeout bounds a background reload.
+const aheadTimeout = 10 * time.Second
+
 func newRefreshing[S any](what string, load func(ctx context.Context) (S, error), maxAge time.Duration) *refreshing[S] {
 	return &refreshing[S]{what: what, load: load, maxAge: maxAge, now: time.Now}
 }
 
-// get returns a copy at most maxAge old, reloading it when it is older.
-// While one search reloads, the others use the previous copy; only before
-// the first load, and after invalidate, do they wait. A failed reload
-// keeps the previous copy (and is retried by the next search).
+// get returns a copy at most maxAge old. A copy past half that age is
+// returned at once and reloaded in the background (one reload at a time),
+// so that under a steady flow of searches none waits for a reload and the
+// reload's statement is nobody's; a search waits only before the first
+// load, after invalidate, and when the copy is past maxAge (no search came
+// for a while). A failed reload keeps the previous copy (and is retried by
+// a later search).
 func (c *refreshing[S]) get(ctx context.Context) (S, error) {
 	cur := c.current.Load()
-	if cur != nil && c.now().Sub(cur.at) < c.maxAge {
-		return cur.v, nil
-	}
 	if cur != nil {
-		if !c.loading.TryLock() {
+		age := c.now().Sub(cur.at)
+		if age < c.maxAge/2 {
 			return cur.v, nil
 		}
-	} else {
-		c.loading.Lock()
+		if age < c.maxAge {
+			if c.loading.TryLock() {
+				c.ahead.Add(1)
+				go func() {
+					defer c.ahead.Done()
+					defer c.loading.Unlock()
+					if c.current.Load() != cur {
+						return // reloaded meanwhile
+					}
+					ctx, cancel := context.WithTimeout(context.Background(), aheadTimeout)
+					defer cancel()
+					c.reload(ctx, cur)
+				}()
+			}
+			return cur.v, nil
+		}
 	}
+	c.loading.Lock()
 	defer c.loading.Unlock()
 	if again := c.current.Load(); again != nil && again != cur {
 		return again.v, nil
 	}
+	return c.reload(ctx, cur)
+}
+
+// reload loads a new copy (with c.loading held) and returns it, or cur
+// when the load fails and there is one.
+func (c *refreshing[S]) reload(ctx context.Context, cur *loaded[S]) (S, error) {
 	at := c.now()
 	v, err := c.load(ctx)
 	if err != nil {

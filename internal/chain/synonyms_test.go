@@ -38,17 +38,37 @@ func TestSynonymCacheReloadsAfterItsBound(t *testing.T) {
 	if got := l.keyQuery([]string{"hydrogen"}); len(got) != 0 {
 		t.Fatalf("keyQuery of a term in no group = %q", got.lucene(" "))
 	}
-	now = now.Add(999 * time.Millisecond)
+	now = now.Add(499 * time.Millisecond)
 	if _, _ = c.get(ctx); loads != 1 {
-		t.Fatalf("reloaded within the bound: %d loads", loads)
+		t.Fatalf("reloaded within half the bound: %d loads", loads)
 	}
+	// Past half the bound: the copy comes back at once, and one reload
+	// runs in the background.
 	now = now.Add(2 * time.Millisecond)
+	old := groups
+	groups = nil
+	l, err = c.get(ctx)
+	c.ahead.Wait()
+	if err != nil || len(l.keyQuery([]string{"pv"})) == 0 || loads != 2 {
+		t.Fatalf("refresh ahead: %v, %d loads; the previous copy must come back at once", err, loads)
+	}
+	if l, _ := c.get(ctx); len(l.keyQuery([]string{"pv"})) != 0 || loads != 2 {
+		t.Fatalf("after the background reload: %d loads; the new (empty) list must be used", loads)
+	}
+	// Past the bound: the search waits for the reload; a failed one keeps
+	// the previous copy.
+	groups = old
+	now = now.Add(time.Second)
+	if l, err := c.get(ctx); err != nil || loads != 3 || len(l.keyQuery([]string{"pv"})) == 0 {
+		t.Fatalf("reload past the bound: %v, %d loads", err, loads)
+	}
+	now = now.Add(time.Second)
 	groups, fail = nil, errors.New("down")
-	if l, err := c.get(ctx); err != nil || loads != 2 || len(l.keyQuery([]string{"pv"})) == 0 {
+	if l, err := c.get(ctx); err != nil || loads != 4 || len(l.keyQuery([]string{"pv"})) == 0 {
 		t.Fatalf("failed reload: %v, %d loads; the previous copy must stay", err, loads)
 	}
 	fail = nil
-	if l, err := c.get(ctx); err != nil || loads != 3 || len(l.keyQuery([]string{"pv"})) != 0 {
+	if l, err := c.get(ctx); err != nil || loads != 5 || len(l.keyQuery([]string{"pv"})) != 0 {
 		t.Fatalf("reload after the failure: %v, %d loads; the empty list must replace the old one", err, loads)
 	}
 }
