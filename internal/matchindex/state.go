@@ -26,6 +26,12 @@ type state struct {
 	segByKey  map[string]int32
 	chains    []chainNode
 	chainKey  map[string]int32
+
+	// indexed is set once the streams are built (stream.go); from then on
+	// put and remove keep them, and touched lists the (2·product + side)
+	// streams changed since the last maintain.
+	indexed bool
+	touched []int32
 }
 
 // firm is one enterprise's match facts.
@@ -41,6 +47,10 @@ type firm struct {
 	// out are the firms it supplies, in those supplying it: distinct ids,
 	// sorted.
 	out, in []int32
+	// gen changes whenever the firm's stream (isLocal, designations) or
+	// location changes, or it is removed: entries of an older generation
+	// are stale.
+	gen uint32
 }
 
 type holding struct {
@@ -56,6 +66,9 @@ type product struct {
 	// makers and buyers are the present firms with a MAKES (NEEDS) edge to
 	// the product: distinct ids.
 	makers, buyers []int32
+	// streams are the makers [sideMakes] and buyers [sideNeeds] by stream
+	// (stream.go).
+	streams [2][]stream
 }
 
 type segment struct {
@@ -132,6 +145,10 @@ func (st *state) put(f Firm) {
 	out := st.ids(f.Customers) // may grow st.firms: take pointers after
 	in := st.ids(f.Suppliers)
 	makes, needs := st.holdings(f.Makes), st.holdings(f.Needs)
+	var old facts
+	if st.indexed {
+		old = st.factsOf(id)
+	}
 	st.detach(id, false)
 	n := &st.firms[id]
 	if !n.present {
@@ -159,6 +176,9 @@ func (st *state) put(f Firm) {
 	for _, h := range needs {
 		st.products[h.prod].buyers = appendOnce(st.products[h.prod].buyers, id)
 	}
+	if st.indexed {
+		st.track(id, old)
+	}
 }
 
 // remove drops a firm that no longer exists.
@@ -167,7 +187,14 @@ func (st *state) remove(uscc string) {
 		if st.firms[id].present {
 			st.present--
 		}
+		var old facts
+		if st.indexed {
+			old = st.factsOf(id)
+		}
 		st.detach(id, true)
+		if st.indexed {
+			st.track(id, old)
+		}
 	}
 }
 
@@ -189,7 +216,7 @@ func (st *state) detach(id int32, gone bool) {
 	}
 	n.out, n.in, n.makes, n.needs = nil, nil, nil, nil
 	if gone {
-		*n = firm{uscc: n.uscc}
+		*n = firm{uscc: n.uscc, gen: n.gen}
 	}
 }
 
