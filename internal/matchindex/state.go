@@ -15,7 +15,13 @@ type state struct {
 	seq   int64
 	epoch string
 
-	firms  []firm
+	firms []firm
+	// gens is each firm's generation: it changes whenever the firm's
+	// stream (isLocal, designations) or location changes, it stops holding
+	// a product, or it is removed; stream entries of an older generation
+	// are stale (stream.go). Apart from firms, so that checking an entry
+	// touches 4 bytes, not the firm.
+	gens   []uint32
 	byUSCC map[string]int32
 	// present counts the firms that exist.
 	present int
@@ -47,10 +53,6 @@ type firm struct {
 	// out are the firms it supplies, in those supplying it: distinct ids,
 	// sorted.
 	out, in []int32
-	// gen changes whenever the firm's stream (isLocal, designations) or
-	// location changes, or it is removed: entries of an older generation
-	// are stale.
-	gen uint32
 }
 
 type holding struct {
@@ -135,6 +137,7 @@ func (st *state) firmID(uscc string) int32 {
 	id := int32(len(st.firms))
 	st.byUSCC[uscc] = id
 	st.firms = append(st.firms, firm{uscc: uscc})
+	st.gens = append(st.gens, 0)
 	return id
 }
 
@@ -216,7 +219,7 @@ func (st *state) detach(id int32, gone bool) {
 	}
 	n.out, n.in, n.makes, n.needs = nil, nil, nil, nil
 	if gone {
-		*n = firm{uscc: n.uscc, gen: n.gen}
+		*n = firm{uscc: n.uscc}
 	}
 }
 

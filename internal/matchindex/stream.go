@@ -41,9 +41,10 @@ const (
 // leafSize is the most points a KD-tree leaf holds.
 const leafSize = 16
 
-// ent is a firm in a stream as of its generation gen (firm.gen at the time
-// it was indexed): the entry is valid while the firm has that generation
-// and still holds the stream's product on its side.
+// ent is a firm in a stream as of its generation gen (state.gens at the
+// time it was indexed): the entry is valid while the firm has that
+// generation (same location, locality and designations, present, and it
+// has lost no product since).
 type ent struct {
 	id  int32
 	gen uint32
@@ -56,12 +57,14 @@ type stream struct {
 	sig   string   // sorted designations joined by NUL
 	desig []string // sorted designations (for the key)
 
-	// The located firms in KD-tree order: xyz holds 3 coordinates per
-	// point (unit vector), pts the entries; box holds 6 values per node
-	// (min x, y, z, max x, y, z). Node i covers pts[lo:hi], its children
-	// 2i+1 and 2i+2 the halves [lo, mid) and [mid, hi), mid = (lo+hi)/2; a
-	// node of at most leafSize points is a leaf.
-	xyz []float64
+	// The located firms in KD-tree order: ll holds latitude and longitude
+	// per point (as indexed: the exact distance is computed from them), pts
+	// the entries; box holds 6 values per node, the bounding box of the
+	// node's points as unit vectors (min x, y, z, max x, y, z). Node i
+	// covers pts[lo:hi], its children 2i+1 and 2i+2 the halves [lo, mid)
+	// and [mid, hi), mid = (lo+hi)/2; a node of at most leafSize points is
+	// a leaf.
+	ll  []float64
 	pts []ent
 	box []float64
 	// unloc are the unlocated firms in USCC order.
@@ -97,24 +100,8 @@ func unitVector(p geo.Point) [3]float64 {
 	return [3]float64{cl * math.Cos(lon), cl * math.Sin(lon), math.Sin(lat)}
 }
 
-// holds reports whether firm f holds product p on side.
-func (f *firm) holds(p int32, side int) bool {
-	hs := f.makes
-	if side == sideNeeds {
-		hs = f.needs
-	}
-	for i := range hs {
-		if hs[i].prod == p {
-			return true
-		}
-	}
-	return false
-}
-
-func (st *state) valid(e ent, p int32, side int) bool {
-	f := &st.firms[e.id]
-	return f.present && f.gen == e.gen && f.holds(p, side)
-}
+// valid reports whether e is current.
+func (st *state) valid(e ent) bool { return st.gens[e.id] == e.gen }
 
 // streamOf returns the stream of (p, side, local, sig), creating it when
 // create is set (else nil when there is none).
@@ -158,7 +145,7 @@ func (st *state) build(s *stream, es []ent) {
 	}
 	s.over, s.stale = nil, 0
 	n := len(located)
-	s.xyz, s.pts, s.box = nil, nil, nil
+	s.ll, s.pts, s.box = nil, nil, nil
 	if n == 0 {
 		return
 	}
@@ -222,10 +209,11 @@ func (st *state) build(s *stream, es []ent) {
 		rec(2*node+2, mid, hi)
 	}
 	rec(0, 0, n)
-	s.xyz = make([]float64, 3*n)
+	s.ll = make([]float64, 2*n)
 	s.pts = make([]ent, n)
 	for i, q := range located {
-		copy(s.xyz[3*i:], q.p[:])
+		loc := st.firms[q.e.id].loc
+		s.ll[2*i], s.ll[2*i+1] = loc.Latitude, loc.Longitude
 		s.pts[i] = q.e
 	}
 }
@@ -235,7 +223,7 @@ func (st *state) rebuild(s *stream, p int32, side int) {
 	es := make([]ent, 0, len(s.pts)+len(s.unloc)+len(s.over))
 	for _, part := range [][]ent{s.pts, s.unloc, s.over} {
 		for _, e := range part {
-			if st.valid(e, p, side) {
+			if st.valid(e) {
 				es = append(es, e)
 			}
 		}
@@ -278,7 +266,7 @@ func (st *state) indexAll() {
 				if _, ok := groups[k]; !ok {
 					order = append(order, k)
 				}
-				groups[k] = append(groups[k], ent{id, f.gen})
+				groups[k] = append(groups[k], ent{id, st.gens[id]})
 			}
 			for _, k := range order {
 				es := groups[k]
@@ -314,17 +302,24 @@ func (st *state) factsOf(id int32) facts {
 }
 
 // track updates the streams after firm id's facts changed from old: a
-// firm whose location, locality or designations changed gets a new
-// generation (its old entries turn stale) and new entries for everything
-// it holds; otherwise only the products it gained get entries and those it
-// lost count as stale.
+// firm whose location, locality or designations changed, that lost a
+// product or is gone gets a new generation (its old entries turn stale)
+// and new entries for everything it holds; otherwise only the products it
+// gained get entries.
 func (st *state) track(id int32, old facts) {
 	now := st.factsOf(id)
 	f := &st.firms[id]
 	same := old.present && now.present && old.local == now.local && old.hasLoc == now.hasLoc &&
 		old.loc == now.loc && old.sig == now.sig
+	for side := 0; side < 2 && same; side++ {
+		for _, p := range old.prods[side] {
+			if !slices.Contains(now.prods[side], p) {
+				same = false
+			}
+		}
+	}
 	if !same {
-		f.gen++
+		st.gens[id]++
 	}
 	for side := 0; side < 2; side++ {
 		if old.present {
@@ -346,7 +341,7 @@ func (st *state) track(id int32, old facts) {
 				continue
 			}
 			s := st.streamOf(p, side, now.local, now.sig, f.designations, true)
-			s.over = append(s.over, ent{id, f.gen})
+			s.over = append(s.over, ent{id, st.gens[id]})
 			st.touch(p, side)
 		}
 	}
@@ -439,17 +434,17 @@ func (r *ranker) lowerBound(box []float64) float64 {
 
 // found is a firm found by a walk, with its order value.
 type found struct {
-	v    float64
-	id   int32
-	uscc string
+	v  float64
+	id int32
 }
 
-// before is the walk's order: value desc, USCC asc.
-func before(a, b *found) bool {
+// before is the walk's order: value desc, USCC asc (the firm is looked up
+// only on a tie).
+func (r *ranker) before(a, b *found) bool {
 	if a.v != b.v {
 		return a.v > b.v
 	}
-	return a.uscc < b.uscc
+	return r.st.firms[a.id].uscc < r.st.firms[b.id].uscc
 }
 
 type nodeRef struct {
@@ -484,13 +479,13 @@ func (r *ranker) newTreeSource(s *stream, p int32) *source {
 		}
 	}
 	for _, e := range s.over {
-		if !r.st.valid(e, p, r.side) {
+		if !r.st.valid(e) {
 			continue
 		}
 		f := &r.st.firms[e.id]
 		if !f.hasLoc {
 			if !r.hasMax {
-				src.pushReady(found{r.unlocValue(s), e.id, f.uscc})
+				r.pushReady(src, found{r.unlocValue(s), e.id})
 			}
 			continue
 		}
@@ -498,18 +493,18 @@ func (r *ranker) newTreeSource(s *stream, p int32) *source {
 		if r.hasMax && !(d <= r.maxM) {
 			continue
 		}
-		src.pushReady(found{r.value(s, d), e.id, f.uscc})
+		r.pushReady(src, found{r.value(s, d), e.id})
 	}
 	r.settle(src)
 	return src
 }
 
-func (src *source) pushReady(x found) {
+func (r *ranker) pushReady(src *source, x found) {
 	h := append(src.ready, x)
 	i := len(h) - 1
 	for i > 0 {
 		j := (i - 1) / 2
-		if !before(&h[i], &h[j]) {
+		if !r.before(&h[i], &h[j]) {
 			break
 		}
 		h[i], h[j] = h[j], h[i]
@@ -518,7 +513,7 @@ func (src *source) pushReady(x found) {
 	src.ready = h
 }
 
-func (src *source) popReady() found {
+func (r *ranker) popReady(src *source) found {
 	h := src.ready
 	top := h[0]
 	n := len(h) - 1
@@ -531,10 +526,10 @@ func (src *source) popReady() found {
 			break
 		}
 		m := l
-		if r := l + 1; r < n && before(&h[r], &h[l]) {
-			m = r
+		if rr := l + 1; rr < n && r.before(&h[rr], &h[l]) {
+			m = rr
 		}
-		if !before(&h[m], &h[i]) {
+		if !r.before(&h[m], &h[i]) {
 			break
 		}
 		h[i], h[m] = h[m], h[i]
@@ -590,8 +585,8 @@ func (r *ranker) settle(src *source) {
 	if src.list {
 		for src.li < len(src.s.unloc) {
 			e := src.s.unloc[src.li]
-			if r.st.valid(e, src.p, r.side) {
-				src.head, src.cert = found{r.unlocValue(src.s), e.id, r.st.firms[e.id].uscc}, true
+			if r.st.valid(e) {
+				src.head, src.cert = found{r.unlocValue(src.s), e.id}, true
 				return
 			}
 			src.li++
@@ -622,15 +617,14 @@ func (r *ranker) step(src *source) {
 	if nd.hi-nd.lo <= leafSize {
 		for i := nd.lo; i < nd.hi; i++ {
 			e := s.pts[i]
-			if !r.st.valid(e, src.p, r.side) {
+			if !r.st.valid(e) {
 				continue
 			}
-			f := &r.st.firms[e.id]
-			d := distanceMeters(f.loc, r.at)
+			d := distanceMeters(geo.Point{Latitude: s.ll[2*i], Longitude: s.ll[2*i+1]}, r.at)
 			if r.hasMax && !(d <= r.maxM) {
 				continue
 			}
-			src.pushReady(found{r.value(s, d), e.id, f.uscc})
+			r.pushReady(src, found{r.value(s, d), e.id})
 		}
 	} else {
 		mid := (nd.lo + nd.hi) / 2
@@ -652,7 +646,7 @@ func (r *ranker) next(src *source) found {
 	if src.list {
 		src.li++
 	} else {
-		src.popReady()
+		r.popReady(src)
 	}
 	r.settle(src)
 	return x
@@ -660,14 +654,14 @@ func (r *ranker) next(src *source) found {
 
 // sourceBefore orders the merge: value desc; at equal value a bound comes
 // before a firm (it may hide a firm with a smaller USCC); firms by USCC.
-func sourceBefore(a, b *source) bool {
+func (r *ranker) sourceBefore(a, b *source) bool {
 	if a.head.v != b.head.v {
 		return a.head.v > b.head.v
 	}
 	if a.cert != b.cert {
 		return !a.cert
 	}
-	return a.cert && a.head.uscc < b.head.uscc
+	return a.cert && r.st.firms[a.head.id].uscc < r.st.firms[b.head.id].uscc
 }
 
 // sources opens the streams of products ps on r.side that can hold a firm
@@ -711,10 +705,10 @@ func (r *ranker) top(ps []int32, n int, pass func(int32) bool) []int32 {
 				return
 			}
 			m := l
-			if rr := l + 1; rr < len(h) && sourceBefore(h[rr], h[l]) {
+			if rr := l + 1; rr < len(h) && r.sourceBefore(h[rr], h[l]) {
 				m = rr
 			}
-			if !sourceBefore(h[m], h[i]) {
+			if !r.sourceBefore(h[m], h[i]) {
 				return
 			}
 			h[i], h[m] = h[m], h[i]
