@@ -80,10 +80,6 @@ func BenchmarkCandidates(b *testing.B) {
 			for _, path := range []string{"linear", "stream"} {
 				b.Run(fmt.Sprintf("firms=%d/fits=%s/%s", n, fits, path), func(b *testing.B) {
 					bs := benchStateOf(n)
-					b.ReportMetric(float64(bs.stateBytes)/float64(n), "state-B/firm")
-					b.ReportMetric(float64(bs.streamBytes)/float64(n), "streams-B/firm")
-					b.ReportMetric(bs.load.Seconds(), "load-s")
-					b.ReportMetric(bs.index.Seconds(), "index-s")
 					st := bs.st
 					b.ReportAllocs()
 					b.ResetTimer()
@@ -101,6 +97,12 @@ func BenchmarkCandidates(b *testing.B) {
 							b.Fatal("no candidates")
 						}
 					}
+					b.StopTimer()
+					// After the loop: ResetTimer clears reported metrics.
+					b.ReportMetric(float64(bs.stateBytes)/float64(n), "state-B/firm")
+					b.ReportMetric(float64(bs.streamBytes)/float64(n), "streams-B/firm")
+					b.ReportMetric(bs.load.Seconds(), "load-s")
+					b.ReportMetric(bs.index.Seconds(), "index-s")
 				})
 			}
 		}
