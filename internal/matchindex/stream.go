@@ -470,8 +470,8 @@ type source struct {
 	done bool
 }
 
-func (r *ranker) newTreeSource(s *stream, p int32) *source {
-	src := &source{s: s, p: p}
+func (r *ranker) newTreeSource(src *source, s *stream, p int32) {
+	*src = source{s: s, p: p}
 	if len(s.pts) > 0 {
 		lb := r.lowerBound(s.box[:6])
 		if !r.hasMax || lb <= r.maxM {
@@ -496,7 +496,6 @@ func (r *ranker) newTreeSource(s *stream, p int32) *source {
 		r.pushReady(src, found{r.value(s, d), e.id})
 	}
 	r.settle(src)
-	return src
 }
 
 func (r *ranker) pushReady(src *source, x found) {
@@ -667,6 +666,11 @@ func (r *ranker) sourceBefore(a, b *source) bool {
 // sources opens the streams of products ps on r.side that can hold a firm
 // passing r's stream-level filters.
 func (r *ranker) sources(ps []int32) []*source {
+	n := 0
+	for _, p := range ps {
+		n += 2 * len(r.st.products[p].streams[r.side])
+	}
+	backing := make([]source, 0, n) // one allocation for every source
 	var out []*source
 	for _, p := range ps {
 		for i := range r.st.products[p].streams[r.side] {
@@ -677,11 +681,14 @@ func (r *ranker) sources(ps []int32) []*source {
 			if len(r.desig) > 0 && !slices.ContainsFunc(s.desig, func(d string) bool { return slices.Contains(r.desig, d) }) {
 				continue
 			}
-			if src := r.newTreeSource(s, p); !src.done {
+			backing = append(backing, source{})
+			src := &backing[len(backing)-1]
+			if r.newTreeSource(src, s, p); !src.done {
 				out = append(out, src)
 			}
 			if len(s.unloc) > 0 && !r.hasMax {
-				src := &source{s: s, p: p, list: true}
+				backing = append(backing, source{s: s, p: p, list: true})
+				src := &backing[len(backing)-1]
 				if r.settle(src); !src.done {
 					out = append(out, src)
 				}
