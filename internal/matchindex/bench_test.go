@@ -106,6 +106,29 @@ func BenchmarkCandidates(b *testing.B) {
 				})
 			}
 		}
+		b.Run(fmt.Sprintf("firms=%d/walk", n), func(b *testing.B) {
+			// The very-product walk alone, with how many tree points it
+			// looked at and how many holders the linear path would key.
+			bs := benchStateOf(n)
+			st := bs.st
+			visited, holders := 0, 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				a := &st.firms[bs.askers[i%len(bs.askers)]]
+				q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: a.uscc, LocalOnly: true,
+					PerKind: match.CandidatesPerKind, Rank: rank}
+				r := st.rankerFor(q, a, sideMakes)
+				for _, h := range a.needs {
+					r.top([]int32{h.prod}, q.PerKind, nil)
+					holders += len(st.products[h.prod].makers)
+				}
+				visited += r.visited
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(visited)/float64(b.N), "points/op")
+			b.ReportMetric(float64(holders)/float64(b.N), "holders/op")
+		})
 		for _, path := range []string{"linear", "stream"} {
 			b.Run(fmt.Sprintf("firms=%d/gap/%s", n, path), func(b *testing.B) {
 				bs := benchStateOf(n)

@@ -384,6 +384,8 @@ type ranker struct {
 	hasMax  bool
 	localIs int // 0 any, 1 local only, 2 non-local only
 	desig   []string
+	// visited counts the tree points a walk looked at (for benchmarks).
+	visited int
 }
 
 // value is the order value of a firm of s at dMeters (higher first).
@@ -614,6 +616,7 @@ func (r *ranker) step(src *source) {
 	nd := src.popNode()
 	s := src.s
 	if nd.hi-nd.lo <= leafSize {
+		r.visited += int(nd.hi - nd.lo)
 		for i := nd.lo; i < nd.hi; i++ {
 			e := s.pts[i]
 			if !r.st.valid(e) {
