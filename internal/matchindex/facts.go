@@ -4,7 +4,9 @@
 // change log. Index implements match.Storer: supplier, customer and
 // partner candidates, the asker, chain-gap statistics and gap candidates
 // are answered from memory with the same results as the Cypher of
-// internal/store/neo4j; everything else goes to the wrapped store.
+// internal/store/neo4j; everything else goes to the wrapped store. The
+// top candidates of a branch are chosen through per-product streams with
+// KD-trees (stream.go) instead of a walk over every holder.
 //
 // Before answering, the index reads the graph's head (change-log seq,
 // purge mark and the match epoch, one trivial statement) and, when the

@@ -276,6 +276,7 @@ func (ix *Index) apply(ctx context.Context, st *state, evs []changes.Event) erro
 	for uscc := range seen { // named, not found: deleted
 		st.remove(uscc)
 	}
+	st.maintain()
 	metricFirms.Set(float64(st.present))
 	return nil
 }
@@ -331,6 +332,7 @@ func (ix *Index) build(ctx context.Context) error {
 		}
 		after = page[len(page)-1].USCC
 	}
+	st.indexAll()
 	n := st.present
 	var mem runtime.MemStats
 	runtime.GC()

@@ -77,6 +77,14 @@ type viaHit struct {
 
 // candidates answers like the candidate statement (candidateQuery) for q.
 func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
+	return st.candidatesBy(q, true)
+}
+
+// candidatesBy answers q, choosing each branch's top firms through the
+// streams (stream.go) when streams is set and rankerFor allows, else by
+// computing every holder's key (the linear path, the reference the tests
+// hold the streams to).
+func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Candidate {
 	aid, ok := st.byUSCC[q.AskerUSCC]
 	if !ok || !st.firms[aid].present {
 		return []match.Candidate{}
@@ -132,25 +140,53 @@ func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
 		}
 		return true
 	}
-	keys := map[int32]float64{}
-	key := func(c int32) float64 {
-		if k, ok := keys[c]; ok {
-			return k
-		}
-		k := st.rankKey(q.Rank, a, &st.firms[c])
-		keys[c] = k
-		return k
-	}
+	key := func(c int32) float64 { return st.rankKey(q.Rank, a, &st.firms[c]) }
 	// top orders firms by rank key (highest first), ties by USCC, and
-	// keeps the first n.
+	// keeps the first n (the linear path: every holder's key).
 	top := func(cs []int32, n int) []int32 {
-		slices.SortFunc(cs, func(x, y int32) int {
-			if c := cmp.Compare(key(y), key(x)); c != 0 {
+		type keyed struct {
+			k float64
+			c int32
+		}
+		ks := make([]keyed, len(cs))
+		for i, c := range cs {
+			ks[i] = keyed{key(c), c}
+		}
+		slices.SortFunc(ks, func(x, y keyed) int {
+			if c := cmp.Compare(y.k, x.k); c != 0 {
 				return c
 			}
-			return strings.Compare(st.firms[x].uscc, st.firms[y].uscc)
+			return strings.Compare(st.firms[x.c].uscc, st.firms[y.c].uscc)
 		})
-		return cs[:min(len(cs), n)]
+		n = min(len(cs), n)
+		for i := range n {
+			cs[i] = ks[i].c
+		}
+		return cs[:n]
+	}
+	side := sideMakes
+	if !makes {
+		side = sideNeeds
+	}
+	var r *ranker
+	if streams {
+		r = st.rankerFor(q, a, side)
+	}
+	// lowestHeld is the lowest-coded product of vias that c holds, with
+	// c's first holding of it (the hit the statement's via picks).
+	lowestHeld := func(c int32, vias []int32) viaHit {
+		hs := st.firms[c].makes
+		if !makes {
+			hs = st.firms[c].needs
+		}
+		b := viaHit{via: -1}
+		for i := range hs {
+			p := hs[i].prod
+			if slices.Contains(vias, p) && (b.via < 0 || st.products[p].code < st.products[b.via].code) {
+				b = viaHit{via: p, h: &hs[i]}
+			}
+		}
+		return b
 	}
 	lowest := func(hs []viaHit) viaHit {
 		b := hs[0]
@@ -175,12 +211,17 @@ func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
 	if wantFit(match.FitProduct) {
 		for _, w := range wants {
 			var cs []int32
-			for _, c := range holders(w) {
-				if pass(c) {
-					cs = append(cs, c)
+			if r != nil {
+				cs = r.top([]int32{w}, q.PerKind, pass)
+			} else {
+				for _, c := range holders(w) {
+					if pass(c) {
+						cs = append(cs, c)
+					}
 				}
+				cs = top(cs, q.PerKind)
 			}
-			for _, c := range top(cs, q.PerKind) {
+			for _, c := range cs {
 				hs := holdingOf(c, w)
 				rows = append(rows, row{c: c, fit: match.FitProduct, wanted: w, via: w, h: hs[0]})
 			}
@@ -209,7 +250,25 @@ func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
 		}
 	}
 
-	if wantFit(match.FitSegment) {
+	if wantFit(match.FitSegment) && r != nil {
+		for _, g := range groups {
+			var all []int32
+			for _, s := range g.segs {
+				for _, via := range st.segments[s].products {
+					if !slices.Contains(all, via) {
+						all = append(all, via)
+					}
+				}
+			}
+			for _, w := range g.wants {
+				vias := slices.DeleteFunc(slices.Clone(all), func(p int32) bool { return p == w })
+				for _, c := range r.top(vias, q.PerKind, pass) {
+					b := lowestHeld(c, vias)
+					rows = append(rows, row{c: c, fit: match.FitSegment, wanted: w, via: b.via, h: b.h})
+				}
+			}
+		}
+	} else if wantFit(match.FitSegment) {
 		for _, g := range groups {
 			hits := map[int32][]viaHit{}
 			var order []int32
@@ -258,6 +317,30 @@ func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
 				if st.products[x].code < st.products[w].code {
 					w = x
 				}
+			}
+			if r != nil {
+				var vias []int32
+				for _, s := range st.products[w].segs {
+					ps := st.segments[s].position
+					for _, ch := range st.segments[s].chains {
+						for _, s2 := range st.chains[ch].segs {
+							p2 := st.segments[s2].position
+							if ps == nil || p2 == nil || math.Abs(*p2-*ps) != 1 {
+								continue
+							}
+							for _, via := range st.segments[s2].products {
+								if !slices.Contains(vias, via) {
+									vias = append(vias, via)
+								}
+							}
+						}
+					}
+				}
+				for _, c := range r.top(vias, q.PerKind, pass) {
+					b := lowestHeld(c, vias)
+					rows = append(rows, row{c: c, fit: match.FitAdjacent, wanted: w, via: b.via, h: b.h})
+				}
+				continue
 			}
 			hits := map[int32][]viaHit{}
 			var cs []int32
@@ -396,6 +479,27 @@ func (st *state) candidate(k match.Kind, aid int32, a *firm, cid int32, key floa
 	return c
 }
 
+// rankerFor returns the stream walk for q's branches on side, or nil when
+// the linear path must answer: before the streams are built, for an
+// asker without a location (every key is then the unknown proximity's),
+// for a single candidate (OnlyUSCC: nothing to choose), or for weights
+// under which the key does not fall with the distance.
+func (st *state) rankerFor(q match.CandidateQuery, a *firm, side int) *ranker {
+	w := match.Weights{Proximity: q.Rank.Proximity, Qualification: q.Rank.Qualification}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	if !st.indexed || !a.hasLoc || q.OnlyUSCC != nil || !finite(w.Proximity) || !finite(w.Qualification) || w.Proximity < 0 {
+		return nil
+	}
+	r := &ranker{st: st, side: side, at: a.loc, atV: unitVector(a.loc), w: w, desig: q.Designations}
+	if q.LocalOnly {
+		r.localIs = 1
+	}
+	if q.MaxDistanceKm != nil {
+		r.hasMax, r.maxM = true, *q.MaxDistanceKm*1000
+	}
+	return r
+}
+
 // rankKey is the statement's rankKey for candidate c of asker a, computed
 // by match.ScoreKey: the same functions that build the score's proximity
 // and qualification components (one source for those rules in process).
@@ -441,42 +545,40 @@ func (st *state) gapStats(chainCode string) ([]match.GapStat, error) {
 
 // gapCandidates answers like qGapCandidates.
 func (st *state) gapCandidates(productCodes []string, centre geo.Point, perProduct int) []match.GapCandidate {
+	return st.gapCandidatesBy(productCodes, centre, perProduct, true)
+}
+
+// cand is a gap candidate with its distance (has: located).
+type cand struct {
+	id  int32
+	d   float64
+	has bool
+}
+
+// gapCandidatesBy answers like qGapCandidates: through the streams (in
+// distance order, unlocated last) when streams is set and they are built,
+// else by sorting every non-local maker (gapOrder, the reference).
+func (st *state) gapCandidatesBy(productCodes []string, centre geo.Point, perProduct int, streams bool) []match.GapCandidate {
 	out := []match.GapCandidate{}
 	for _, code := range productCodes {
 		p, ok := st.prodByKey[code]
 		if !ok {
 			continue
 		}
-		type cand struct {
-			id  int32
-			d   float64
-			has bool
-		}
 		var cs []cand
-		for _, id := range st.products[p].makers {
-			f := &st.firms[id]
-			if f.isLocal {
-				continue
-			}
-			c := cand{id: id, has: f.hasLoc}
-			if f.hasLoc {
-				c.d = distanceMeters(f.loc, centre)
-			}
-			cs = append(cs, c)
-		}
-		// ORDER BY distance (nulls last), then USCC.
-		slices.SortFunc(cs, func(x, y cand) int {
-			switch {
-			case x.has != y.has:
-				if x.has {
-					return -1
+		if streams && st.indexed {
+			r := &ranker{st: st, side: sideMakes, at: centre, atV: unitVector(centre), gap: true, localIs: 2}
+			for _, id := range r.top([]int32{p}, perProduct, nil) {
+				f := &st.firms[id]
+				c := cand{id: id, has: f.hasLoc}
+				if f.hasLoc {
+					c.d = distanceMeters(f.loc, centre)
 				}
-				return 1
-			case x.has && x.d != y.d:
-				return cmp.Compare(x.d, y.d)
+				cs = append(cs, c)
 			}
-			return strings.Compare(st.firms[x.id].uscc, st.firms[y.id].uscc)
-		})
+		} else {
+			cs = st.gapOrder(p, centre)
+		}
 		for _, c := range cs[:min(len(cs), perProduct)] {
 			f := &st.firms[c.id]
 			g := match.GapCandidate{ProductCode: code, USCC: f.uscc, Designations: slices.Clone(f.designations)}
@@ -499,4 +601,34 @@ func (st *state) gapCandidates(productCodes []string, centre geo.Point, perProdu
 		}
 	}
 	return out
+}
+
+// gapOrder is every non-local maker of p in the statement's order:
+// distance (nulls last), then USCC.
+func (st *state) gapOrder(p int32, centre geo.Point) []cand {
+	var cs []cand
+	for _, id := range st.products[p].makers {
+		f := &st.firms[id]
+		if f.isLocal {
+			continue
+		}
+		c := cand{id: id, has: f.hasLoc}
+		if f.hasLoc {
+			c.d = distanceMeters(f.loc, centre)
+		}
+		cs = append(cs, c)
+	}
+	slices.SortFunc(cs, func(x, y cand) int {
+		switch {
+		case x.has != y.has:
+			if x.has {
+				return -1
+			}
+			return 1
+		case x.has && x.d != y.d:
+			return cmp.Compare(x.d, y.d)
+		}
+		return strings.Compare(st.firms[x.id].uscc, st.firms[y.id].uscc)
+	})
+	return cs
 }

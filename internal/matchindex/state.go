@@ -15,7 +15,13 @@ type state struct {
 	seq   int64
 	epoch string
 
-	firms  []firm
+	firms []firm
+	// gens is each firm's generation: it changes whenever the firm's
+	// stream (isLocal, designations) or location changes, it stops holding
+	// a product, or it is removed; stream entries of an older generation
+	// are stale (stream.go). Apart from firms, so that checking an entry
+	// touches 4 bytes, not the firm.
+	gens   []uint32
 	byUSCC map[string]int32
 	// present counts the firms that exist.
 	present int
@@ -26,6 +32,12 @@ type state struct {
 	segByKey  map[string]int32
 	chains    []chainNode
 	chainKey  map[string]int32
+
+	// indexed is set once the streams are built (stream.go); from then on
+	// put and remove keep them, and touched lists the (2·product + side)
+	// streams changed since the last maintain.
+	indexed bool
+	touched []int32
 }
 
 // firm is one enterprise's match facts.
@@ -56,6 +68,9 @@ type product struct {
 	// makers and buyers are the present firms with a MAKES (NEEDS) edge to
 	// the product: distinct ids.
 	makers, buyers []int32
+	// streams are the makers [sideMakes] and buyers [sideNeeds] by stream
+	// (stream.go).
+	streams [2][]stream
 }
 
 type segment struct {
@@ -122,6 +137,7 @@ func (st *state) firmID(uscc string) int32 {
 	id := int32(len(st.firms))
 	st.byUSCC[uscc] = id
 	st.firms = append(st.firms, firm{uscc: uscc})
+	st.gens = append(st.gens, 0)
 	return id
 }
 
@@ -132,6 +148,10 @@ func (st *state) put(f Firm) {
 	out := st.ids(f.Customers) // may grow st.firms: take pointers after
 	in := st.ids(f.Suppliers)
 	makes, needs := st.holdings(f.Makes), st.holdings(f.Needs)
+	var old facts
+	if st.indexed {
+		old = st.factsOf(id)
+	}
 	st.detach(id, false)
 	n := &st.firms[id]
 	if !n.present {
@@ -159,6 +179,9 @@ func (st *state) put(f Firm) {
 	for _, h := range needs {
 		st.products[h.prod].buyers = appendOnce(st.products[h.prod].buyers, id)
 	}
+	if st.indexed {
+		st.track(id, old)
+	}
 }
 
 // remove drops a firm that no longer exists.
@@ -167,7 +190,14 @@ func (st *state) remove(uscc string) {
 		if st.firms[id].present {
 			st.present--
 		}
+		var old facts
+		if st.indexed {
+			old = st.factsOf(id)
+		}
 		st.detach(id, true)
+		if st.indexed {
+			st.track(id, old)
+		}
 	}
 }
 

@@ -1,0 +1,223 @@
+package matchindex
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"chainmatch/internal/geo"
+	"chainmatch/internal/match"
+)
+
+// TestStreamsSameAsLinear holds the stream path (stream.go) to the linear
+// path (every holder's key, sorted: the statement's order, itself held to
+// the Cypher by TestSameAsCypherOnDemoData) on a random state of 3,000
+// firms over the demo catalogue: dense holder lists, 30 % of the local
+// firms on 40 exact points (ties of key), 4 % unlocated; random askers,
+// kinds, products, filters (local only, designations, maximum distance),
+// fit subsets, caps 1..150 and weights; random gap centres and caps. Then
+// the same after three rounds of random writes applied in place (moves,
+// designation and locality changes, products gained and lost, firms
+// removed and added), both with the overflow and stale entries still
+// pending and after maintain's rebuilds. Results must be identical
+// (reflect.DeepEqual: same candidates, order, hits, keys).
+func TestStreamsSameAsLinear(t *testing.T) {
+	// A new population every day (logged, so a failure can be replayed).
+	seed := uint64(time.Now().YearDay())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(7, seed))
+	cat := demoCatalog()
+	firms := synthFirms(rng, cat, synthShape{n: 3000, hot: 30, spots: 40, unlocated: 0.04})
+	st := memState(cat, firms)
+	byUSCC := map[string]int{}
+	for i, f := range firms {
+		byUSCC[f.USCC] = i
+	}
+	rank := defaultRank()
+	lists, cands, gaps, streamed := 0, 0, 0, 0
+
+	check := func(round string, askers int) {
+		t.Helper()
+		var present []int32
+		for id := range st.firms {
+			if st.firms[id].present {
+				present = append(present, int32(id))
+			}
+		}
+		for range askers {
+			q := randomQuery(rng, st, present, rank)
+			want := st.candidatesBy(q, false)
+			got := st.candidatesBy(q, true)
+			if !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s: candidates differ for %+v\n%s", round, q, firstDiff(want, got))
+			}
+			lists++
+			cands += len(want)
+			if st.rankerFor(q, &st.firms[st.byUSCC[q.AskerUSCC]], sideMakes) != nil {
+				streamed++
+			}
+		}
+		for range askers / 10 {
+			var codes []string
+			for range 1 + rng.IntN(4) {
+				codes = append(codes, cat.Products[rng.IntN(len(cat.Products))].Code)
+			}
+			centre := match.JiaxingCentre
+			switch rng.IntN(3) {
+			case 0: // on a firm (exact ties of distance)
+				if f := &st.firms[present[rng.IntN(len(present))]]; f.hasLoc {
+					centre = f.loc
+				}
+			case 1:
+				centre = geo.Point{Latitude: 22 + 18*rng.Float64(), Longitude: 104 + 18*rng.Float64()}
+			}
+			per := 1 + rng.IntN(150)
+			want := st.gapCandidatesBy(codes, centre, per, false)
+			got := st.gapCandidatesBy(codes, centre, per, true)
+			if !reflect.DeepEqual(want, got) {
+				t.Fatalf("%s: gap candidates of %v at %v (%d) differ:\n got  %v\n want %v", round, codes, centre, per, got, want)
+			}
+			gaps += len(want)
+		}
+	}
+	check("built", 1000)
+
+	mutate := func(n int) {
+		for range n {
+			switch k := rng.IntN(10); {
+			case k == 0: // a new firm
+				f := synthFirms(rng, cat, synthShape{n: 1, hot: 30, spots: 0, unlocated: 0.04})[0]
+				f.Customers, f.Suppliers = nil, nil
+				byUSCC[f.USCC] = len(firms)
+				firms = append(firms, f)
+				st.put(f)
+			case k == 1: // removed
+				i := rng.IntN(len(firms))
+				st.remove(firms[i].USCC)
+			default:
+				i := rng.IntN(len(firms))
+				f := firms[i]
+				f.Makes, f.Needs = slices.Clone(f.Makes), slices.Clone(f.Needs)
+				switch rng.IntN(7) {
+				case 0: // moved (sometimes onto another firm)
+					o := firms[rng.IntN(len(firms))]
+					if o.Location != nil && rng.IntN(2) == 0 {
+						f.Location = o.Location
+					} else {
+						f.Location = &geo.Point{Latitude: 30.45 + 0.6*rng.Float64(), Longitude: 120.3 + rng.Float64()}
+					}
+				case 1:
+					f.Location = nil
+				case 2:
+					f.Designations = []string{designationCodes[rng.IntN(len(designationCodes))]}
+				case 3:
+					f.IsLocal = !f.IsLocal
+				case 4: // a product gained
+					f.Makes = append(f.Makes, Holding{Product: cat.Products[rng.IntN(30)].Code})
+				case 5: // a product lost
+					if len(f.Makes) > 0 {
+						f.Makes = f.Makes[1:]
+					}
+				case 6: // lost and gained back (a re-added entry next to the built one)
+					if len(f.Needs) > 0 {
+						g := f
+						g.Needs = f.Needs[1:]
+						st.put(g)
+					}
+				}
+				firms[i] = f
+				st.put(f) // also brings a removed firm back
+			}
+		}
+	}
+	pending := func() (over, stale int) {
+		for p := range st.products {
+			for side := range 2 {
+				for _, s := range st.products[p].streams[side] {
+					over += len(s.over)
+					stale += s.stale
+				}
+			}
+		}
+		return over, stale
+	}
+	for round := range 3 {
+		mutate(150)
+		o, s := pending()
+		check(fmt.Sprintf("round %d, %d overflow and %d stale entries pending", round, o, s), 300)
+		mutate(1500)
+		o, s = pending()
+		check(fmt.Sprintf("round %d, %d overflow and %d stale entries pending", round, o, s), 300)
+		st.maintain()
+		o2, s2 := pending()
+		if o2+s2 >= o+s {
+			t.Fatalf("maintain rebuilt nothing: %d+%d pending before, %d+%d after", o, s, o2, s2)
+		}
+		check(fmt.Sprintf("round %d after maintain (%d+%d pending)", round, o2, s2), 300)
+	}
+	if streamed < lists*9/10 {
+		t.Fatalf("only %d of %d lists went through the streams", streamed, lists)
+	}
+	t.Logf("%d candidate lists (%d candidates, %d through the streams) and %d gap candidates identical", lists, cands, streamed, gaps)
+}
+
+// randomQuery is a random candidate query of a random asker.
+func randomQuery(rng *rand.Rand, st *state, present []int32, rank match.RankKey) match.CandidateQuery {
+	a := &st.firms[present[rng.IntN(len(present))]]
+	kinds := []match.Kind{match.Suppliers, match.Customers, match.Partners}
+	q := match.CandidateQuery{Kind: kinds[rng.IntN(3)], AskerUSCC: a.uscc, LocalOnly: rng.IntN(3) > 0,
+		PerKind: 1 + rng.IntN(150), Rank: rank}
+	own := a.needs
+	if q.Kind != match.Suppliers {
+		own = a.makes
+	}
+	for _, h := range own {
+		q.ProductCodes = append(q.ProductCodes, st.products[h.prod].code)
+	}
+	if len(q.ProductCodes) == 0 || rng.IntN(4) == 0 {
+		q.ProductCodes = append(q.ProductCodes, st.products[rng.IntN(40)].code)
+	}
+	seen := map[string]bool{}
+	for _, h := range a.makes {
+		for _, s := range st.products[h.prod].segs {
+			if c := st.segments[s].code; !seen[c] {
+				seen[c] = true
+				q.AskerSegments = append(q.AskerSegments, c)
+			}
+		}
+	}
+	if rng.IntN(4) == 0 {
+		d := []float64{0, 0.5, 3, 10, 25, 60, 2000}[rng.IntN(7)]
+		q.MaxDistanceKm = &d
+	}
+	if rng.IntN(4) == 0 {
+		q.Designations = []string{designationCodes[rng.IntN(5)], designationCodes[rng.IntN(5)]}
+	}
+	if rng.IntN(3) == 0 {
+		for _, f := range []match.Fit{match.FitProduct, match.FitSegment, match.FitAdjacent, match.FitShared} {
+			if rng.IntN(2) == 0 {
+				q.Fits = append(q.Fits, f)
+			}
+		}
+	}
+	switch rng.IntN(8) {
+	case 0: // no proximity: every key of a stream the same
+		q.Rank.Proximity = 0
+	case 1:
+		q.Rank.Proximity, q.Rank.Qualification = rng.Float64(), rng.Float64()
+	}
+	return q
+}
+
+func firstDiff(want, got []match.Candidate) string {
+	for i := range min(len(want), len(got)) {
+		if !reflect.DeepEqual(want[i], got[i]) {
+			return fmt.Sprintf("position %d: got %s key %v hits %+v\n want %s key %v hits %+v", i,
+				got[i].USCC, got[i].RankKey, got[i].Hits, want[i].USCC, want[i].RankKey, want[i].Hits)
+		}
+	}
+	return fmt.Sprintf("%d candidates, want %d", len(got), len(want))
+}
