@@ -521,23 +521,14 @@ func (st *state) gapStats(chainCode string) ([]match.GapStat, error) {
 		return nil, fmt.Errorf("chain %s: %w", chainCode, apperr.ErrNotFound)
 	}
 	out := []match.GapStat{}
-	localCount := func(ids []int32) int {
-		n := 0
-		for _, id := range ids {
-			if st.firms[id].isLocal {
-				n++
-			}
-		}
-		return n
-	}
 	for _, s := range st.chains[ch].segs {
 		for _, p := range st.segments[s].products {
-			demand := localCount(st.products[p].buyers)
-			if demand == 0 {
+			pr := &st.products[p]
+			if pr.localBuyers == 0 {
 				continue
 			}
 			out = append(out, match.GapStat{SegmentCode: st.segments[s].code, Product: st.ref(p),
-				Demand: demand, Supply: localCount(st.products[p].makers)})
+				Demand: pr.localBuyers, Supply: pr.localMakers})
 		}
 	}
 	return out, nil

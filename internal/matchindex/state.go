@@ -68,6 +68,9 @@ type product struct {
 	// makers and buyers are the present firms with a MAKES (NEEDS) edge to
 	// the product: distinct ids.
 	makers, buyers []int32
+	// localMakers and localBuyers count the local firms among makers and
+	// buyers (chain gap statistics read them without walking the lists).
+	localMakers, localBuyers int
 	// streams are the makers [sideMakes] and buyers [sideNeeds] by stream
 	// (stream.go).
 	streams [2][]stream
@@ -173,11 +176,21 @@ func (st *state) put(f Firm) {
 	for _, x := range in {
 		st.firms[x].out = insertID(st.firms[x].out, id)
 	}
+	local := 0
+	if n.isLocal {
+		local = 1
+	}
 	for _, h := range makes {
-		st.products[h.prod].makers = appendOnce(st.products[h.prod].makers, id)
+		p := &st.products[h.prod]
+		if added := appendOnce(&p.makers, id); added {
+			p.localMakers += local
+		}
 	}
 	for _, h := range needs {
-		st.products[h.prod].buyers = appendOnce(st.products[h.prod].buyers, id)
+		p := &st.products[h.prod]
+		if added := appendOnce(&p.buyers, id); added {
+			p.localBuyers += local
+		}
 	}
 	if st.indexed {
 		st.track(id, old)
@@ -205,11 +218,21 @@ func (st *state) remove(uscc string) {
 // with gone it also forgets the firm's facts.
 func (st *state) detach(id int32, gone bool) {
 	n := &st.firms[id]
+	local := 0
+	if n.present && n.isLocal {
+		local = 1
+	}
 	for _, h := range n.makes {
-		st.products[h.prod].makers = deleteID(st.products[h.prod].makers, id)
+		p := &st.products[h.prod]
+		if deleteID(&p.makers, id) {
+			p.localMakers -= local
+		}
 	}
 	for _, h := range n.needs {
-		st.products[h.prod].buyers = deleteID(st.products[h.prod].buyers, id)
+		p := &st.products[h.prod]
+		if deleteID(&p.buyers, id) {
+			p.localBuyers -= local
+		}
 	}
 	for _, x := range n.out {
 		st.firms[x].in = deleteSorted(st.firms[x].in, id)
@@ -260,18 +283,26 @@ func deleteSorted(s []int32, id int32) []int32 {
 	return s
 }
 
-func appendOnce(s []int32, id int32) []int32 {
-	if slices.Contains(s, id) {
-		return s
+// appendOnce appends the firm id to the holder list *s unless it is its
+// last entry, and reports whether it did. put appends a firm's ids right
+// after detach took every earlier one out, so a firm is already in the list
+// only when it holds the product twice, and then it is the last entry: no
+// walk of the list (which made loading a million firms quadratic).
+func appendOnce(s *[]int32, id int32) bool {
+	if n := len(*s); n > 0 && (*s)[n-1] == id {
+		return false
 	}
-	return append(s, id)
+	*s = append(*s, id)
+	return true
 }
 
-func deleteID(s []int32, id int32) []int32 {
-	if i := slices.Index(s, id); i >= 0 {
-		return slices.Delete(s, i, i+1)
+// deleteID removes id from *s and reports whether it was there.
+func deleteID(s *[]int32, id int32) bool {
+	if i := slices.Index(*s, id); i >= 0 {
+		*s = slices.Delete(*s, i, i+1)
+		return true
 	}
-	return s
+	return false
 }
 
 func containsSorted(s []int32, id int32) bool {

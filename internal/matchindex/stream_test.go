@@ -82,6 +82,27 @@ func TestStreamsSameAsLinear(t *testing.T) {
 			}
 			gaps += len(want)
 		}
+		// The gap statistics' local counts, kept as firms come and go,
+		// equal a count over the holder lists.
+		for p := range st.products {
+			pr := &st.products[p]
+			local := func(ids []int32) int {
+				n := 0
+				for _, id := range ids {
+					if st.firms[id].present && st.firms[id].isLocal {
+						n++
+					}
+				}
+				return n
+			}
+			if m, b := local(pr.makers), local(pr.buyers); m != pr.localMakers || b != pr.localBuyers {
+				t.Fatalf("%s: product %s counts %d local makers and %d local buyers, its lists %d and %d",
+					round, pr.code, pr.localMakers, pr.localBuyers, m, b)
+			}
+			if ids := slices.Sorted(slices.Values(pr.makers)); len(slices.Compact(ids)) != len(pr.makers) {
+				t.Fatalf("%s: product %s lists a maker twice", round, pr.code)
+			}
+		}
 	}
 	check("built", 1000)
 
