@@ -109,7 +109,8 @@ func BenchmarkSortMatches(b *testing.B) {
 	}
 }
 
-// BenchmarkScoreGapCandidates scores the candidates of one chain gap.
+// BenchmarkScoreGapCandidates scores the candidates of one chain gap and
+// explains the five kept (score first, explain after).
 func BenchmarkScoreGapCandidates(b *testing.B) {
 	s, err := NewService(nil, DefaultWeights())
 	if err != nil {
@@ -128,8 +129,11 @@ func BenchmarkScoreGapCandidates(b *testing.B) {
 	for b.Loop() {
 		out := make([]Match, 0, len(cs))
 		for _, c := range cs {
-			out = append(out, s.scoreGapCandidate(lang, p, c))
+			out = append(out, s.scoreGapCandidate(c))
 		}
 		sortMatches(GapFillers, out)
+		for i := range out[:5] {
+			out[i].Reasons = gapReasons(lang, p, cs[0])
+		}
 	}
 }

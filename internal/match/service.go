@@ -508,27 +508,38 @@ func (s *Service) ChainGaps(ctx context.Context, chainID string, first *int, can
 	for i, g := range gaps {
 		index[g.ProductCode] = i
 	}
+	// Score first, explain after: only the kept candidates get reasons.
+	kept := map[string][]GapCandidate{}
 	for _, c := range found {
-		i, ok := index[c.ProductCode]
-		if !ok {
+		if _, ok := index[c.ProductCode]; !ok {
 			continue
 		}
-		byProduct[c.ProductCode] = append(byProduct[c.ProductCode], s.scoreGapCandidate(lang, gaps[i].product, c))
+		byProduct[c.ProductCode] = append(byProduct[c.ProductCode], s.scoreGapCandidate(c))
+		kept[c.ProductCode] = append(kept[c.ProductCode], c)
 	}
 	for code, ms := range byProduct {
+		of := map[string]GapCandidate{}
+		for _, c := range kept[code] {
+			of[c.USCC] = c
+		}
 		sortMatches(GapFillers, ms)
 		if len(ms) > candidates {
 			ms = ms[:candidates]
 		}
-		gaps[index[code]].prospects = ms
+		i := index[code]
+		for j := range ms {
+			ms[j].Reasons = gapReasons(lang, gaps[i].product, of[ms[j].CandidateUSCC])
+		}
+		gaps[i].prospects = ms
 	}
 	return gaps, nil
 }
 
-func (s *Service) scoreGapCandidate(lang Language, p ProductRef, c GapCandidate) Match {
-	t := texts[lang]
+// scoreGapCandidate is c's match with its score and components; its
+// reasons are gapReasons.
+func (s *Service) scoreGapCandidate(c GapCandidate) Match {
 	w := s.weights
-	qual, top := qualificationValue(c.Designations)
+	qual, _ := qualificationValue(c.Designations)
 	comps := []ScoreComponent{
 		{CompProductFit, w.ProductFit, productFitValue(GapFillers, FitProduct)},
 		{CompProximity, w.Proximity, proximityValue(c.DistanceKm)},
@@ -538,20 +549,26 @@ func (s *Service) scoreGapCandidate(lang Language, p ProductRef, c GapCandidate)
 		{CompNovelty, w.Novelty, 1},
 	}
 	code := c.ProductCode
-	m := Match{CandidateUSCC: c.USCC, ProductCode: &code, Fit: FitProduct, Score: score(comps), DistanceKm: c.DistanceKm, Components: comps}
-	m.Reasons = append(m.Reasons, fitReason(lang, GapFillers, Hit{Fit: FitProduct, Wanted: p, Via: p}))
+	return Match{CandidateUSCC: c.USCC, ProductCode: &code, Fit: FitProduct, Score: score(comps), DistanceKm: c.DistanceKm, Components: comps}
+}
+
+// gapReasons are the reasons of gap candidate c of product p.
+func gapReasons(lang Language, p ProductRef, c GapCandidate) []string {
+	t := texts[lang]
+	_, top := qualificationValue(c.Designations)
+	reasons := []string{fitReason(lang, GapFillers, Hit{Fit: FitProduct, Wanted: p, Via: p})}
 	if c.DistanceKm != nil {
-		m.Reasons = append(m.Reasons, fmt.Sprintf(t.distanceCentre, *c.DistanceKm))
+		reasons = append(reasons, fmt.Sprintf(t.distanceCentre, *c.DistanceKm))
 	} else {
-		m.Reasons = append(m.Reasons, t.noLocation)
+		reasons = append(reasons, t.noLocation)
 	}
 	if top != "" {
-		m.Reasons = append(m.Reasons, fmt.Sprintf(t.designation, designationName(lang, top)))
+		reasons = append(reasons, fmt.Sprintf(t.designation, designationName(lang, top)))
 	}
 	if c.LocalCustomers > 0 {
-		m.Reasons = append(m.Reasons, fmt.Sprintf(t.peers[GapFillers], c.LocalCustomers))
+		reasons = append(reasons, fmt.Sprintf(t.peers[GapFillers], c.LocalCustomers))
 	}
-	return m
+	return reasons
 }
 
 // GapCandidates returns the first ranked candidates gathered for g by

@@ -584,7 +584,7 @@ func (st *state) gapCandidatesBy(productCodes []string, centre geo.Point, perPro
 				}
 			}
 			for _, x := range f.out {
-				if st.firms[x].isLocal {
+				if st.local[x] {
 					g.LocalCustomers++
 				}
 			}

@@ -22,6 +22,11 @@ type state struct {
 	// are stale (stream.go). Apart from firms, so that checking an entry
 	// touches 4 bytes, not the firm.
 	gens   []uint32
+	// local is, per firm id, whether the firm exists and is local: the
+	// firms' isLocal in one byte each, so that counting the local firms of a
+	// list (a gap candidate's local customers) stays in the caches instead
+	// of reading a firm record per id.
+	local []bool
 	byUSCC map[string]int32
 	// present counts the firms that exist.
 	present int
@@ -141,6 +146,7 @@ func (st *state) firmID(uscc string) int32 {
 	st.byUSCC[uscc] = id
 	st.firms = append(st.firms, firm{uscc: uscc})
 	st.gens = append(st.gens, 0)
+	st.local = append(st.local, false)
 	return id
 }
 
@@ -162,6 +168,7 @@ func (st *state) put(f Firm) {
 	}
 	n.present = true
 	n.isLocal = f.IsLocal
+	st.local[id] = f.IsLocal
 	n.hasLoc = f.Location != nil
 	n.loc = geo.Point{}
 	if n.hasLoc {
@@ -243,6 +250,7 @@ func (st *state) detach(id int32, gone bool) {
 	n.out, n.in, n.makes, n.needs = nil, nil, nil, nil
 	if gone {
 		*n = firm{uscc: n.uscc}
+		st.local[id] = false
 	}
 }
 
