@@ -21,12 +21,12 @@ type state struct {
 	// a product, or it is removed; stream entries of an older generation
 	// are stale (stream.go). Apart from firms, so that checking an entry
 	// touches 4 bytes, not the firm.
-	gens   []uint32
+	gens []uint32
 	// local is, per firm id, whether the firm exists and is local: the
 	// firms' isLocal in one byte each, so that counting the local firms of a
 	// list (a gap candidate's local customers) stays in the caches instead
 	// of reading a firm record per id.
-	local []bool
+	local  []bool
 	byUSCC map[string]int32
 	// present counts the firms that exist.
 	present int
