@@ -103,6 +103,32 @@ var designationLadder = map[enterprise.Designation]float64{
 	enterprise.InnovativeSME:       0.3,
 }
 
+// ladderRungs is designationLadder as a list, for qualificationValue's
+// lookups: a scan of five short strings costs less than hashing each one
+// (it runs for every candidate of every match).
+var ladderRungs = func() []ladderRung {
+	out := make([]ladderRung, 0, len(designationLadder))
+	for d, v := range designationLadder {
+		out = append(out, ladderRung{d, v})
+	}
+	return out
+}()
+
+type ladderRung struct {
+	d enterprise.Designation
+	v float64
+}
+
+// ladderValue is designationLadder[d].
+func ladderValue(d enterprise.Designation) float64 {
+	for _, r := range ladderRungs {
+		if r.d == d {
+			return r.v
+		}
+	}
+	return 0
+}
+
 // ScoreKey is the rank key as the score computes it: w.Proximity ×
 // proximity + w.Qualification × qualification, from the very functions
 // that build those two components. The store computes the same key in
@@ -134,7 +160,7 @@ func qualificationValue(held []string) (float64, enterprise.Designation) {
 	best, top := 0.0, enterprise.Designation("")
 	for _, h := range held {
 		d := enterprise.Designation(h)
-		if v := designationLadder[d]; v > best || (v == best && v > 0 && d < top) {
+		if v := ladderValue(d); v > best || (v == best && v > 0 && d < top) {
 			best, top = v, d
 		}
 	}
