@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"chainmatch/internal/store/neo4j/neo4jtest"
 
 	neo4jstore "chainmatch/internal/store/neo4j"
+
+	"golang.org/x/sync/errgroup"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -61,89 +64,113 @@ func TestSameAsCypherOnDemoData(t *testing.T) {
 	}
 	rank := match.NewRankKey(svcDB.Weights())
 
-	lists, candidates, askers := 0, 0, 0
-	compare := func(what string, q match.CandidateQuery) []match.Candidate {
-		t.Helper()
+	var lists, candidates atomic.Int64
+	compare := func(what string, q match.CandidateQuery) ([]match.Candidate, error) {
 		want, err := s.MatchCandidates(ctx, q)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		got, err := ix.MatchCandidates(ctx, q)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		if d := candidateDiff(want, got); d != "" {
-			t.Fatalf("%s for %s (%+v): %s", what, q.AskerUSCC, q, d)
+			return nil, fmt.Errorf("%s for %s (%+v): %s", what, q.AskerUSCC, q, d)
 		}
-		lists++
-		candidates += len(want)
-		return want
+		lists.Add(1)
+		candidates.Add(int64(len(want)))
+		return want, nil
 	}
 	// Every local asker's asker record, and the candidates of half of them
 	// (the even or the odd ones, alternating by day, logged), so that the
 	// test fits make test's time; the full walk (all 1,940 askers) is
-	// recorded in docs/matching.md.
+	// recorded in docs/matching.md. Two workers (the test holds the
+	// database; Neo4j has a core for each).
 	half := time.Now().YearDay() % 2
 	t.Logf("candidates compared for the local askers with index %% 2 == %d", half)
+	askers := 0
+	grp, gctx := errgroup.WithContext(ctx)
+	grp.SetLimit(2)
 	for i, e := range g.Enterprises {
 		if !e.IsLocal {
 			continue
 		}
 		askers++
 		walk := askers%2 == half
-		want, err := s.MatchAsker(ctx, e.USCC, []string{"PV-POLY", "NO-SUCH", "PV-POLY"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := ix.MatchAsker(ctx, e.USCC, []string{"PV-POLY", "NO-SUCH", "PV-POLY"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := askerDiff(want, got); d != "" {
-			t.Fatalf("asker %s: %s", e.USCC, d)
-		}
-		for _, k := range []match.Kind{match.Suppliers, match.Customers, match.Partners} {
-			own := want.Makes
-			if k == match.Suppliers {
-				own = want.Needs
+		grp.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
 			}
-			var codes []string
-			for _, h := range own {
-				codes = append(codes, h.Product.Code)
+			want, err := s.MatchAsker(ctx, e.USCC, []string{"PV-POLY", "NO-SUCH", "PV-POLY"})
+			if err != nil {
+				return err
 			}
-			if len(codes) == 0 || !walk {
-				continue
+			got, err := ix.MatchAsker(ctx, e.USCC, []string{"PV-POLY", "NO-SUCH", "PV-POLY"})
+			if err != nil {
+				return err
 			}
-			q := match.CandidateQuery{Kind: k, AskerUSCC: e.USCC, ProductCodes: codes, LocalOnly: true,
-				AskerSegments: want.Segments, PerKind: match.CandidatesPerKind, Rank: rank}
-			cs := compare("default", q)
-			if i%10 != 0 {
-				continue
+			if d := askerDiff(want, got); d != "" {
+				return fmt.Errorf("asker %s: %s", e.USCC, d)
 			}
-			v := q
-			v.LocalOnly, v.MaxDistanceKm = false, ptr(20.0)
-			compare("not local, 20 km", v)
-			v = q
-			v.Designations = []string{"NATIONAL_LITTLE_GIANT", "PROVINCIAL_SRDI"}
-			compare("designations", v)
-			v = q
-			v.Fits = []match.Fit{match.FitProduct}
-			compare("fits PRODUCT", v)
-			v.Fits = []match.Fit{match.FitSegment, match.FitAdjacent}
-			compare("fits SEGMENT, ADJACENT", v)
-			v.Fits = []match.Fit{match.FitShared}
-			compare("fits SHARED", v)
-			v = q
-			v.PerKind, v.LocalOnly = 5, false
-			compare("cap 5", v)
-			if len(cs) > 0 {
+			for _, k := range []match.Kind{match.Suppliers, match.Customers, match.Partners} {
+				own := want.Makes
+				if k == match.Suppliers {
+					own = want.Needs
+				}
+				var codes []string
+				for _, h := range own {
+					codes = append(codes, h.Product.Code)
+				}
+				if len(codes) == 0 || !walk {
+					continue
+				}
+				q := match.CandidateQuery{Kind: k, AskerUSCC: e.USCC, ProductCodes: codes, LocalOnly: true,
+					AskerSegments: want.Segments, PerKind: match.CandidatesPerKind, Rank: rank}
+				cs, err := compare("default", q)
+				if err != nil {
+					return err
+				}
+				if i%10 != 0 {
+					continue
+				}
+				variants := map[string]match.CandidateQuery{}
+				v := q
+				v.LocalOnly, v.MaxDistanceKm = false, ptr(20.0)
+				variants["not local, 20 km"] = v
 				v = q
-				v.OnlyUSCC = &cs[len(cs)-1].USCC
-				compare("one candidate", v)
+				v.Designations = []string{"NATIONAL_LITTLE_GIANT", "PROVINCIAL_SRDI"}
+				variants["designations"] = v
+				v = q
+				v.Fits = []match.Fit{match.FitProduct}
+				variants["fits PRODUCT"] = v
+				v.Fits = []match.Fit{match.FitSegment, match.FitAdjacent}
+				variants["fits SEGMENT, ADJACENT"] = v
+				v.Fits = []match.Fit{match.FitShared}
+				variants["fits SHARED"] = v
+				v = q
+				v.PerKind, v.LocalOnly = 5, false
+				variants["cap 5"] = v
+				if len(cs) > 0 {
+					v = q
+					v.OnlyUSCC = &cs[len(cs)-1].USCC
+					variants["one candidate"] = v
+				}
+				for what, v := range variants {
+					if _, err := compare(what, v); err != nil {
+						return err
+					}
+				}
 			}
-		}
+			return nil
+		})
 	}
-	t.Logf("%d local askers: %d candidate lists, %d candidates identical", askers, lists, candidates)
+	if err := grp.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if askers < 1000 || lists.Load() < 2000 {
+		t.Fatalf("walked %d local askers and %d candidate lists: the demo graph lost its shape", askers, lists.Load())
+	}
+	t.Logf("%d local askers: %d candidate lists, %d candidates identical", askers, lists.Load(), candidates.Load())
 
 	gaps := 0
 	for _, c := range g.Chains {
