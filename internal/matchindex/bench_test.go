@@ -73,6 +73,17 @@ func benchStateOf(n int) *benchState {
 // 100 per product and fit, default weights): "product" asks for the very
 // product only (the service's first statement), "all" for every fit.
 // Run: go test ./internal/matchindex -run '^$' -bench Candidates -benchtime 200x
+// supplierQuery is the service's default supplier query of asker a: its
+// needs, local firms only, CandidatesPerKind per product and fit.
+func supplierQuery(st *state, a *firm, rank match.RankKey) match.CandidateQuery {
+	q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: a.uscc, LocalOnly: true,
+		PerKind: match.CandidatesPerKind, Rank: rank}
+	for _, h := range a.needs {
+		q.ProductCodes = append(q.ProductCodes, st.products[h.prod].code)
+	}
+	return q
+}
+
 func BenchmarkCandidates(b *testing.B) {
 	rank := defaultRank()
 	for _, n := range []int{100_000, 1_000_000} {
@@ -85,11 +96,7 @@ func BenchmarkCandidates(b *testing.B) {
 					b.ResetTimer()
 					for i := range b.N {
 						a := &st.firms[bs.askers[i%len(bs.askers)]]
-						q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: a.uscc, LocalOnly: true,
-							PerKind: match.CandidatesPerKind, Rank: rank}
-						for _, h := range a.needs {
-							q.ProductCodes = append(q.ProductCodes, st.products[h.prod].code)
-						}
+						q := supplierQuery(st, a, rank)
 						if fits == "product" {
 							q.Fits = []match.Fit{match.FitProduct}
 						}
@@ -116,8 +123,7 @@ func BenchmarkCandidates(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				a := &st.firms[bs.askers[i%len(bs.askers)]]
-				q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: a.uscc, LocalOnly: true,
-					PerKind: match.CandidatesPerKind, Rank: rank}
+				q := supplierQuery(st, a, rank)
 				r := st.rankerFor(q, a, sideMakes)
 				for _, h := range a.needs {
 					r.top([]int32{h.prod}, q.PerKind, nil)

@@ -319,23 +319,7 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 				}
 			}
 			if r != nil {
-				var vias []int32
-				for _, s := range st.products[w].segs {
-					ps := st.segments[s].position
-					for _, ch := range st.segments[s].chains {
-						for _, s2 := range st.chains[ch].segs {
-							p2 := st.segments[s2].position
-							if ps == nil || p2 == nil || math.Abs(*p2-*ps) != 1 {
-								continue
-							}
-							for _, via := range st.segments[s2].products {
-								if !slices.Contains(vias, via) {
-									vias = append(vias, via)
-								}
-							}
-						}
-					}
-				}
+				vias := st.adjacentVias(w)
 				for _, c := range r.top(vias, q.PerKind, pass) {
 					b := lowestHeld(c, vias)
 					rows = append(rows, row{c: c, fit: match.FitAdjacent, wanted: w, via: b.via, h: b.h})
@@ -344,27 +328,16 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 			}
 			hits := map[int32][]viaHit{}
 			var cs []int32
-			for _, s := range st.products[w].segs {
-				ps := st.segments[s].position
-				for _, ch := range st.segments[s].chains {
-					for _, s2 := range st.chains[ch].segs {
-						p2 := st.segments[s2].position
-						if ps == nil || p2 == nil || math.Abs(*p2-*ps) != 1 {
-							continue
-						}
-						for _, via := range st.segments[s2].products {
-							for _, c := range holders(via) {
-								if !pass(c) {
-									continue
-								}
-								if _, ok := hits[c]; !ok {
-									cs = append(cs, c)
-								}
-								for _, h := range holdingOf(c, via) {
-									hits[c] = append(hits[c], viaHit{via: via, h: h})
-								}
-							}
-						}
+			for _, via := range st.adjacentVias(w) {
+				for _, c := range holders(via) {
+					if !pass(c) {
+						continue
+					}
+					if _, ok := hits[c]; !ok {
+						cs = append(cs, c)
+					}
+					for _, h := range holdingOf(c, via) {
+						hits[c] = append(hits[c], viaHit{via: via, h: h})
 					}
 				}
 			}
@@ -402,6 +375,30 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 	}
 
 	return st.candidateRecords(q, aid, rows, key)
+}
+
+// adjacentVias are the products of the segments one position away from a
+// segment of w in one of its chains (the statement's adjacent branch), each
+// once, in the order first met.
+func (st *state) adjacentVias(w int32) []int32 {
+	var vias []int32
+	for _, s := range st.products[w].segs {
+		ps := st.segments[s].position
+		for _, ch := range st.segments[s].chains {
+			for _, s2 := range st.chains[ch].segs {
+				p2 := st.segments[s2].position
+				if ps == nil || p2 == nil || math.Abs(*p2-*ps) != 1 {
+					continue
+				}
+				for _, via := range st.segments[s2].products {
+					if !slices.Contains(vias, via) {
+						vias = append(vias, via)
+					}
+				}
+			}
+		}
+	}
+	return vias
 }
 
 // candidateRecords answers like candidateReturn: one candidate per firm,

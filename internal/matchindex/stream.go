@@ -500,82 +500,71 @@ func (r *ranker) newTreeSource(src *source, s *stream, p int32) {
 	r.settle(src)
 }
 
-func (r *ranker) pushReady(src *source, x found) {
-	h := append(src.ready, x)
-	i := len(h) - 1
-	for i > 0 {
+// order is a strict order for heapPush and heapPop (a type parameter, so
+// that the comparison is called directly, without a closure per call).
+type order[T any] interface{ less(a, b *T) bool }
+
+// heapPush adds x to the binary min-heap h (by o).
+func heapPush[T any, O order[T]](h []T, x T, o O) []T {
+	h = append(h, x)
+	for i := len(h) - 1; i > 0; {
 		j := (i - 1) / 2
-		if !r.before(&h[i], &h[j]) {
+		if !o.less(&h[i], &h[j]) {
 			break
 		}
 		h[i], h[j] = h[j], h[i]
 		i = j
 	}
-	src.ready = h
+	return h
 }
 
-func (r *ranker) popReady(src *source) found {
-	h := src.ready
-	top := h[0]
-	n := len(h) - 1
+// heapPop removes and returns the least element of the non-empty heap h.
+func heapPop[T any, O order[T]](h []T, o O) (T, []T) {
+	top, n := h[0], len(h)-1
 	h[0] = h[n]
 	h = h[:n]
-	i := 0
-	for {
+	for i := 0; ; {
 		l := 2*i + 1
 		if l >= n {
 			break
 		}
 		m := l
-		if rr := l + 1; rr < n && r.before(&h[rr], &h[l]) {
+		if rr := l + 1; rr < n && o.less(&h[rr], &h[l]) {
 			m = rr
 		}
-		if !r.before(&h[m], &h[i]) {
+		if !o.less(&h[m], &h[i]) {
 			break
 		}
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
+	return top, h
+}
+
+// readyOrder orders found firms by the walk's order (ranker.before).
+type readyOrder struct{ r *ranker }
+
+func (o readyOrder) less(a, b *found) bool { return o.r.before(a, b) }
+
+// nodeOrder orders tree nodes by lower bound.
+type nodeOrder struct{}
+
+func (nodeOrder) less(a, b *nodeRef) bool { return a.lb < b.lb }
+
+func (r *ranker) pushReady(src *source, x found) {
+	src.ready = heapPush(src.ready, x, readyOrder{r})
+}
+
+func (r *ranker) popReady(src *source) found {
+	top, h := heapPop(src.ready, readyOrder{r})
 	src.ready = h
 	return top
 }
 
-func (src *source) pushNode(x nodeRef) {
-	h := append(src.nodes, x)
-	i := len(h) - 1
-	for i > 0 {
-		j := (i - 1) / 2
-		if h[i].lb >= h[j].lb {
-			break
-		}
-		h[i], h[j] = h[j], h[i]
-		i = j
-	}
-	src.nodes = h
-}
+func (src *source) pushNode(x nodeRef) { src.nodes = heapPush(src.nodes, x, nodeOrder{}) }
 
 func (src *source) popNode() nodeRef {
-	h := src.nodes
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && h[r].lb < h[l].lb {
-			m = r
-		}
-		if h[m].lb >= h[i].lb {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
+	top, h := heapPop(src.nodes, nodeOrder{})
 	src.nodes = h
 	return top
 }

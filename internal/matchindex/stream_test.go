@@ -82,6 +82,13 @@ func TestStreamsSameAsLinear(t *testing.T) {
 			}
 			gaps += len(want)
 		}
+		// The byte per firm that gap candidates count local customers with
+		// follows the firm records.
+		for id := range st.firms {
+			if f := &st.firms[id]; st.local[id] != (f.present && f.isLocal) {
+				t.Fatalf("%s: firm %s local byte %v, record present %v local %v", round, f.uscc, st.local[id], f.present, f.isLocal)
+			}
+		}
 		// The gap statistics' local counts, kept as firms come and go,
 		// equal a count over the holder lists.
 		for p := range st.products {
