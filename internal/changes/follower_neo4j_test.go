@@ -95,7 +95,10 @@ func TestTwoFollowersOneLeaseExactlyOnceAndTakeover(t *testing.T) {
 
 	ctxA, killA := context.WithCancel(context.Background())
 	ctxB, killB := context.WithCancel(context.Background())
-	defer killB()
+	// Both end however the test ends: the survivor is A or B, whichever
+	// did not hold the lease first.
+	stopAll := func() { killA(); killB() }
+	defer stopAll()
 	var wg sync.WaitGroup
 	for _, f := range []struct {
 		ctx context.Context
@@ -155,7 +158,7 @@ func TestTwoFollowersOneLeaseExactlyOnceAndTakeover(t *testing.T) {
 	if err != nil || seq != 60 {
 		t.Fatalf("cursor at %d, %v", seq, err)
 	}
-	killB()
+	stopAll()
 	wg.Wait()
 }
 
