@@ -60,7 +60,7 @@ func benchStateOf(n int) *benchState {
 	bs.st = st
 	for len(bs.askers) < 2000 {
 		id := int32(rng.IntN(len(st.firms)))
-		if f := &st.firms[id]; f.present && f.isLocal && f.hasLoc && len(f.needs) > 0 {
+		if f := &st.firms[id]; f.present && f.isLocal && f.hasLoc && len(st.needsOf(id)) > 0 {
 			bs.askers = append(bs.askers, id)
 		}
 	}
@@ -75,10 +75,10 @@ func benchStateOf(n int) *benchState {
 // Run: go test ./internal/matchindex -run '^$' -bench Candidates -benchtime 200x
 // supplierQuery is the service's default supplier query of asker a: its
 // needs, local firms only, CandidatesPerKind per product and fit.
-func supplierQuery(st *state, a *firm, rank match.RankKey) match.CandidateQuery {
-	q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: a.uscc, LocalOnly: true,
+func supplierQuery(st *state, a int32, rank match.RankKey) match.CandidateQuery {
+	q := match.CandidateQuery{Kind: match.Suppliers, AskerUSCC: st.usccOf(a), LocalOnly: true,
 		PerKind: match.CandidatesPerKind, Rank: rank}
-	for _, h := range a.needs {
+	for _, h := range st.needsOf(a) {
 		q.ProductCodes = append(q.ProductCodes, st.products[h.prod].code)
 	}
 	return q
@@ -95,7 +95,7 @@ func BenchmarkCandidates(b *testing.B) {
 					b.ReportAllocs()
 					b.ResetTimer()
 					for i := range b.N {
-						a := &st.firms[bs.askers[i%len(bs.askers)]]
+						a := bs.askers[i%len(bs.askers)]
 						q := supplierQuery(st, a, rank)
 						if fits == "product" {
 							q.Fits = []match.Fit{match.FitProduct}
@@ -113,6 +113,18 @@ func BenchmarkCandidates(b *testing.B) {
 				})
 			}
 		}
+		b.Run(fmt.Sprintf("firms=%d/gc", n), func(b *testing.B) {
+			// A full collection with the state live: what every GC cycle
+			// of a serving replica spends marking the index.
+			bs := benchStateOf(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				runtime.GC()
+			}
+			b.StopTimer()
+			runtime.KeepAlive(bs.st)
+		})
 		b.Run(fmt.Sprintf("firms=%d/walk", n), func(b *testing.B) {
 			// The very-product walk alone, with how many tree points it
 			// looked at and how many holders the linear path would key.
@@ -122,10 +134,10 @@ func BenchmarkCandidates(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {
-				a := &st.firms[bs.askers[i%len(bs.askers)]]
+				a := bs.askers[i%len(bs.askers)]
 				q := supplierQuery(st, a, rank)
 				r := st.rankerFor(q, a, sideMakes)
-				for _, h := range a.needs {
+				for _, h := range st.needsOf(a) {
 					r.top([]int32{h.prod}, q.PerKind, nil)
 					holders += len(st.products[h.prod].makers)
 				}

@@ -19,19 +19,19 @@ import (
 
 // asker answers like qMatchAsker.
 func (st *state) asker(uscc string, productCodes []string) (match.Asker, error) {
-	id, ok := st.byUSCC[uscc]
+	id, ok := st.lookup(uscc)
 	if !ok || !st.firms[id].present {
 		return match.Asker{}, fmt.Errorf("enterprise %s: %w", uscc, apperr.ErrNotFound)
 	}
 	f := &st.firms[id]
-	a := match.Asker{USCC: uscc, IsLocal: f.isLocal, ParkCode: f.park,
-		Needs: st.holdingRefs(f.needs), Makes: st.holdingRefs(f.makes), Segments: []string{}}
+	a := match.Asker{USCC: uscc, IsLocal: f.isLocal, ParkCode: st.parks.get(f.park),
+		Needs: st.holdingRefs(st.needsOf(id)), Makes: st.holdingRefs(st.makesOf(id)), Segments: []string{}}
 	if f.hasLoc {
 		loc := f.loc
 		a.Location = &loc
 	}
 	seen := map[int32]bool{}
-	for _, h := range f.makes {
+	for _, h := range st.makesOf(id) {
 		for _, s := range st.products[h.prod].segs {
 			if !seen[s] {
 				seen[s] = true
@@ -49,8 +49,9 @@ func (st *state) asker(uscc string, productCodes []string) (match.Asker, error) 
 
 func (st *state) holdingRefs(hs []holding) []match.Holding {
 	out := make([]match.Holding, 0, len(hs))
-	for _, h := range hs {
-		out = append(out, match.Holding{Product: st.ref(h.prod), Amount: h.amount, Unit: h.unit})
+	for i := range hs {
+		h := &hs[i]
+		out = append(out, match.Holding{Product: st.ref(h.prod), Amount: st.amountOf(h), Unit: st.unitOf(h)})
 	}
 	return out
 }
@@ -85,7 +86,7 @@ func (st *state) candidates(q match.CandidateQuery) []match.Candidate {
 // computing every holder's key (the linear path, the reference the tests
 // hold the streams to).
 func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Candidate {
-	aid, ok := st.byUSCC[q.AskerUSCC]
+	aid, ok := st.lookup(q.AskerUSCC)
 	if !ok || !st.firms[aid].present {
 		return []match.Candidate{}
 	}
@@ -98,11 +99,12 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 		}
 		return st.products[p].buyers
 	}
+	held := st.makesOf
+	if !makes {
+		held = st.needsOf
+	}
 	holdingOf := func(c int32, p int32) []*holding {
-		hs := st.firms[c].makes
-		if !makes {
-			hs = st.firms[c].needs
-		}
+		hs := held(c)
 		var out []*holding
 		for i := range hs {
 			if hs[i].prod == p {
@@ -114,7 +116,7 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 
 	var only int32 = -1
 	if q.OnlyUSCC != nil {
-		id, ok := st.byUSCC[*q.OnlyUSCC]
+		id, ok := st.lookup(*q.OnlyUSCC)
 		if !ok {
 			return []match.Candidate{}
 		}
@@ -132,15 +134,15 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 		if q.MaxDistanceKm != nil && (!f.hasLoc || !a.hasLoc || !(distanceMeters(f.loc, a.loc) <= maxMeters)) {
 			return false
 		}
-		if len(q.Designations) > 0 && !slices.ContainsFunc(f.designations, func(d string) bool { return slices.Contains(q.Designations, d) }) {
+		if len(q.Designations) > 0 && !slices.ContainsFunc(st.desigOf(c), func(d string) bool { return slices.Contains(q.Designations, d) }) {
 			return false
 		}
-		if q.Kind == match.Partners && (containsSorted(a.out, c) || containsSorted(a.in, c)) {
+		if q.Kind == match.Partners && (containsSorted(st.outOf(aid), c) || containsSorted(st.inOf(aid), c)) {
 			return false
 		}
 		return true
 	}
-	key := func(c int32) float64 { return st.rankKey(q.Rank, a, &st.firms[c]) }
+	key := func(c int32) float64 { return st.rankKey(q.Rank, aid, c) }
 	// top orders firms by rank key (highest first), ties by USCC, and
 	// keeps the first n (the linear path: every holder's key).
 	top := func(cs []int32, n int) []int32 {
@@ -156,7 +158,7 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 			if c := cmp.Compare(y.k, x.k); c != 0 {
 				return c
 			}
-			return strings.Compare(st.firms[x.c].uscc, st.firms[y.c].uscc)
+			return strings.Compare(st.usccOf(x.c), st.usccOf(y.c))
 		})
 		n = min(len(cs), n)
 		for i := range n {
@@ -170,15 +172,12 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 	}
 	var r *ranker
 	if streams {
-		r = st.rankerFor(q, a, side)
+		r = st.rankerFor(q, aid, side)
 	}
 	// lowestHeld is the lowest-coded product of vias that c holds, with
 	// c's first holding of it (the hit the statement's via picks).
 	lowestHeld := func(c int32, vias []int32) viaHit {
-		hs := st.firms[c].makes
-		if !makes {
-			hs = st.firms[c].needs
-		}
+		hs := held(c)
 		b := viaHit{via: -1}
 		for i := range hs {
 			p := hs[i].prod
@@ -351,9 +350,9 @@ func (st *state) candidatesBy(q match.CandidateQuery, streams bool) []match.Cand
 	if q.Kind == match.Partners && wantFit(match.FitShared) {
 		seen := map[int32]bool{}
 		for _, dir := range []bool{true, false} {
-			ties, back := a.out, func(x int32) []int32 { return st.firms[x].in }
+			ties, back := st.outOf(aid), st.inOf
 			if !dir {
-				ties, back = a.in, func(x int32) []int32 { return st.firms[x].out }
+				ties, back = st.inOf(aid), st.outOf
 			}
 			set := map[int32]bool{}
 			var cs []int32
@@ -404,7 +403,6 @@ func (st *state) adjacentVias(w int32) []int32 {
 // candidateRecords answers like candidateReturn: one candidate per firm,
 // in the order of its first row.
 func (st *state) candidateRecords(q match.CandidateQuery, aid int32, rows []row, key func(int32) float64) []match.Candidate {
-	a := &st.firms[aid]
 	segProducts := make([]bool, len(st.products))
 	for _, code := range q.AskerSegments {
 		if s, ok := st.segByKey[code]; ok {
@@ -414,7 +412,7 @@ func (st *state) candidateRecords(q match.CandidateQuery, aid int32, rows []row,
 		}
 	}
 	inSegments := func(x int32) bool {
-		for _, h := range st.firms[x].makes {
+		for _, h := range st.makesOf(x) {
 			if segProducts[h.prod] {
 				return true
 			}
@@ -428,50 +426,51 @@ func (st *state) candidateRecords(q match.CandidateQuery, aid int32, rows []row,
 		if !ok {
 			i = len(out)
 			at[r.c] = i
-			out = append(out, st.candidate(q.Kind, aid, a, r.c, key(r.c), inSegments))
+			out = append(out, st.candidate(q.Kind, aid, r.c, key(r.c), inSegments))
 		}
 		hit := match.Hit{Fit: r.fit}
 		if r.wanted >= 0 {
 			hit.Wanted, hit.Via = st.ref(r.wanted), st.ref(r.via)
-			hit.Amount, hit.Unit = r.h.amount, r.h.unit
+			hit.Amount, hit.Unit = st.amountOf(r.h), st.unitOf(r.h)
 		}
 		out[i].Hits = append(out[i].Hits, hit)
 	}
 	return out
 }
 
-func (st *state) candidate(k match.Kind, aid int32, a *firm, cid int32, key float64, inSegments func(int32) bool) match.Candidate {
-	f := &st.firms[cid]
-	c := match.Candidate{USCC: f.uscc, IsLocal: f.isLocal, ParkCode: f.park,
-		Designations: slices.Clone(f.designations), RankKey: key}
+func (st *state) candidate(k match.Kind, aid, cid int32, key float64, inSegments func(int32) bool) match.Candidate {
+	a, f := &st.firms[aid], &st.firms[cid]
+	c := match.Candidate{USCC: strings.Clone(st.usccOf(cid)), IsLocal: f.isLocal, ParkCode: st.parks.get(f.park),
+		Designations: slices.Clone(st.desigOf(cid)), RankKey: key}
 	if f.hasLoc && a.hasLoc {
 		d := distanceMeters(f.loc, a.loc) / 1000.0
 		c.DistanceKm = &d
 	}
-	peers := f.out
+	fOut, fIn, aOut, aIn := st.outOf(cid), st.inOf(cid), st.outOf(aid), st.inOf(aid)
+	peers := fOut
 	if k == match.Customers {
-		peers = f.in
+		peers = fIn
 	}
 	for _, x := range peers {
 		if x != aid && inSegments(x) {
 			c.Peers++
 		}
 	}
-	for _, x := range f.out {
-		if containsSorted(a.out, x) {
+	for _, x := range fOut {
+		if containsSorted(aOut, x) {
 			c.Shared++
 		}
 	}
-	for _, x := range f.in {
-		if containsSorted(a.in, x) {
+	for _, x := range fIn {
+		if containsSorted(aIn, x) {
 			c.Shared++
 		}
 	}
 	switch k {
 	case match.Suppliers:
-		c.Existing = containsSorted(f.out, aid)
+		c.Existing = containsSorted(fOut, aid)
 	case match.Customers:
-		c.Existing = containsSorted(a.out, cid)
+		c.Existing = containsSorted(aOut, cid)
 	}
 	return c
 }
@@ -481,7 +480,8 @@ func (st *state) candidate(k match.Kind, aid int32, a *firm, cid int32, key floa
 // asker without a location (every key is then the unknown proximity's),
 // for a single candidate (OnlyUSCC: nothing to choose), or for weights
 // under which the key does not fall with the distance.
-func (st *state) rankerFor(q match.CandidateQuery, a *firm, side int) *ranker {
+func (st *state) rankerFor(q match.CandidateQuery, aid int32, side int) *ranker {
+	a := &st.firms[aid]
 	w := match.Weights{Proximity: q.Rank.Proximity, Qualification: q.Rank.Qualification}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	if !st.indexed || !a.hasLoc || q.OnlyUSCC != nil || !finite(w.Proximity) || !finite(w.Qualification) || w.Proximity < 0 {
@@ -502,13 +502,14 @@ func (st *state) rankerFor(q match.CandidateQuery, a *firm, side int) *ranker {
 // and qualification components (one source for those rules in process).
 // The distance is Neo4j's (distanceMeters), so the keys, and with them
 // the cap, are the statement's.
-func (st *state) rankKey(r match.RankKey, a, c *firm) float64 {
+func (st *state) rankKey(r match.RankKey, aid, cid int32) float64 {
+	a, c := &st.firms[aid], &st.firms[cid]
 	var d *float64
 	if a.hasLoc && c.hasLoc {
 		km := distanceMeters(c.loc, a.loc) / 1000.0
 		d = &km
 	}
-	return match.ScoreKey(match.Weights{Proximity: r.Proximity, Qualification: r.Qualification}, d, c.designations)
+	return match.ScoreKey(match.Weights{Proximity: r.Proximity, Qualification: r.Qualification}, d, st.desigOf(cid))
 }
 
 // gapStats answers like qChainGapStats.
@@ -568,19 +569,19 @@ func (st *state) gapCandidatesBy(productCodes []string, centre geo.Point, perPro
 			cs = st.gapOrder(p, centre)
 		}
 		for _, c := range cs[:min(len(cs), perProduct)] {
-			f := &st.firms[c.id]
-			g := match.GapCandidate{ProductCode: code, USCC: f.uscc, Designations: slices.Clone(f.designations)}
+			g := match.GapCandidate{ProductCode: code, USCC: strings.Clone(st.usccOf(c.id)), Designations: slices.Clone(st.desigOf(c.id))}
 			if c.has {
 				d := c.d / 1000.0
 				g.DistanceKm = &d
 			}
-			for _, h := range f.makes {
-				if h.prod == p {
-					g.Capacity, g.Unit = h.amount, h.unit
+			hs := st.makesOf(c.id)
+			for i := range hs {
+				if hs[i].prod == p {
+					g.Capacity, g.Unit = st.amountOf(&hs[i]), st.unitOf(&hs[i])
 					break
 				}
 			}
-			for _, x := range f.out {
+			for _, x := range st.outOf(c.id) {
 				if st.local[x] {
 					g.LocalCustomers++
 				}
@@ -616,7 +617,7 @@ func (st *state) gapOrder(p int32, centre geo.Point) []cand {
 		case x.has && x.d != y.d:
 			return cmp.Compare(x.d, y.d)
 		}
-		return strings.Compare(st.firms[x.id].uscc, st.firms[y.id].uscc)
+		return strings.Compare(st.usccOf(x.id), st.usccOf(y.id))
 	})
 	return cs
 }

@@ -1,8 +1,11 @@
 package matchindex
 
 import (
+	"hash/maphash"
 	"math"
 	"slices"
+	"strings"
+	"unsafe"
 
 	"chainmatch/internal/geo"
 )
@@ -11,6 +14,13 @@ import (
 // under Index.mu. Firms, products, segments and chains are addressed by
 // dense int32 ids; a firm id, once given to a USCC, stays (a deleted firm
 // is kept as not present, with no facts).
+//
+// The firm records hold no Go pointers: USCCs live in one byte arena,
+// holdings and supply ties in two arenas addressed by spans, parks, units
+// and designation sets in small intern tables, and the USCC lookup is a
+// map from a 64-bit hash. At a million firms the garbage collector then
+// marks a few dozen large pointer-free blocks instead of tens of millions
+// of strings and slices on every cycle (docs/matching.md, "Memory").
 type state struct {
 	seq   int64
 	epoch string
@@ -26,10 +36,26 @@ type state struct {
 	// firms' isLocal in one byte each, so that counting the local firms of a
 	// list (a gap candidate's local customers) stays in the caches instead
 	// of reading a firm record per id.
-	local  []bool
-	byUSCC map[string]int32
+	local []bool
 	// present counts the firms that exist.
 	present int
+
+	// text holds every firm's USCC (append only: a firm id keeps its USCC).
+	text []byte
+	// byHash finds a firm id by maphash of its USCC; a USCC whose hash
+	// another already has is in clash (with 64-bit hashes: practically
+	// never, but then still exact).
+	seed   maphash.Seed
+	byHash map[uint64]int32
+	clash  map[string]int32
+	// holds are the firms' makes and needs, ties their supply ties.
+	holds arena[holding]
+	ties  arena[int32]
+	// parks, units and dsets (designation lists) are interned; index 0 is
+	// none (the empty list for dsets).
+	parks, units strTable
+	dsets        []dset
+	dsetID       map[string]int32
 
 	products  []product
 	prodByKey map[string]int32
@@ -45,25 +71,70 @@ type state struct {
 	touched []int32
 }
 
-// firm is one enterprise's match facts.
+// firm is one enterprise's match facts (no Go pointers: see state).
 type firm struct {
-	uscc         string
-	present      bool
-	isLocal      bool
-	hasLoc       bool
-	loc          geo.Point
-	park         *string
-	designations []string
-	makes, needs []holding
+	uscc    strRef
+	present bool
+	isLocal bool
+	hasLoc  bool
+	loc     geo.Point
+	park    int32 // in state.parks, 0: none
+	desig   int32 // in state.dsets, 0: none
+	makes   span  // in state.holds
+	needs   span
 	// out are the firms it supplies, in those supplying it: distinct ids,
-	// sorted.
-	out, in []int32
+	// sorted (in state.ties).
+	out, in span
 }
 
+// strRef is a string in state.text.
+type strRef struct{ off, n uint32 }
+
+// holding is a product held with its amount and unit (in state.units, 0:
+// none).
 type holding struct {
-	prod   int32
-	amount *float64
-	unit   *string
+	prod      int32
+	unit      int32
+	hasAmount bool
+	amount    float64
+}
+
+// dset is an interned designation list: as stored (list) and its stream
+// signature (sorted, joined by NUL).
+type dset struct {
+	list []string
+	sig  string
+}
+
+// strTable interns strings; index 0 is none.
+type strTable struct {
+	s  []string
+	id map[string]int32
+}
+
+func (t *strTable) intern(v *string) int32 {
+	if v == nil {
+		return 0
+	}
+	if t.id == nil {
+		t.s, t.id = []string{""}, map[string]int32{}
+	}
+	if i, ok := t.id[*v]; ok {
+		return i
+	}
+	i := int32(len(t.s))
+	t.s = append(t.s, *v)
+	t.id[*v] = i
+	return i
+}
+
+// get returns a new pointer to string i, nil for 0.
+func (t *strTable) get(i int32) *string {
+	if i == 0 {
+		return nil
+	}
+	v := t.s[i]
+	return &v
 }
 
 type product struct {
@@ -95,7 +166,8 @@ type chainNode struct {
 
 // newState builds the catalogue part of a snapshot.
 func newState(h Head, c Catalog) *state {
-	st := &state{seq: h.Seq, epoch: h.Epoch, byUSCC: map[string]int32{},
+	st := &state{seq: h.Seq, epoch: h.Epoch, seed: maphash.MakeSeed(), byHash: map[uint64]int32{},
+		clash: map[string]int32{}, dsets: []dset{{}}, dsetID: map[string]int32{"": 0},
 		prodByKey: map[string]int32{}, segByKey: map[string]int32{}, chainKey: map[string]int32{}}
 	for _, code := range c.Chains {
 		if _, ok := st.chainKey[code]; !ok {
@@ -136,18 +208,87 @@ func newState(h Head, c Catalog) *state {
 	return st
 }
 
+// Reading a firm's facts.
+
+// usccOf is firm id's USCC, a view of state.text (the arena's bytes never
+// change; results handed out of the package are copies).
+func (st *state) usccOf(id int32) string {
+	r := st.firms[id].uscc
+	if r.n == 0 {
+		return ""
+	}
+	return unsafe.String(&st.text[r.off], r.n)
+}
+
+func (st *state) makesOf(id int32) []holding { return st.holds.of(st.firms[id].makes) }
+func (st *state) needsOf(id int32) []holding { return st.holds.of(st.firms[id].needs) }
+func (st *state) outOf(id int32) []int32     { return st.ties.of(st.firms[id].out) }
+func (st *state) inOf(id int32) []int32      { return st.ties.of(st.firms[id].in) }
+
+// desigOf is firm id's designations as stored (shared: clone to hand out).
+func (st *state) desigOf(id int32) []string { return st.dsets[st.firms[id].desig].list }
+
+// sigOfFirm is the stream signature of firm id's designations.
+func (st *state) sigOfFirm(id int32) string { return st.dsets[st.firms[id].desig].sig }
+
+// amountOf and unitOf give a holding's amount and unit as new pointers.
+func (st *state) amountOf(h *holding) *float64 {
+	if !h.hasAmount {
+		return nil
+	}
+	v := h.amount
+	return &v
+}
+
+func (st *state) unitOf(h *holding) *string { return st.units.get(h.unit) }
+
+// lookup finds the id of uscc.
+func (st *state) lookup(uscc string) (int32, bool) {
+	if id, ok := st.byHash[maphash.String(st.seed, uscc)]; ok && st.usccOf(id) == uscc {
+		return id, true
+	}
+	id, ok := st.clash[uscc]
+	return id, ok
+}
+
 // firmID returns the id of uscc, giving a new (not present) one when the
 // snapshot has none yet.
 func (st *state) firmID(uscc string) int32 {
-	if id, ok := st.byUSCC[uscc]; ok {
+	if id, ok := st.lookup(uscc); ok {
 		return id
 	}
 	id := int32(len(st.firms))
-	st.byUSCC[uscc] = id
-	st.firms = append(st.firms, firm{uscc: uscc})
+	ref := strRef{off: uint32(len(st.text)), n: uint32(len(uscc))}
+	st.text = append(st.text, uscc...)
+	st.firms = append(st.firms, firm{uscc: ref})
 	st.gens = append(st.gens, 0)
 	st.local = append(st.local, false)
+	if h := maphash.String(st.seed, uscc); !hasKey(st.byHash, h) {
+		st.byHash[h] = id
+	} else {
+		st.clash[uscc] = id
+	}
 	return id
+}
+
+func hasKey[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// dsetOf interns a designation list.
+func (st *state) dsetOf(ds []string) int32 {
+	if len(ds) == 0 {
+		return 0
+	}
+	k := strings.Join(ds, "\x00")
+	if i, ok := st.dsetID[k]; ok {
+		return i
+	}
+	i := int32(len(st.dsets))
+	st.dsets = append(st.dsets, dset{list: slices.Clone(ds), sig: sigOf(ds)})
+	st.dsetID[k] = i
+	return i
 }
 
 // put replaces the facts of f.USCC by f; the reverse supply ties of the
@@ -174,14 +315,17 @@ func (st *state) put(f Firm) {
 	if n.hasLoc {
 		n.loc = *f.Location
 	}
-	n.park = f.Park
-	n.designations = slices.Clip(f.Designations)
-	n.makes, n.needs, n.out, n.in = makes, needs, out, in
+	n.park = st.parks.intern(f.Park)
+	n.desig = st.dsetOf(f.Designations)
+	st.holds.set(&n.makes, makes)
+	st.holds.set(&n.needs, needs)
+	st.ties.set(&n.out, out)
+	st.ties.set(&n.in, in)
 	for _, x := range out {
-		st.firms[x].in = insertID(st.firms[x].in, id)
+		insertSorted(&st.ties, &st.firms[x].in, id)
 	}
 	for _, x := range in {
-		st.firms[x].out = insertID(st.firms[x].out, id)
+		insertSorted(&st.ties, &st.firms[x].out, id)
 	}
 	local := 0
 	if n.isLocal {
@@ -202,11 +346,12 @@ func (st *state) put(f Firm) {
 	if st.indexed {
 		st.track(id, old)
 	}
+	st.tidy()
 }
 
 // remove drops a firm that no longer exists.
 func (st *state) remove(uscc string) {
-	if id, ok := st.byUSCC[uscc]; ok {
+	if id, ok := st.lookup(uscc); ok {
 		if st.firms[id].present {
 			st.present--
 		}
@@ -218,39 +363,61 @@ func (st *state) remove(uscc string) {
 		if st.indexed {
 			st.track(id, old)
 		}
+		st.tidy()
 	}
 }
 
 // detach takes firm id out of the product lists and its neighbours' ties;
-// with gone it also forgets the firm's facts.
+// with gone it also forgets the firm's facts. The firm's spans keep their
+// room for the next put.
 func (st *state) detach(id int32, gone bool) {
 	n := &st.firms[id]
 	local := 0
 	if n.present && n.isLocal {
 		local = 1
 	}
-	for _, h := range n.makes {
+	for _, h := range st.holds.of(n.makes) {
 		p := &st.products[h.prod]
 		if deleteID(&p.makers, id) {
 			p.localMakers -= local
 		}
 	}
-	for _, h := range n.needs {
+	for _, h := range st.holds.of(n.needs) {
 		p := &st.products[h.prod]
 		if deleteID(&p.buyers, id) {
 			p.localBuyers -= local
 		}
 	}
-	for _, x := range n.out {
-		st.firms[x].in = deleteSorted(st.firms[x].in, id)
+	for _, x := range st.ties.of(n.out) {
+		deleteSorted(&st.ties, &st.firms[x].in, id)
 	}
-	for _, x := range n.in {
-		st.firms[x].out = deleteSorted(st.firms[x].out, id)
+	for _, x := range st.ties.of(n.in) {
+		deleteSorted(&st.ties, &st.firms[x].out, id)
 	}
-	n.out, n.in, n.makes, n.needs = nil, nil, nil, nil
+	n.out.n, n.in.n, n.makes.n, n.needs.n = 0, 0, 0, 0
 	if gone {
-		*n = firm{uscc: n.uscc}
+		*n = firm{uscc: n.uscc, makes: n.makes, needs: n.needs, out: n.out, in: n.in}
 		st.local[id] = false
+	}
+}
+
+// tidy compacts an arena that is more than half dead space.
+func (st *state) tidy() {
+	if st.holds.bloated() {
+		st.holds.compact(func(yield func(*span)) {
+			for i := range st.firms {
+				yield(&st.firms[i].makes)
+				yield(&st.firms[i].needs)
+			}
+		})
+	}
+	if st.ties.bloated() {
+		st.ties.compact(func(yield func(*span)) {
+			for i := range st.firms {
+				yield(&st.firms[i].out)
+				yield(&st.firms[i].in)
+			}
+		})
 	}
 }
 
@@ -260,7 +427,11 @@ func (st *state) holdings(hs []Holding) []holding {
 	out := make([]holding, 0, len(hs))
 	for _, h := range hs {
 		if p, ok := st.prodByKey[h.Product]; ok {
-			out = append(out, holding{prod: p, amount: h.Amount, unit: h.Unit})
+			x := holding{prod: p, unit: st.units.intern(h.Unit), hasAmount: h.Amount != nil}
+			if x.hasAmount {
+				x.amount = *h.Amount
+			}
+			out = append(out, x)
 		}
 	}
 	return out
@@ -274,21 +445,6 @@ func (st *state) ids(usccs []string) []int32 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func insertID(s []int32, id int32) []int32 {
-	i, found := slices.BinarySearch(s, id)
-	if found {
-		return s
-	}
-	return slices.Insert(s, i, id)
-}
-
-func deleteSorted(s []int32, id int32) []int32 {
-	if i, found := slices.BinarySearch(s, id); found {
-		return slices.Delete(s, i, i+1)
-	}
-	return s
 }
 
 // appendOnce appends the firm id to the holder list *s unless it is its

@@ -138,7 +138,7 @@ func (st *state) build(s *stream, es []ent) {
 			s.unloc = append(s.unloc, e)
 		}
 	}
-	slices.SortFunc(s.unloc, func(a, b ent) int { return strings.Compare(st.firms[a.id].uscc, st.firms[b.id].uscc) })
+	slices.SortFunc(s.unloc, func(a, b ent) int { return strings.Compare(st.usccOf(a.id), st.usccOf(b.id)) })
 	s.unloc = slices.Clip(s.unloc)
 	if len(s.unloc) == 0 {
 		s.unloc = nil
@@ -239,7 +239,7 @@ func (st *state) indexAll() {
 	var names []string
 	sig := make([]int32, len(st.firms))
 	for id := range st.firms {
-		s := sigOf(st.firms[id].designations)
+		s := st.sigOfFirm(int32(id))
 		i, ok := sigs[s]
 		if !ok {
 			i = int32(len(names))
@@ -270,8 +270,7 @@ func (st *state) indexAll() {
 			}
 			for _, k := range order {
 				es := groups[k]
-				f := &st.firms[es[0].id]
-				s := st.streamOf(int32(p), side, k[1] == 1, names[k[0]], f.designations, true)
+				s := st.streamOf(int32(p), side, k[1] == 1, names[k[0]], st.desigOf(es[0].id), true)
 				st.build(s, es)
 			}
 			st.products[p].streams[side] = slices.Clip(st.products[p].streams[side])
@@ -290,8 +289,8 @@ type facts struct {
 
 func (st *state) factsOf(id int32) facts {
 	f := &st.firms[id]
-	x := facts{present: f.present, local: f.isLocal, hasLoc: f.hasLoc, loc: f.loc, sig: sigOf(f.designations)}
-	for side, hs := range [2][]holding{f.makes, f.needs} {
+	x := facts{present: f.present, local: f.isLocal, hasLoc: f.hasLoc, loc: f.loc, sig: st.sigOfFirm(id)}
+	for side, hs := range [2][]holding{st.makesOf(id), st.needsOf(id)} {
 		for _, h := range hs {
 			if !slices.Contains(x.prods[side], h.prod) {
 				x.prods[side] = append(x.prods[side], h.prod)
@@ -308,7 +307,6 @@ func (st *state) factsOf(id int32) facts {
 // gained get entries.
 func (st *state) track(id int32, old facts) {
 	now := st.factsOf(id)
-	f := &st.firms[id]
 	same := old.present && now.present && old.local == now.local && old.hasLoc == now.hasLoc &&
 		old.loc == now.loc && old.sig == now.sig
 	for side := 0; side < 2 && same; side++ {
@@ -340,7 +338,7 @@ func (st *state) track(id int32, old facts) {
 			if same && slices.Contains(old.prods[side], p) {
 				continue
 			}
-			s := st.streamOf(p, side, now.local, now.sig, f.designations, true)
+			s := st.streamOf(p, side, now.local, now.sig, st.desigOf(id), true)
 			s.over = append(s.over, ent{id, st.gens[id]})
 			st.touch(p, side)
 		}
@@ -446,7 +444,7 @@ func (r *ranker) before(a, b *found) bool {
 	if a.v != b.v {
 		return a.v > b.v
 	}
-	return r.st.firms[a.id].uscc < r.st.firms[b.id].uscc
+	return r.st.usccOf(a.id) < r.st.usccOf(b.id)
 }
 
 type nodeRef struct {
@@ -652,7 +650,7 @@ func (r *ranker) sourceBefore(a, b *source) bool {
 	if a.cert != b.cert {
 		return !a.cert
 	}
-	return a.cert && r.st.firms[a.head.id].uscc < r.st.firms[b.head.id].uscc
+	return a.cert && r.st.usccOf(a.head.id) < r.st.usccOf(b.head.id)
 }
 
 // sources opens the streams of products ps on r.side that can hold a firm

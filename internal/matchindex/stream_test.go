@@ -28,6 +28,10 @@ func TestStreamsSameAsLinear(t *testing.T) {
 	// A new population every day (logged, so a failure can be replayed).
 	seed := uint64(time.Now().YearDay())
 	t.Logf("seed %d", seed)
+	// Compact the arenas often, so that the walks below also read lists
+	// that moved.
+	defer func(d, s int) { minDead, deadShare = d, s }(minDead, deadShare)
+	minDead, deadShare = 64, 50
 	rng := rand.New(rand.NewPCG(7, seed))
 	cat := demoCatalog()
 	firms := synthFirms(rng, cat, synthShape{n: 3000, hot: 30, spots: 40, unlocated: 0.04})
@@ -36,6 +40,7 @@ func TestStreamsSameAsLinear(t *testing.T) {
 	for i, f := range firms {
 		byUSCC[f.USCC] = i
 	}
+	removed := map[string]bool{}
 	rank := defaultRank()
 	lists, cands, gaps, streamed := 0, 0, 0, 0
 
@@ -56,7 +61,7 @@ func TestStreamsSameAsLinear(t *testing.T) {
 			}
 			lists++
 			cands += len(want)
-			if st.rankerFor(q, &st.firms[st.byUSCC[q.AskerUSCC]], sideMakes) != nil {
+			if aid, _ := st.lookup(q.AskerUSCC); st.rankerFor(q, aid, sideMakes) != nil {
 				streamed++
 			}
 		}
@@ -86,7 +91,36 @@ func TestStreamsSameAsLinear(t *testing.T) {
 		// follows the firm records.
 		for id := range st.firms {
 			if f := &st.firms[id]; st.local[id] != (f.present && f.isLocal) {
-				t.Fatalf("%s: firm %s local byte %v, record present %v local %v", round, f.uscc, st.local[id], f.present, f.isLocal)
+				t.Fatalf("%s: firm %s local byte %v, record present %v local %v", round, st.usccOf(int32(id)), st.local[id], f.present, f.isLocal)
+			}
+		}
+		// Every firm's facts read back as last put, and the supply ties
+		// are sorted, distinct mirrors.
+		for _, f := range firms {
+			id, ok := st.lookup(f.USCC)
+			if !ok || st.firms[id].present == removed[f.USCC] {
+				t.Fatalf("%s: firm %s found %v, present %v, removed %v", round, f.USCC, ok, st.firms[id].present, removed[f.USCC])
+			}
+			if !removed[f.USCC] {
+				if diff := factsDiff(st, id, f); diff != "" {
+					t.Fatalf("%s: firm %s: %s", round, f.USCC, diff)
+				}
+			}
+		}
+		for id := range st.firms {
+			for side, list := range [2][]int32{st.outOf(int32(id)), st.inOf(int32(id))} {
+				if !slices.IsSorted(list) || len(slices.Compact(slices.Clone(list))) != len(list) {
+					t.Fatalf("%s: ties of %s not sorted and distinct: %v", round, st.usccOf(int32(id)), list)
+				}
+				for _, x := range list {
+					back := st.inOf(x)
+					if side == 1 {
+						back = st.outOf(x)
+					}
+					if !containsSorted(back, int32(id)) {
+						t.Fatalf("%s: %s ties %s (side %d) without the mirror", round, st.usccOf(int32(id)), st.usccOf(x), side)
+					}
+				}
 			}
 		}
 		// The gap statistics' local counts, kept as firms come and go,
@@ -125,11 +159,13 @@ func TestStreamsSameAsLinear(t *testing.T) {
 			case k == 1: // removed
 				i := rng.IntN(len(firms))
 				st.remove(firms[i].USCC)
+				removed[firms[i].USCC] = true
 			default:
 				i := rng.IntN(len(firms))
 				f := firms[i]
 				f.Makes, f.Needs = slices.Clone(f.Makes), slices.Clone(f.Needs)
-				switch rng.IntN(7) {
+				f.Customers, f.Suppliers = slices.Clone(f.Customers), slices.Clone(f.Suppliers)
+				switch m := rng.IntN(9); m {
 				case 0: // moved (sometimes onto another firm)
 					o := firms[rng.IntN(len(firms))]
 					if o.Location != nil && rng.IntN(2) == 0 {
@@ -155,9 +191,30 @@ func TestStreamsSameAsLinear(t *testing.T) {
 						g.Needs = f.Needs[1:]
 						st.put(g)
 					}
+				case 7, 8: // a customer gained or lost: both firms are written
+					j := rng.IntN(len(firms))
+					if m == 8 && len(f.Customers) > 0 {
+						j = byUSCC[f.Customers[0]]
+					}
+					g := firms[j]
+					if j == i || (m == 7 && slices.Contains(f.Customers, g.USCC)) || (m == 8 && len(f.Customers) == 0) {
+						break
+					}
+					g.Suppliers = slices.Clone(g.Suppliers)
+					if m == 7 {
+						f.Customers = append(f.Customers, g.USCC)
+						g.Suppliers = append(g.Suppliers, f.USCC)
+					} else {
+						f.Customers = slices.DeleteFunc(f.Customers, func(u string) bool { return u == g.USCC })
+						g.Suppliers = slices.DeleteFunc(g.Suppliers, func(u string) bool { return u == f.USCC })
+					}
+					firms[j] = g
+					st.put(g)
+					delete(removed, g.USCC)
 				}
 				firms[i] = f
 				st.put(f) // also brings a removed firm back
+				delete(removed, f.USCC)
 			}
 		}
 	}
@@ -186,21 +243,55 @@ func TestStreamsSameAsLinear(t *testing.T) {
 		}
 		check(fmt.Sprintf("round %d after maintain (%d+%d pending)", round, o2, s2), 300)
 	}
+	t.Logf("ties: %d entries, %d dead; holdings %d, %d dead", len(st.ties.data), st.ties.dead, len(st.holds.data), st.holds.dead)
+	if st.ties.compactions == 0 || st.holds.compactions == 0 {
+		t.Fatalf("the arenas were never compacted (ties %d, holdings %d times)", st.ties.compactions, st.holds.compactions)
+	}
 	if streamed < lists*9/10 {
 		t.Fatalf("only %d of %d lists went through the streams", streamed, lists)
 	}
 	t.Logf("%d candidate lists (%d candidates, %d through the streams) and %d gap candidates identical", lists, cands, streamed, gaps)
 }
 
+// factsDiff compares what the state holds of firm id with the record f
+// last put ("" when equal).
+func factsDiff(st *state, id int32, f Firm) string {
+	n := &st.firms[id]
+	switch {
+	case n.isLocal != f.IsLocal || st.local[id] != f.IsLocal:
+		return fmt.Sprintf("isLocal %v (byte %v), want %v", n.isLocal, st.local[id], f.IsLocal)
+	case n.hasLoc != (f.Location != nil) || (n.hasLoc && n.loc != *f.Location):
+		return fmt.Sprintf("location %v %v, want %v", n.hasLoc, n.loc, f.Location)
+	case !reflect.DeepEqual(st.parks.get(n.park), f.Park):
+		return fmt.Sprintf("park %v, want %v", st.parks.get(n.park), f.Park)
+	case !slices.Equal(st.desigOf(id), f.Designations):
+		return fmt.Sprintf("designations %v, want %v", st.desigOf(id), f.Designations)
+	}
+	for side, want := range [2][]Holding{f.Makes, f.Needs} {
+		got := st.makesOf(id)
+		if side == 1 {
+			got = st.needsOf(id)
+		}
+		var back []Holding
+		for i := range got {
+			back = append(back, Holding{Product: st.products[got[i].prod].code, Amount: st.amountOf(&got[i]), Unit: st.unitOf(&got[i])})
+		}
+		if len(back) != len(want) || (len(want) > 0 && !reflect.DeepEqual(back, want)) {
+			return fmt.Sprintf("side %d holdings %+v, want %+v", side, back, want)
+		}
+	}
+	return ""
+}
+
 // randomQuery is a random candidate query of a random asker.
 func randomQuery(rng *rand.Rand, st *state, present []int32, rank match.RankKey) match.CandidateQuery {
-	a := &st.firms[present[rng.IntN(len(present))]]
+	a := present[rng.IntN(len(present))]
 	kinds := []match.Kind{match.Suppliers, match.Customers, match.Partners}
-	q := match.CandidateQuery{Kind: kinds[rng.IntN(3)], AskerUSCC: a.uscc, LocalOnly: rng.IntN(3) > 0,
+	q := match.CandidateQuery{Kind: kinds[rng.IntN(3)], AskerUSCC: st.usccOf(a), LocalOnly: rng.IntN(3) > 0,
 		PerKind: 1 + rng.IntN(150), Rank: rank}
-	own := a.needs
+	own := st.needsOf(a)
 	if q.Kind != match.Suppliers {
-		own = a.makes
+		own = st.makesOf(a)
 	}
 	for _, h := range own {
 		q.ProductCodes = append(q.ProductCodes, st.products[h.prod].code)
@@ -209,7 +300,7 @@ func randomQuery(rng *rand.Rand, st *state, present []int32, rank match.RankKey)
 		q.ProductCodes = append(q.ProductCodes, st.products[rng.IntN(40)].code)
 	}
 	seen := map[string]bool{}
-	for _, h := range a.makes {
+	for _, h := range st.makesOf(a) {
 		for _, s := range st.products[h.prod].segs {
 			if c := st.segments[s].code; !seen[c] {
 				seen[c] = true
