@@ -79,6 +79,17 @@ func NewService(store Storer, w Weights) (*Service, error) {
 	return &Service{store: store, weights: nw}, nil
 }
 
+// snapshot makes the reads of one operation (the asker, then its
+// candidates; a chain's gaps, then their candidates) see one snapshot of
+// the graph when the store can (Snapshotter): one freshness check instead
+// of one per read, and no write applied between them.
+func (s *Service) snapshot(ctx context.Context) (context.Context, func()) {
+	if sn, ok := s.store.(Snapshotter); ok {
+		return sn.Snapshot(ctx)
+	}
+	return ctx, func() {}
+}
+
 // Weights returns the normalised weights the service scores with.
 func (s *Service) Weights() Weights { return s.weights }
 
@@ -153,6 +164,8 @@ func (s *Service) matches(ctx context.Context, k Kind, q MatchQuery) ([]Match, e
 	}
 	localOnly := q.LocalOnly == nil || *q.LocalOnly
 
+	ctx, done := s.snapshot(ctx)
+	defer done()
 	asker, err := s.store.MatchAsker(ctx, uscc, codes)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, apperr.Missing("input.enterpriseId", "no enterprise has this id")
@@ -453,6 +466,8 @@ func (s *Service) ChainGaps(ctx context.Context, chainID string, first *int, can
 	if candidates < 0 || candidates > MaxGapCandidates {
 		return nil, apperr.OutOfRange("candidates.first", 1, MaxGapCandidates, "must be between 1 and %d", MaxGapCandidates)
 	}
+	ctx, done := s.snapshot(ctx)
+	defer done()
 	stats, err := s.store.ChainGapStats(ctx, code)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, apperr.Missing("chainId", "no industrial chain has this id")
@@ -879,6 +894,8 @@ func (s *Service) CandidateMatch(ctx context.Context, c Criteria, candidateUSCC 
 	if candidateUSCC == c.AskerUSCC {
 		return Match{}, false, nil
 	}
+	ctx, done := s.snapshot(ctx)
+	defer done()
 	asker, err := s.store.MatchAsker(ctx, c.AskerUSCC, c.ProductCodes)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return Match{}, false, nil

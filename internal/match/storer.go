@@ -47,6 +47,16 @@ type Storer interface {
 	CultivationCounts(ctx context.Context, national, provincial string) (CultivationCounts, error)
 }
 
+// Snapshotter is implemented by stores that can answer the reads of one
+// operation from one consistent snapshot (the in-process match index):
+// Snapshot returns a context in which the Storer's reads see the graph as
+// of the call, and a release to call when the operation is done. A store
+// that cannot (not ready, or an error) returns ctx itself and a no-op;
+// each read then finds its own way, as without a snapshot.
+type Snapshotter interface {
+	Snapshot(ctx context.Context) (context.Context, func())
+}
+
 // ProductRef names a product for scoring and reasons.
 type ProductRef struct {
 	Code   string

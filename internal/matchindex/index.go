@@ -359,10 +359,43 @@ func (ix *Index) build(ctx context.Context) error {
 	return err
 }
 
+// snapKey keys the snapshot of an operation in its context.
+type snapKey struct{}
+
+// snap is an operation's snapshot: the state it reads and the index it
+// belongs to (its read lock is held until the operation releases it).
+type snap struct {
+	ix *Index
+	st *state
+}
+
+// Snapshot implements match.Snapshotter: the reads made with the returned
+// context answer from the snapshot caught up now (one head read for the
+// whole operation, and no catch-up applied between its reads); release
+// ends it. While it is held, catch-ups wait, so an operation releases it
+// as soon as its reads are done (the match service: when it returns). Not
+// ready or an error: ctx itself, and each read decides alone. Nested
+// calls share the outer snapshot.
+func (ix *Index) Snapshot(ctx context.Context) (context.Context, func()) {
+	if sn, ok := ctx.Value(snapKey{}).(*snap); ok && sn.ix == ix {
+		return ctx, func() {}
+	}
+	st, release, ok, err := ix.view(ctx)
+	if err != nil || !ok {
+		return ctx, func() {}
+	}
+	var once sync.Once
+	return context.WithValue(ctx, snapKey{}, &snap{ix: ix, st: st}), func() { once.Do(release) }
+}
+
 // view returns the snapshot, caught up with the graph's current head, and
 // holds its read lock until release; ok is false when the caller must ask
-// the store.
+// the store. Inside an operation's Snapshot it is that snapshot's state
+// (its lock already held, no head read).
 func (ix *Index) view(ctx context.Context) (st *state, release func(), ok bool, err error) {
+	if sn, ok := ctx.Value(snapKey{}).(*snap); ok && sn.ix == ix {
+		return sn.st, func() {}, true, nil
+	}
 	if ix.current() == nil {
 		ix.fallbacks.Add(1)
 		metricFallbacks.Inc()
