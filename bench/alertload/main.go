@@ -155,10 +155,11 @@ func run() error {
 	seen := map[string]time.Time{} // candidate USCC|search id -> first seen
 	byCandidate := map[string]int{}
 	var mu sync.Mutex
-	last, err := s.LastAlertSeq(ctx)
+	lastSeq, err := s.LastAlertSeq(ctx)
 	if err != nil {
 		return err
 	}
+	last := alert.Position{Seq: lastSeq + 1}
 	go func() {
 		for fctx.Err() == nil {
 			as, err := s.AlertsAfter(ctx, last, 1000)
@@ -171,7 +172,9 @@ func run() error {
 						seen[k] = now
 						byCandidate[a.Match.CandidateUSCC]++
 					}
-					last = max(last, a.Cause.Seq)
+					if last.Before(a.Position()) {
+						last = a.Position()
+					}
 				}
 				mu.Unlock()
 			}

@@ -3174,8 +3174,9 @@ extend type Subscription {
   The caller's new match alerts (of the searches the caller saved), each as
   it is recorded, from the moment of subscribing; every replica serves it by
   reading the alerts recorded after the last one it sent (every 500 ms while
-  anyone is subscribed). Partners and up; anonymous callers get
-  UNAUTHENTICATED.
+  anyone is subscribed). A client that reads slowly loses none: it gets
+  every alert once, in order, at its own pace. Partners and up; anonymous
+  callers get UNAUTHENTICATED.
   """
   matchAlerts: MatchAlert!
 }

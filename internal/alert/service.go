@@ -63,9 +63,9 @@ type Storer interface {
 	Alert(ctx context.Context, id string) (Alert, error)
 	// Alerts pages the owner's alerts newest first.
 	Alerts(ctx context.Context, ownerID string, first int, after *Cursor) (AlertPage, error)
-	// AlertsAfter returns up to limit alerts whose cause comes after seq in
-	// the change log, in change-log order (then by id).
-	AlertsAfter(ctx context.Context, seq int64, limit int) ([]Alert, error)
+	// AlertsAfter returns up to limit alerts after the position, in
+	// position order (cause seq, then id), of every owner.
+	AlertsAfter(ctx context.Context, after Position, limit int) ([]Alert, error)
 	// LastAlertSeq is the highest cause position of any alert (0 for none).
 	LastAlertSeq(ctx context.Context) (int64, error)
 }

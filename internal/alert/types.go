@@ -100,6 +100,21 @@ type Alert struct {
 	Search *SavedSearch
 }
 
+// Position orders alerts as the hub streams them: by the change-log
+// position of their cause, then by id (the alerts of one change are
+// committed together, so a position, once passed, gains no alert before
+// it). Position{Seq: n} comes before every alert of cause n.
+type Position struct {
+	Seq int64
+	ID  string
+}
+
+// Position is the alert's position.
+func (a Alert) Position() Position { return Position{Seq: a.Cause.Seq, ID: a.ID} }
+
+// Before reports whether p comes before q.
+func (p Position) Before(q Position) bool { return p.Seq < q.Seq || (p.Seq == q.Seq && p.ID < q.ID) }
+
 // Change is an entry of the change log as the evaluator reads it.
 type Change struct {
 	ID   string

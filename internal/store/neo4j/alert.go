@@ -509,14 +509,16 @@ func (s *Store) Alerts(ctx context.Context, ownerID string, first int, after *al
 	})
 }
 
-const qAlertsAfter = `MATCH (a:MatchAlert) WHERE a.causeSeq > $seq
+// qAlertsAfter reads alerts after the position ($seq, $id): a range seek
+// on causeSeq from $seq, the alerts of $seq itself only after $id.
+const qAlertsAfter = `MATCH (a:MatchAlert) WHERE a.causeSeq >= $seq AND (a.causeSeq > $seq OR a.id > $id)
 WITH a ORDER BY a.causeSeq, a.id LIMIT $limit
 RETURN ` + alertProjection
 
 // AlertsAfter implements alert.Storer.
-func (s *Store) AlertsAfter(ctx context.Context, seq int64, limit int) ([]alert.Alert, error) {
+func (s *Store) AlertsAfter(ctx context.Context, after alert.Position, limit int) ([]alert.Alert, error) {
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]alert.Alert, error) {
-		recs, err := run(ctx, tx, qAlertsAfter, map[string]any{"seq": seq, "limit": limit})
+		recs, err := run(ctx, tx, qAlertsAfter, map[string]any{"seq": after.Seq, "id": after.ID, "limit": limit})
 		if err != nil {
 			return nil, err
 		}
