@@ -146,24 +146,42 @@ func runBench(ctx context.Context, fs *flag.FlagSet, args []string) error {
 		servers: []string{srvChainmatch, srvFloor, srvNeo4jGraphQL}})
 	var results []result
 	start := time.Now()
+	requests := func(op operation, t target) []request {
+		if op.name == "W6" {
+			return mixedRequests(t, ops)
+		}
+		var reqs []request
+		for _, p := range op.params {
+			reqs = append(reqs, op.build(t, p))
+		}
+		return reqs
+	}
+	turn := -1
 	for _, op := range timed {
 		if !wantOps[op.name] {
 			continue
 		}
+		// Warm every server on the operation before timing any: the first
+		// one timed would otherwise meet Neo4j cold for the operation's
+		// statements (plans, JIT, pages) while the others find it warm.
+		for _, s := range servers {
+			if op.appliesTo(s) {
+				closedLoop(ctx, client, requests(op, targets[s]), concurrencies[0], 0, *warmup)
+			}
+		}
 		for _, c := range concurrencies {
-			for _, s := range servers {
+			// The servers take turns at going first: whatever Neo4j still
+			// does in the background (a checkpoint after the load) or has
+			// not warmed yet falls on each of them in turn, not always on
+			// the first.
+			turn++
+			for i := range servers {
+				s := servers[(i+turn)%len(servers)]
 				if !op.appliesTo(s) {
 					continue
 				}
 				t := targets[s]
-				var reqs []request
-				if op.name == "W6" {
-					reqs = mixedRequests(t, ops)
-				} else {
-					for _, p := range op.params {
-						reqs = append(reqs, op.build(t, p))
-					}
-				}
+				reqs := requests(op, t)
 				r := timeRun(ctx, client, t, *neoPID, watches[s], op.name, reqs, c, *warmup, *duration)
 				results = append(results, r)
 				fmt.Fprintf(os.Stderr, "%-4s c=%-3d %-14s %8.1f req/s  p50 %7.2f  p95 %7.2f  p99 %7.2f ms  err %d  rss %.0f MB  cpu %.3f s/1k  neo4j %.3f s/1k  [%s]\n",
