@@ -132,12 +132,15 @@ func (h *Hub) poll(ctx context.Context) error {
 }
 
 // catchUp hands s, which fell behind, the owner's alerts after the last it
-// got, read from the store page by page, until it has read everything
-// the poller has; then s rejoins the poller. It returns ctx's error (or
+// got, read from the store page by page, until a read that began after the
+// poller had read up to some position reaches the end with the poller
+// still there; then s rejoins the poller. (Comparing positions instead
+// would never end when the poller's last alert was deleted meanwhile:
+// deleting a saved search deletes its alerts.) It returns ctx's error (or
 // nil once caught up); a failed read is retried every poll interval.
 func (h *Hub) catchUp(ctx context.Context, s *subscriber, send func(Alert) bool) error {
 	h.mu.Lock()
-	read := s.pos
+	read, target := s.pos, h.last
 	h.mu.Unlock()
 	for {
 		as, err := h.store.AlertsAfter(ctx, read, h.batch)
@@ -168,12 +171,16 @@ func (h *Hub) catchUp(ctx context.Context, s *subscriber, send func(Alert) bool)
 		if len(as) == h.batch {
 			continue
 		}
+		// The store had nothing after read when this page was read, which
+		// began after the poller had read up to target: if the poller has
+		// read nothing since, s has everything it would have handed out.
 		h.mu.Lock()
-		if !read.Before(h.last) { // everything the poller read, s has too
+		if h.last == target {
 			s.behind = false
 			h.mu.Unlock()
 			return nil
 		}
+		target = h.last
 		h.mu.Unlock()
 	}
 }

@@ -3,12 +3,25 @@ package alert_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"chainmatch/internal/alert"
+	"chainmatch/internal/gid"
 	"chainmatch/internal/match"
 )
+
+// countingReads counts the hub's reads of alerts.
+type countingReads struct {
+	alert.Storer
+	n atomic.Int64
+}
+
+func (c *countingReads) AlertsAfter(ctx context.Context, after alert.Position, limit int) ([]alert.Alert, error) {
+	c.n.Add(1)
+	return c.Storer.AlertsAfter(ctx, after, limit)
+}
 
 // A subscriber that does not read while its alerts come loses none: the
 // others get theirs meanwhile, and once it reads it gets every one of its
@@ -27,7 +40,8 @@ func TestHubSlowSubscriberLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := alert.NewHub(f.store, 20*time.Millisecond, nil)
+	reads := &countingReads{Storer: f.store}
+	hub := alert.NewHub(reads, 20*time.Millisecond, nil)
 	alert.SetHubLimits(hub, 2, 3)
 	subA, stopA := context.WithCancel(partnerA)
 	defer stopA()
@@ -109,11 +123,25 @@ func TestHubSlowSubscriberLosesNothing(t *testing.T) {
 	}
 
 	// A does not read while 8 changes come (24 alerts for it, buffer 2);
-	// B reads along.
+	// B reads along, then deletes its search, and with it its alerts: the
+	// newest alert the poller read is gone before A catches up.
 	forA, forB := record(8)
 	receive(chB, forB, "B")
+	if ok, err := f.svc.Delete(partnerB, gid.Encode(gid.SavedSearch, sb.ID)); err != nil || !ok {
+		t.Fatalf("delete B's search: %v %v", ok, err)
+	}
+	if sb, err = f.svc.Save(partnerB, glassSearch(0)); err != nil {
+		t.Fatal(err)
+	}
 	receive(chA, forA, "A (behind)")
 	quiet(chA, "A")
+	// Caught up, A reads no more than the poller does (a catch-up that
+	// waited for the deleted alert would read the store without pause).
+	before := reads.n.Load()
+	time.Sleep(time.Second)
+	if n := reads.n.Load() - before; n > 100 {
+		t.Fatalf("%d reads of alerts in 1 s with nothing new (the poller makes about 50)", n)
+	}
 	// A has caught up: the next alerts come through the poller again.
 	forA, forB = record(3)
 	receive(chA, forA, "A (rejoined)")
