@@ -234,9 +234,10 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 	}
 
 	// Product.producers: one statement for the producer pages of every
-	// product on the page, one for the producers' districts.
+	// product on the page, one for the producers' districts, one for their
+	// parks.
 	const producers = `query($first: Int) { products(first: $first) { edges { node { code
-	  producers(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name district { name } } } }
+	  producers(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { node { name district { name } park { code } } } }
 	} } } }`
 	for _, n := range []int{4, 5} { // both pages hold PV-GLASS, the product the firms make
 		var resp struct {
@@ -251,6 +252,7 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 								Node struct {
 									Name     string
 									District struct{ Name string }
+									Park     *struct{ Code string }
 								}
 							}
 						}
@@ -261,8 +263,8 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 		e.ok(auth.Anonymous, producers, map[string]any{"first": n}, &resp)
 		// Constant in the page size: never a statement per product or
 		// producer.
-		if got := e.trips.Load(); got > 4 {
-			t.Fatalf("products(first: %d) with producers: %d statements, want at most 4", n, got)
+		if got := e.trips.Load(); got > 5 {
+			t.Fatalf("products(first: %d) with producers: %d statements, want at most 5", n, got)
 		}
 		for _, ed := range resp.Products.Edges {
 			p := ed.Node.Producers
@@ -274,7 +276,7 @@ func TestPagesCostConstantRoundTrips(t *testing.T) {
 				t.Fatalf("%s producers %+v", ed.Node.Code, p)
 			}
 			for _, pe := range p.Edges {
-				if pe.Node.District.Name != "秀洲区" {
+				if pe.Node.District.Name != "秀洲区" || pe.Node.Park == nil || pe.Node.Park.Code != "XZ-PV" {
 					t.Fatalf("producer %+v", pe)
 				}
 			}
@@ -499,8 +501,13 @@ func TestSearch(t *testing.T) {
 	e.catalogue()
 	glass := localFirm(t, 1, "嘉兴福莱特光伏玻璃有限公司", "330411", []string{"PV-GLASS"}, nil)
 	glass.NameEn = ptr("Jiaxing Flat Photovoltaic Glass Co")
+	glass.ParkID = ptr(gid.Encode(gid.Park, "XZ-PV"))
 	g := e.firm(glass)
 	f := e.firm(localFirm(t, 2, "桐乡化纤集团", "330483", []string{"POY"}, nil))
+	if _, err := e.res.Enterprises.AddSupply(e.admin, enterprise.SupplyInput{SupplierID: gid.Encode(gid.Enterprise, f),
+		CustomerID: gid.Encode(gid.Enterprise, g)}); err != nil {
+		t.Fatal(err)
+	}
 	const q = `query($text: String!, $first: Int) { search(text: $text, first: $first) { score node { __typename
 	  ... on Enterprise { uscc } ... on Product { code } ... on IndustrialChain { code } } } }`
 	type hit struct {
@@ -585,6 +592,75 @@ func TestSearch(t *testing.T) {
 				t.Errorf("%q: hit without a name: %+v", text, named.Search)
 			}
 		}
+	}
+	// The places of the objects found (an enterprise's district and park,
+	// a product's segment) are read with the hits only when the selection
+	// asks for them; a search that does not ask leaves every other field
+	// of the request whole, even the same enterprise below its own hit
+	// (the customer of its supplier relation, through the request's
+	// loader).
+	type placed struct {
+		Typename string `json:"__typename"`
+		USCC     string
+		Code     string
+		District *struct{ Code string }
+		Park     *struct{ Code string }
+		Segment  *struct{ Code string }
+	}
+	var places struct {
+		Search []struct{ Node placed }
+		Names  []struct {
+			Node struct {
+				placed
+				Suppliers struct{ Edges []struct{ Node struct{ Customer placed } } }
+			}
+		}
+		Firm placed
+	}
+	e.ok(auth.Anonymous, `query {
+	  search(text: "光伏玻璃", first: 10) { node { __typename ... on Enterprise { uscc district { code } park { code } } ... on Product { code segment { code } } } }
+	}`, nil, &places)
+	e.ok(auth.Anonymous, `query($uscc: String!) {
+	  names: search(text: "光伏玻璃", first: 10) { node { __typename ... on Product { code }
+	    ... on Enterprise { uscc suppliers { edges { node { customer { uscc district { code } park { code } } } } } } } }
+	  firm: enterprise(uscc: $uscc) { uscc district { code } park { code } }
+	}`, map[string]any{"uscc": g}, &places)
+	sawFirm, sawProduct := false, false
+	for _, h := range places.Search {
+		switch n := h.Node; {
+		case n.USCC == g:
+			sawFirm = true
+			if n.District == nil || n.District.Code != "330411" || n.Park == nil || n.Park.Code != "XZ-PV" {
+				t.Errorf("search with places: firm %+v", n)
+			}
+		case n.Code == "PV-GLASS":
+			sawProduct = true
+			if n.Segment == nil || n.Segment.Code == "" {
+				t.Errorf("search with places: product %+v", n)
+			}
+		}
+	}
+	if !sawFirm || !sawProduct || len(places.Names) != len(places.Search) {
+		t.Errorf("search with places found firm %v, product %v; %d hits beside %d without places", sawFirm, sawProduct,
+			len(places.Search), len(places.Names))
+	}
+	sawFirm = false
+	for _, h := range places.Names {
+		if h.Node.USCC != g {
+			continue
+		}
+		for _, r := range h.Node.Suppliers.Edges {
+			sawFirm = true
+			if c := r.Node.Customer; c.USCC != g || c.District == nil || c.District.Code != "330411" || c.Park == nil || c.Park.Code != "XZ-PV" {
+				t.Errorf("customer below a search hit without places: %+v", c)
+			}
+		}
+	}
+	if !sawFirm {
+		t.Errorf("search without places did not show the firm's supplier relation: %+v", places.Names)
+	}
+	if f := places.Firm; f.USCC != g || f.District == nil || f.District.Code != "330411" || f.Park == nil || f.Park.Code != "XZ-PV" {
+		t.Errorf("enterprise beside a search without places: %+v", f)
 	}
 	// Lucene syntax in user text is searched for, never parsed.
 	for _, text := range []string{`光伏 AND (`, `"`, `*`, `name:光伏~2`, `\`, `a OR`, `} ] ) /`} {

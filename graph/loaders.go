@@ -226,13 +226,22 @@ func (r *Resolver) loadNode(ctx context.Context, t gid.Type, key string) (model.
 	return nil, nil
 }
 
-// searchHits loads the objects of search hits, batched per kind, dropping
-// hits whose object vanished meanwhile. The objects the search read with
-// its hits prime the loaders, so usually nothing more is fetched.
-func (r *Resolver) searchHits(ctx context.Context, hits []chain.Hit) ([]model.SearchHit, error) {
+// searchHits turns search hits into nodes, dropping hits whose object
+// vanished meanwhile. Objects read whole (with their places, parts.Places)
+// prime the request's loaders, so the nodes come from there and usually
+// nothing more is fetched. Objects read without their places show this
+// search's hits only, whose selection asks for no place: they are used as
+// they are and never stand for the enterprise or product elsewhere in the
+// request. Hits without an object are loaded, batched per kind.
+func (r *Resolver) searchHits(ctx context.Context, hits []chain.Hit, parts chain.HitParts) ([]model.SearchHit, error) {
 	l := r.loaders(ctx)
-	for _, h := range hits {
+	shown := make([]model.Node, len(hits))
+	for i, h := range hits {
 		switch {
+		case h.Enterprise != nil && !parts.Places:
+			shown[i] = h.Enterprise
+		case h.Product != nil && !parts.Places:
+			shown[i] = h.Product
 		case h.Enterprise != nil:
 			l.Enterprise.Prime(h.Key, h.Enterprise)
 		case h.Product != nil:
@@ -243,6 +252,10 @@ func (r *Resolver) searchHits(ctx context.Context, hits []chain.Hit) ([]model.Se
 	}
 	thunks := make([]func() (model.Node, error), len(hits))
 	for i, h := range hits {
+		if n := shown[i]; n != nil {
+			thunks[i] = func() (model.Node, error) { return n, nil }
+			continue
+		}
 		switch h.Kind {
 		case chain.HitEnterprise:
 			t := l.Enterprise.LoadThunk(ctx, h.Key)

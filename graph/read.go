@@ -9,6 +9,7 @@ import (
 
 	"chainmatch/graph/model"
 	"chainmatch/internal/catalog"
+	"chainmatch/internal/chain"
 	"chainmatch/internal/enterprise"
 	"chainmatch/internal/match"
 )
@@ -75,6 +76,7 @@ var (
 	gapSegment                = field("ChainGap", "segment")
 	gapProduct                = field("ChainGap", "product")
 	gapCandidates             = field("ChainGap", "candidates")
+	searchHitNode             = field("SearchHit", "node")
 )
 
 // Selections name the types their fields may come from (an interface
@@ -151,6 +153,15 @@ func pageArgs(ctx context.Context, f graphql.CollectedField) (first *int, after 
 // totalCount.
 func wantsTotal(ctx context.Context) bool {
 	return has(below(ctx, currentField(ctx), enterpriseConnectionTotal.typ), enterpriseConnectionTotal)
+}
+
+// searchParts is what the current search field's selection asks of the
+// objects found: their places when it selects an enterprise's district or
+// park or a product's segment (chain.HitParts).
+func searchParts(ctx context.Context) chain.HitParts {
+	node := selected(below(ctx, currentField(ctx), searchHitNode.typ), searchHitNode)
+	ent, prod := below(ctx, node, "Enterprise"), below(ctx, node, "Product")
+	return chain.HitParts{Places: has(ent, enterpriseDistrict) || has(ent, enterprisePark) || has(prod, productSegment)}
 }
 
 // enterpriseReading is what a selection on Enterprise asks of the rows of

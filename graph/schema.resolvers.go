@@ -59,11 +59,12 @@ func (r *queryResolver) Enterprises(ctx context.Context, filter *model.Enterpris
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]model.SearchHit, error) {
-	hits, err := r.Catalog.Search(ctx, text, first)
+	parts := searchParts(ctx)
+	hits, err := r.Catalog.Search(ctx, text, first, parts)
 	if err != nil {
 		return nil, err
 	}
-	return r.searchHits(ctx, hits)
+	return r.searchHits(ctx, hits, parts)
 }
 
 // Products is the resolver for the products field.

@@ -22,7 +22,8 @@ func (f *floorServer) registerMatch(mux *http.ServeMux, st *neo4jstore.Store, sv
 	search := chain.NewService(st)
 	mux.HandleFunc("GET /W3", func(w http.ResponseWriter, r *http.Request) {
 		first := 10
-		hits, err := search.Search(r.Context(), r.URL.Query().Get("text"), &first)
+		// Only names are shown: the places are not read.
+		hits, err := search.Search(r.Context(), r.URL.Query().Get("text"), &first, chain.HitParts{})
 		if err != nil {
 			f.fail(w, http.StatusBadRequest, err)
 			return

@@ -45,6 +45,19 @@ type SearchQuery struct {
 	USCCPrefix string
 	// Limit bounds the hits of each part.
 	Limit int
+	// Places asks for the objects' places with the hits (HitParts.Places).
+	Places bool
+}
+
+// HitParts says what a search reads of the objects it finds besides their
+// own properties.
+type HitParts struct {
+	// Places are an enterprise's district and park and a product's
+	// segment, a relationship read per hit. Without them those codes of
+	// the objects found are unset whatever the graph holds: such objects
+	// show a hit, they must not stand for the enterprise or product
+	// elsewhere.
+	Places bool
 }
 
 // SynonymGroup is one line of the synonym list: terms that mean the same
@@ -82,12 +95,13 @@ const maxKeyHan = 8
 // initials, traditional characters, English singular and plural, one typo
 // in longer words, and synonyms; and enterprises by USCC prefix. User text
 // is escaped, never parsed as Lucene syntax. docs/search.md explains the
-// ranking.
-func (s *Service) Search(ctx context.Context, text string, first *int) ([]Hit, error) {
+// ranking. parts says what the hits' objects carry.
+func (s *Service) Search(ctx context.Context, text string, first *int, parts HitParts) ([]Hit, error) {
 	plan, err := PlanSearch(text, first)
 	if err != nil || plan.Empty() {
 		return []Hit{}, err
 	}
+	plan.Query.Places = parts.Places
 	var cat *catalogIndex
 	if len(plan.keys) > 0 {
 		if cat, err = s.catalog.get(ctx); err != nil {
@@ -211,7 +225,7 @@ type More struct {
 // Only words that start no word of any hit's names (their search keys)
 // get one-edit terms: a word that is spelled as in some name is no typo.
 func (p SearchPlan) MoreQuery(ranked []Hit, synonyms keyExpr) (More, bool) {
-	m := More{Query: SearchQuery{Synonyms: synonyms.lucene(" OR "), Limit: p.first}}
+	m := More{Query: SearchQuery{Synonyms: synonyms.lucene(" OR "), Limit: p.first, Places: p.Query.Places}}
 	if len(p.fuzzy) > 0 && p.room(ranked, tierFuzzy) {
 		var missing []string
 		for _, w := range p.text.words {

@@ -85,7 +85,7 @@ func TestJudgedSearchQueries(t *testing.T) {
 	byKind := map[string]*tally{}
 	first := 10
 	for _, j := range judged {
-		hits, err := svc.Search(ctx, j.query, &first)
+		hits, err := svc.Search(ctx, j.query, &first, chain.HitParts{})
 		if err != nil {
 			t.Fatalf("search %q: %v", j.query, err)
 		}

@@ -14,7 +14,9 @@ import (
 // Projections of the catalogue types; the map* functions read them.
 const (
 	productColumns = `p.code AS code, p.name AS name, p.nameEn AS nameEn,
-	[(p)-[:IN_SEGMENT]->(s:ChainSegment) | s.code][0] AS segment`
+	[(p)-[:IN_SEGMENT]->(inSegment:ChainSegment) | inSegment.code][0] AS segment`
+	// productUnplacedColumns leave the segment unread (null).
+	productUnplacedColumns = `p.code AS code, p.name AS name, p.nameEn AS nameEn, null AS segment`
 	segmentColumns = `s.code AS code, s.name AS name, s.nameEn AS nameEn, s.stage AS stage,
 	coalesce(s.position, 0) AS position, coalesce([(s)-[:PART_OF]->(c:IndustrialChain) | c.code][0], '') AS chain`
 	chainColumns    = `c.code AS code, c.name AS name, c.nameEn AS nameEn`

@@ -14,12 +14,22 @@ import (
 	"chainmatch/internal/textkey"
 )
 
-// enterpriseColumns projects an Enterprise bound to e; mapEnterprise reads it.
-const enterpriseColumns = `e.uscc AS uscc, e.name AS name, e.nameEn AS nameEn,
+// enterpriseColumns projects an Enterprise bound to e; mapEnterprise reads
+// it. Its own properties (enterpriseOwnColumns) cost nothing beyond finding
+// the node; its place (district and park codes) is a relationship read.
+const (
+	enterpriseOwnColumns = `e.uscc AS uscc, e.name AS name, e.nameEn AS nameEn,
 	coalesce(e.isLocal, false) AS isLocal, e.homeCity AS homeCity, e.location AS location,
-	e.founded AS founded, e.dataSource AS dataSource, coalesce(e.owner, '') AS owner,
-	[(e)-[:LOCATED_IN]->(d:District) | d.code][0] AS district,
-	[(e)-[:IN_PARK]->(p:Park) | p.code][0] AS park`
+	e.founded AS founded, e.dataSource AS dataSource, coalesce(e.owner, '') AS owner`
+	// The pattern variables are its own: a variable the enclosing
+	// statement binds (a search binds p to the node found) would tie the
+	// pattern to that node.
+	enterpriseColumns = enterpriseOwnColumns + `,
+	[(e)-[:LOCATED_IN]->(inDistrict:District) | inDistrict.code][0] AS district,
+	[(e)-[:IN_PARK]->(inPark:Park) | inPark.code][0] AS park`
+	// enterpriseUnplacedColumns leave the place unread (null).
+	enterpriseUnplacedColumns = enterpriseOwnColumns + `, null AS district, null AS park`
+)
 
 func mapEnterprise(r *row) enterprise.Enterprise {
 	return enterprise.Enterprise{

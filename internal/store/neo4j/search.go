@@ -36,19 +36,33 @@ const (
 
 // qSearchTail returns each node found once, with the parts that found it
 // and the object itself (as the map* functions read it), so that showing
-// the hits costs no further statement.
-var qSearchTail = `
+// the hits costs no further statement; its places only when q.Places
+// asks for them (the relationship reads are a tenth of the statement's
+// cost).
+func qSearchTail(places bool) string {
+	return `
 	}
 	WITH node, collect(via) AS via
-` + qSearchColumns
+` + qSearchColumns(places)
+}
 
-// qSearchColumns are the columns of a hit (searchHits).
-var qSearchColumns = `	WITH node, via, node AS e, node AS p, node AS c
+// qSearchColumns are the columns of a hit (searchHits), with the
+// objects' places or without.
+func qSearchColumns(places bool) string {
+	ent, prod := enterpriseUnplacedColumns, productUnplacedColumns
+	if places {
+		ent, prod = enterpriseColumns, productColumns
+	}
+	return `	WITH node, via, node AS e, node AS p, node AS c
 	RETURN CASE WHEN node:Enterprise THEN 'Enterprise' WHEN node:Product THEN 'Product' ELSE 'IndustrialChain' END AS kind,
 	       coalesce(node.uscc, node.code) AS key, via, coalesce(node.searchKeys, '') AS searchKeys,
-	       CASE WHEN node:Enterprise THEN ` + asMap(enterpriseColumns) + ` END AS enterprise,
-	       CASE WHEN node:Product THEN ` + asMap(productColumns) + ` END AS product,
+	       CASE WHEN node:Enterprise THEN ` + asMap(ent) + ` END AS enterprise,
+	       CASE WHEN node:Product THEN ` + asMap(prod) + ` END AS product,
 	       CASE WHEN node:IndustrialChain THEN ` + asMap(chainColumns) + ` END AS chain`
+}
+
+// The hit columns, built once.
+var searchColumnsPlaced, searchTailPlaced, searchTailUnplaced = qSearchColumns(true), qSearchTail(true), qSearchTail(false)
 
 // qSearch is the search statement of the parts q needs; "" when it needs
 // none.
@@ -66,7 +80,11 @@ func qSearch(q chain.SearchQuery) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "CALL () {" + strings.Join(parts, "\n\tUNION") + qSearchTail
+	tail := searchTailUnplaced
+	if q.Places {
+		tail = searchTailPlaced
+	}
+	return "CALL () {" + strings.Join(parts, "\n\tUNION") + tail
 }
 
 // Search runs q in one read transaction and returns every node found, in
@@ -86,7 +104,7 @@ func (s *Store) Search(ctx context.Context, q chain.SearchQuery) ([]chain.Hit, e
 	})
 }
 
-// searchHits reads the rows of qSearchTail's columns.
+// searchHits reads the rows of qSearchColumns.
 func searchHits(recs []*neo4j.Record) ([]chain.Hit, error) {
 	out := make([]chain.Hit, 0, len(recs))
 	for _, rec := range recs {
@@ -116,10 +134,10 @@ func searchHits(recs []*neo4j.Record) ([]chain.Hit, error) {
 }
 
 // qSearchCatalog is every chain and product with the columns of a search
-// hit (no parts found them: via is empty).
+// hit, places included (no parts found them: via is empty).
 var qSearchCatalog = `MATCH (node:IndustrialChain|Product)
 	WITH node, [] AS via
-` + qSearchColumns
+` + searchColumnsPlaced
 
 // SearchCatalog returns every chain and product as a search hit, in one
 // read statement (the search service matches key queries against them in

@@ -130,7 +130,7 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 
 	svc := chain.NewService(s)
 	viaSynonym := func() bool {
-		hits, err := svc.Search(ctx, "太阳能", nil)
+		hits, err := svc.Search(ctx, "太阳能", nil, chain.HitParts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestSynonymsFindOtherTermsOfTheirGroup(t *testing.T) {
 	}
 	// Another replica's service (or this one after SynonymRefresh) no longer
 	// knows the group.
-	if hits, err := chain.NewService(s).Search(ctx, "太阳能", nil); err != nil || len(hits) != 0 {
+	if hits, err := chain.NewService(s).Search(ctx, "太阳能", nil, chain.HitParts{}); err != nil || len(hits) != 0 {
 		t.Fatalf("search 太阳能 on a fresh service after an empty list: %v, %v", hits, err)
 	}
 	time.Sleep(chain.SynonymRefresh + 50*time.Millisecond)
@@ -169,7 +169,7 @@ func TestCatalogueWriteIsSearchableAtOnce(t *testing.T) {
 	ctx := context.Background()
 	svc, other := chain.NewService(s), chain.NewService(s)
 	found := func(svc *chain.Service) bool {
-		hits, err := svc.Search(ctx, "qnp", nil)
+		hits, err := svc.Search(ctx, "qnp", nil, chain.HitParts{})
 		if err != nil {
 			t.Fatal(err)
 		}
