@@ -96,7 +96,7 @@ MATCH (c:Enterprise {uscc: q.only})
 WHERE c <> a
   AND (q.localOnly = false OR c.isLocal = true)
   AND (q.maxMeters IS NULL OR point.distance(c.location, a.location) <= q.maxMeters)
-  AND (size(q.designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d:Designation) WHERE d.code IN q.designations })
+  AND (size(q.designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d) WHERE d.code IN q.designations })
   AND NOT (q.partners AND EXISTS { MATCH (c)-[:SUPPLIES]-(a) })
 CALL (q, a, c) {
   // PRODUCT: the firm trades the very product.

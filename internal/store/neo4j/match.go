@@ -48,7 +48,7 @@ const candidateFilter = `c <> a
       AND ($only IS NULL OR c.uscc = $only)
       AND ($localOnly = false OR c.isLocal = true)
       AND ($maxMeters IS NULL OR point.distance(c.location, a.location) <= $maxMeters)
-      AND (size($designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d:Designation) WHERE d.code IN $designations })
+      AND (size($designations) = 0 OR EXISTS { MATCH (c)-[:HOLDS]->(d) WHERE d.code IN $designations })
       AND NOT ($excludeTrading AND EXISTS { MATCH (c)-[:SUPPLIES]-(a) })`
 
 // rankKey is the weighted proximity + qualification of candidate c for
