@@ -612,7 +612,9 @@ func TestSearch(t *testing.T) {
 		Names  []struct {
 			Node struct {
 				placed
-				Suppliers struct{ Edges []struct{ Node struct{ Customer placed } } }
+				Suppliers struct {
+					Edges []struct{ Node struct{ Customer placed } }
+				}
 			}
 		}
 		Firm placed

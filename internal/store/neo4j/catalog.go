@@ -17,7 +17,7 @@ const (
 	[(p)-[:IN_SEGMENT]->(inSegment:ChainSegment) | inSegment.code][0] AS segment`
 	// productUnplacedColumns leave the segment unread (null).
 	productUnplacedColumns = `p.code AS code, p.name AS name, p.nameEn AS nameEn, null AS segment`
-	segmentColumns = `s.code AS code, s.name AS name, s.nameEn AS nameEn, s.stage AS stage,
+	segmentColumns         = `s.code AS code, s.name AS name, s.nameEn AS nameEn, s.stage AS stage,
 	coalesce(s.position, 0) AS position, coalesce([(s)-[:PART_OF]->(c:IndustrialChain) | c.code][0], '') AS chain`
 	chainColumns    = `c.code AS code, c.name AS name, c.nameEn AS nameEn`
 	districtColumns = `d.code AS code, d.name AS name, coalesce(d.nameEn, '') AS nameEn, d.location AS location`
