@@ -91,19 +91,7 @@ func TestLoadGraphWritesEverythingAndIsIdempotent(t *testing.T) {
 	if !reflect.DeepEqual(counts.Nodes, wantNodes) || !reflect.DeepEqual(counts.Relationships, wantRels) {
 		t.Fatalf("counts\n got %v %v\nwant %v %v", counts.Nodes, counts.Relationships, wantNodes, wantRels)
 	}
-	// Each relationship type ends at one label (docs/graph-model.md):
-	// statements rely on it (the designation filters check no label).
-	ends, err := neo4jstore.RelationshipEnds(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantEnds := map[string][]string{"MAKES": {"Enterprise->Product"}, "NEEDS": {"Enterprise->Product"},
-		"SUPPLIES": {"Enterprise->Enterprise"}, "INPUT_OF": {"Product->Product"}, "IN_SEGMENT": {"Product->ChainSegment"},
-		"PART_OF": {"ChainSegment->IndustrialChain"}, "LOCATED_IN": {"Enterprise->District"}, "IN_PARK": {"Enterprise->Park"},
-		"IN_DISTRICT": {"Park->District"}, "FOCUSES_ON": {"Park->IndustrialChain"}, "HOLDS": {"Enterprise->Designation"}}
-	if !reflect.DeepEqual(ends, wantEnds) {
-		t.Errorf("relationship ends\n got %v\nwant %v", ends, wantEnds)
-	}
+	endsAsModelled(t, s) // a fresh load
 	if counts.TotalNodes() != 11 || counts.TotalRelationships() != 14 {
 		t.Errorf("totals %d nodes, %d relationships", counts.TotalNodes(), counts.TotalRelationships())
 	}
@@ -228,19 +216,7 @@ func TestFreshLoadCancelledMidwayKeepsTheIndexAndResumesAsAMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each relationship type ends at one label (docs/graph-model.md):
-	// statements rely on it (the designation filters check no label).
-	ends, err := neo4jstore.RelationshipEnds(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantEnds := map[string][]string{"MAKES": {"Enterprise->Product"}, "NEEDS": {"Enterprise->Product"},
-		"SUPPLIES": {"Enterprise->Enterprise"}, "INPUT_OF": {"Product->Product"}, "IN_SEGMENT": {"Product->ChainSegment"},
-		"PART_OF": {"ChainSegment->IndustrialChain"}, "LOCATED_IN": {"Enterprise->District"}, "IN_PARK": {"Enterprise->Park"},
-		"IN_DISTRICT": {"Park->District"}, "FOCUSES_ON": {"Park->IndustrialChain"}, "HOLDS": {"Enterprise->Designation"}}
-	if !reflect.DeepEqual(ends, wantEnds) {
-		t.Errorf("relationship ends\n got %v\nwant %v", ends, wantEnds)
-	}
+	endsAsModelled(t, s) // a merge load
 	if counts.TotalNodes() != 11 || counts.TotalRelationships() != 14 {
 		t.Errorf("after resuming: %d nodes, %d relationships; want 11 and 14", counts.TotalNodes(), counts.TotalRelationships())
 	}
@@ -292,5 +268,23 @@ func TestRepeatedRelationshipRowsCreateWhatMergeWould(t *testing.T) {
 	if !reflect.DeepEqual(createdOffers, mergedOffers) || len(createdOffers) != 1 ||
 		createdOffers[0].AnnualCapacity == nil || *createdOffers[0].AnnualCapacity != 700 {
 		t.Errorf("offers: created %+v, merged %+v; want one PV-CELL offer of 700", createdOffers, mergedOffers)
+	}
+}
+
+// endsAsModelled checks that each relationship type ends at the one label
+// docs/graph-model.md draws: statements rely on it (the designation
+// filters check no label).
+func endsAsModelled(t *testing.T, s *neo4jstore.Store) {
+	t.Helper()
+	ends, err := neo4jstore.RelationshipEnds(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"MAKES": {"Enterprise->Product"}, "NEEDS": {"Enterprise->Product"},
+		"SUPPLIES": {"Enterprise->Enterprise"}, "INPUT_OF": {"Product->Product"}, "IN_SEGMENT": {"Product->ChainSegment"},
+		"PART_OF": {"ChainSegment->IndustrialChain"}, "LOCATED_IN": {"Enterprise->District"}, "IN_PARK": {"Enterprise->Park"},
+		"IN_DISTRICT": {"Park->District"}, "FOCUSES_ON": {"Park->IndustrialChain"}, "HOLDS": {"Enterprise->Designation"}}
+	if !reflect.DeepEqual(ends, want) {
+		t.Errorf("relationship ends\n got %v\nwant %v", ends, want)
 	}
 }
