@@ -12,10 +12,11 @@
 // purge mark and the match epoch, one trivial statement) and, when the
 // head is ahead of its snapshot, first applies the events after its seq
 // (re-reading the named firms' facts); within one operation of the match
-// service (Snapshot) that happens once, and its reads share the state. A changed epoch (bulk load, demo
-// reset, a catalogue write), a seq going backwards or a purged log make
-// it rebuild in the background, answering from the store meanwhile. See
-// docs/matching.md ("The in-process match index").
+// service (Snapshot) that happens once, and its reads share the state. A
+// changed epoch (bulk load, demo reset, a catalogue write), a seq going
+// backwards or a purged log make it rebuild in the background, answering
+// from the store meanwhile. See docs/matching.md ("The in-process match
+// index").
 package matchindex
 
 import (

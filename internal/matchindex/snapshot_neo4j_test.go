@@ -82,24 +82,22 @@ func TestOneSnapshotPerOperation(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
+	// suppliers lists the asker's suppliers in the background.
+	suppliers := func(ctx context.Context) <-chan []match.Match {
+		out := make(chan []match.Match, 1)
+		go func() {
+			ms, err := svc.SupplierMatches(ctx, all)
+			if err != nil {
+				t.Error(err)
+			}
+			out <- ms
+		}()
+		return out
+	}
 	// Another request catches up meanwhile: it waits for the snapshot.
-	later := make(chan []match.Match, 1)
-	go func() {
-		ms, err := svc.SupplierMatches(ctx, all)
-		if err != nil {
-			t.Error(err)
-		}
-		later <- ms
-	}()
+	later := suppliers(ctx)
 	time.Sleep(200 * time.Millisecond) // let it reach the lock (the test holds either way)
-	inside := make(chan []match.Match, 1)
-	go func() {
-		ms, err := svc.SupplierMatches(snapCtx, all)
-		if err != nil {
-			t.Error(err)
-		}
-		inside <- ms
-	}()
+	inside := suppliers(snapCtx)
 	select {
 	case ms := <-inside:
 		if findMatch(ms, maker) != nil {

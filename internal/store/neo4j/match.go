@@ -43,7 +43,8 @@ func (s *Store) MatchAsker(ctx context.Context, uscc string, productCodes []stri
 }
 
 // candidateFilter keeps candidates that pass the request's filters; c is
-// the candidate, a the asker.
+// the candidate, a the asker (designations as fDesignations: no label
+// check on HOLDS' far end).
 const candidateFilter = `c <> a
       AND ($only IS NULL OR c.uscc = $only)
       AND ($localOnly = false OR c.isLocal = true)

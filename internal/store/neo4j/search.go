@@ -34,20 +34,11 @@ const (
 	  RETURN node, 'uscc' AS via`
 )
 
-// qSearchTail returns each node found once, with the parts that found it
-// and the object itself (as the map* functions read it), so that showing
-// the hits costs no further statement; its places only when q.Places
-// asks for them (the relationship reads are a tenth of the statement's
-// cost).
-func qSearchTail(places bool) string {
-	return `
-	}
-	WITH node, collect(via) AS via
-` + qSearchColumns(places)
-}
-
-// qSearchColumns are the columns of a hit (searchHits), with the
-// objects' places or without.
+// qSearchColumns are the columns of a hit (searchHits): each node found
+// once, with the parts that found it and the object itself (as the map*
+// functions read it), so that showing the hits costs no further
+// statement; the objects' places (a relationship read per hit, a tenth of
+// the statement's cost) only when places is set.
 func qSearchColumns(places bool) string {
 	ent, prod := enterpriseUnplacedColumns, productUnplacedColumns
 	if places {
@@ -62,7 +53,7 @@ func qSearchColumns(places bool) string {
 }
 
 // The hit columns, built once.
-var searchColumnsPlaced, searchTailPlaced, searchTailUnplaced = qSearchColumns(true), qSearchTail(true), qSearchTail(false)
+var searchColumnsPlaced, searchColumnsUnplaced = qSearchColumns(true), qSearchColumns(false)
 
 // qSearch is the search statement of the parts q needs; "" when it needs
 // none.
@@ -80,11 +71,11 @@ func qSearch(q chain.SearchQuery) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	tail := searchTailUnplaced
+	cols := searchColumnsUnplaced
 	if q.Places {
-		tail = searchTailPlaced
+		cols = searchColumnsPlaced
 	}
-	return "CALL () {" + strings.Join(parts, "\n\tUNION") + tail
+	return "CALL () {" + strings.Join(parts, "\n\tUNION") + "\n\t}\n\tWITH node, collect(via) AS via\n" + cols
 }
 
 // Search runs q in one read transaction and returns every node found, in

@@ -189,3 +189,42 @@ func TestCatalogueWriteIsSearchableAtOnce(t *testing.T) {
 		t.Fatalf("another service does not find it after %v", chain.SynonymRefresh)
 	}
 }
+
+// A search reads its hits' places (an enterprise's district and park, a
+// product's segment) only when the query asks for them; without, those
+// codes are unset whatever the graph holds (chain.HitParts).
+func TestSearchReadsPlacesOnlyWhenAsked(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	if _, err := s.LoadGraph(ctx, bulkFixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for _, places := range []bool{true, false} {
+		hits, err := s.Search(ctx, chain.SearchQuery{Names: "光伏", Limit: 10, Places: places})
+		if err != nil {
+			t.Fatal(err)
+		}
+		firm, product := "missing", "missing"
+		for _, h := range hits {
+			switch {
+			case h.Key == "91330411000000010X" && h.Enterprise != nil:
+				firm = str(h.Enterprise.DistrictCode) + "/" + str(h.Enterprise.ParkCode)
+			case h.Key == "PV-WAFER" && h.Product != nil:
+				product = str(h.Product.SegmentCode)
+			}
+		}
+		wantFirm, wantProduct := "/", ""
+		if places {
+			wantFirm, wantProduct = "330411/XZ-HTZ", "PV-S1"
+		}
+		if firm != wantFirm || product != wantProduct {
+			t.Errorf("places %v: firm %q, product %q; want %q, %q", places, firm, product, wantFirm, wantProduct)
+		}
+	}
+}
